@@ -1,0 +1,5 @@
+namespace McpTunnel.Pki;
+
+internal static class PkiPlaceholder
+{
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The project's test command (README): installs the npm test peers, builds with warnings as errors,
+# runs every test project, and prints one closing line "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if [ -f tests/node/package-lock.json ]; then
+  (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+dotnet build McpTunnel.slnx -c Release -nologo -clp:NoSummary -v:q
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test McpTunnel.slnx -c Release --no-build -nologo -v:q 2>&1 | tee "$log" || status=$?
+
+# Sum the per-project summaries ("Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12 ...").
+awk '
+  /(Passed|Failed)! +- +Failed:/ {
+    for (i = 1; i <= NF; i++) {
+      gsub(",", "", $(i+1))
+      if ($i == "Failed:")  failed  += $(i+1)
+      if ($i == "Passed:")  passed  += $(i+1)
+      if ($i == "Skipped:") skipped += $(i+1)
+    }
+  }
+  END { printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped }
+' "$log"
+exit "$status"
