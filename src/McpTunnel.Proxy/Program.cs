@@ -1,10 +1,8 @@
+using McpTunnel.Proxy.Hosting;
+
 namespace McpTunnel.Proxy;
 
 internal static class Program
 {
-    public static int Main(string[] args)
-    {
-        Console.Error.WriteLine("mcp-proxy: not implemented yet");
-        return args.Length == 0 ? 2 : 2;
-    }
+    public static Task<int> Main(string[] args) => ProxyProgram.RunAsync(args, Console.Out, Console.Error);
 }

@@ -1,0 +1,83 @@
+using System.Net;
+
+namespace McpTunnel.Proxy.Configuration;
+
+/// <summary>
+/// The validated, immutable proxy configuration (spec item 22 plus our documented extensions).
+/// Built once by <see cref="ProxyConfigLoader"/>; never reloaded (spec item 19).
+/// </summary>
+internal sealed record ProxyConfig
+{
+    public required ListenAddress ListenAddress { get; init; }
+    public LogLevelSetting LogLevel { get; init; } = LogLevelSetting.Info;
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public string TunnelDomain { get; init; } = "";
+    public required TlsSettings Tls { get; init; }
+    public required IReadOnlyList<RouteDefinition> Routes { get; init; }
+    public UpstreamSettings Upstream { get; init; } = new();
+    public TunnelLimits Limits { get; init; } = new();
+}
+
+/// <summary><c>host:port</c>; an empty host (<c>:8080</c>) means every interface, as in Go.</summary>
+internal sealed record ListenAddress(string Host, int Port)
+{
+    public override string ToString() => $"{Host}:{Port}";
+}
+
+internal enum LogLevelSetting
+{
+    Debug,
+    Info,
+    Warn,
+    Error,
+}
+
+internal enum LogFormat
+{
+    Text,
+    Json,
+}
+
+internal sealed record TlsSettings(string CertFile, string KeyFile)
+{
+    /// <summary>How often the certificate and key files are checked for changes (spec item 68, OQ10).</summary>
+    public TimeSpan ReloadInterval { get; init; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>One <c>routes</c> entry: a bare subdomain or full hostname key and its upstream.</summary>
+internal sealed record RouteDefinition(string Key, UpstreamAddress Upstream);
+
+/// <summary>An upstream written exactly as <c>scheme://host:port</c> (spec item 25).</summary>
+internal sealed record UpstreamAddress(string Scheme, string Host, int Port)
+{
+    public bool IsHttps => Scheme == "https";
+
+    public Uri BaseUri { get; } = new($"{Scheme}://{(Host.Contains(':') ? $"[{Host}]" : Host)}:{Port}");
+
+    public override string ToString() => $"{Scheme}://{Host}:{Port}";
+}
+
+internal sealed record UpstreamSettings
+{
+    /// <summary>Ranges the proxy may dial; empty means the RFC1918 default (spec items 49, 53).</summary>
+    public IReadOnlyList<IPNetwork> AllowedIps { get; init; } = [];
+    public bool DisableIpValidation { get; init; }
+    public string? TlsCaFile { get; init; }
+    public bool TlsIncludeSystemCas { get; init; }
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ResponseHeaderTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>
+/// Protections for upgraded connections, which Kestrel's request limits do not cover (DESIGN.md "Outer listener").
+/// Configured under <c>limits:</c>, an extension of ours; every field has a safe default.
+/// </summary>
+internal sealed record TunnelLimits
+{
+    public int MaxTunnels { get; init; } = 10_000;
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(130);
+    public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan PingTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}

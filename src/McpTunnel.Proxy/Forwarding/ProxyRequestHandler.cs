@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using McpTunnel.Proxy.Listener;
+using McpTunnel.Proxy.Logging;
+using McpTunnel.Proxy.Routing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Route = McpTunnel.Proxy.Routing.Route;
+
+namespace McpTunnel.Proxy.Forwarding;
+
+/// <summary>
+/// The inner HTTP application: every request that arrives inside a tunnel.
+/// <code>
+///   (1) shutting down? ─▶ 503        (2) route by Host ─▶ none? log "no route for host", 502
+///   (3) SNI names another route? ─▶ 421      (4) log "request started"      (5) forward      (6) map the outcome
+/// </code>
+/// </summary>
+internal sealed class ProxyRequestHandler
+{
+    private readonly RouteTable _routes;
+    private readonly HttpForwarder _forwarder;
+    private readonly ILogger _logger;
+    private readonly CancellationToken _stopping;
+    private readonly Dictionary<Route, ForwardTarget> _targets;
+    private int _inFlight;
+
+    public ProxyRequestHandler(RouteTable routes, HttpForwarder forwarder, TimeSpan responseHeaderTimeout, ILogger logger, CancellationToken stopping)
+    {
+        _routes = routes;
+        _forwarder = forwarder;
+        _logger = logger;
+        _stopping = stopping;
+        _targets = routes.Routes.ToDictionary(
+            r => r,
+            r => new ForwardTarget(
+                r.UpstreamPrefix,
+                // An https upstream is verified against its own name, so it also gets its own name as Host and SNI.
+                r.Upstream.IsHttps ? $"{r.Upstream.Host}:{r.Upstream.Port}" : null,
+                AddForwardedHeaders: true,
+                responseHeaderTimeout,
+                System.Net.HttpVersion.Version11,
+                HttpVersionPolicy.RequestVersionOrLower));
+    }
+
+    /// <summary>Requests being forwarded right now (shutdown reports what it had to cut).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var host = context.Request.Host.Value ?? "";
+
+        // Step 1
+        if (_stopping.IsCancellationRequested)
+        {
+            ProxyLog.RejectedShuttingDown(_logger, host);
+            await ForwarderErrorMapper.WriteAsync(context, ForwarderError.ShuttingDown);
+            return;
+        }
+
+        // Step 2
+        var match = _routes.Match(host);
+        if (match.Route is not { } route)
+        {
+            ProxyLog.NoRouteForHost(_logger, host, _routes.TunnelDomain);
+            await ForwarderErrorMapper.WriteAsync(context, ForwarderError.NoRoute);
+            return;
+        }
+
+        // Step 3: no domain fronting across routes on one TLS session.
+        var tunnel = context.Features.Get<TunnelConnectionFeature>();
+        if (tunnel is { ServerName.Length: > 0 } && !ReferenceEquals(_routes.Match(tunnel.ServerName).Route, route))
+        {
+            ProxyLog.MisdirectedRequest(_logger, tunnel.ServerName, host);
+            await ForwarderErrorMapper.WriteAsync(context, ForwarderError.MisdirectedRequest);
+            return;
+        }
+
+        // Step 4: never the query string, headers or body (they may carry secrets).
+        ProxyLog.RequestStarted(_logger, route.Key, context.Request.Method, context.Request.Path.Value ?? "/", host, context.Request.Protocol);
+
+        // Step 5
+        Interlocked.Increment(ref _inFlight);
+        var started = Stopwatch.GetTimestamp();
+        ForwardResult result;
+        try
+        {
+            result = await _forwarder.ForwardAsync(context, _targets[route], tunnel?.OuterRemoteAddress);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+
+        // Step 6
+        switch (result.Error)
+        {
+            case ForwarderError.None:
+                break;
+            case ForwarderError.ClientAborted:
+                ProxyLog.ClientAborted(_logger, route.Key);
+                break;
+            case ForwarderError.UpstreamResponseAborted:
+                ProxyLog.UpstreamResponseAborted(_logger, route.Key, result.Exception?.GetBaseException().Message ?? "");
+                break;
+            case ForwarderError.EgressDenied:
+                break; // logged at the decision: "IP validation failed: …"
+            default:
+                ProxyLog.UpstreamRequestFailed(_logger, route.Key, route.Upstream.ToString(), result.Error.ToString(), result.Exception?.GetBaseException().Message ?? "");
+                break;
+        }
+
+        await ForwarderErrorMapper.WriteAsync(context, result.Error);
+        ProxyLog.RequestFinished(_logger, route.Key, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+}

@@ -1,0 +1,88 @@
+namespace McpTunnel.Proxy.Hosting;
+
+/// <summary>
+/// <c>mcp-proxy</c>'s flags, Go style (spec items 15, 16, 187): <c>-config PATH</c>, <c>-tunnel-domain D</c>,
+/// each also as <c>--name</c>, <c>-name=value</c> or <c>--name=value</c>; plus <c>-version</c> and <c>-help</c>.
+/// </summary>
+internal sealed record ProxyCommandLine
+{
+    public const string DefaultConfigPath = "/etc/mcp-gateway/config.yaml";
+
+    public string ConfigPath { get; init; } = DefaultConfigPath;
+
+    public string? TunnelDomain { get; init; }
+
+    public bool ShowHelp { get; init; }
+
+    public bool ShowVersion { get; init; }
+
+    public const string Usage = """
+        Usage: mcp-proxy [-config PATH] [-tunnel-domain DOMAIN]
+
+        Accepts WebSocket tunnels from cloudflared on listen_addr, terminates the inner TLS session with
+        tls.cert_file/tls.key_file, and forwards each MCP request by hostname to its upstream.
+
+        Flags (single or double dash; "-flag value" or "-flag=value"):
+          -config PATH           config file (default /etc/mcp-gateway/config.yaml)
+          -tunnel-domain DOMAIN  tunnel domain; overrides tunnel_domain in the config file
+          -version               print the version and exit
+          -help                  print this help and exit
+
+        The config is read once at start; restart to apply changes. The certificate is reloaded automatically.
+        """;
+
+    public static bool TryParse(IReadOnlyList<string> args, out ProxyCommandLine commandLine, out string error)
+    {
+        commandLine = new ProxyCommandLine();
+        error = "";
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith('-') || arg == "-" || arg == "--")
+            {
+                error = $"unexpected argument \"{arg}\"";
+                return false;
+            }
+
+            var name = arg.TrimStart('-');
+            string? value = null;
+            var equals = name.IndexOf('=');
+            if (equals >= 0)
+            {
+                value = name[(equals + 1)..];
+                name = name[..equals];
+            }
+
+            switch (name)
+            {
+                case "h" or "help":
+                    commandLine = commandLine with { ShowHelp = true };
+                    continue;
+                case "version" or "v":
+                    commandLine = commandLine with { ShowVersion = true };
+                    continue;
+                case "config" or "tunnel-domain":
+                    if (value is null)
+                    {
+                        if (i + 1 >= args.Count)
+                        {
+                            error = $"flag needs an argument: -{name}";
+                            return false;
+                        }
+
+                        value = args[++i];
+                    }
+
+                    commandLine = name == "config"
+                        ? commandLine with { ConfigPath = value }
+                        : commandLine with { TunnelDomain = value };
+                    continue;
+                default:
+                    error = $"flag provided but not defined: -{name}";
+                    return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,82 @@
+using McpTunnel.Proxy.Configuration;
+using McpTunnel.Proxy.Logging;
+using McpTunnel.Proxy.Tls;
+using Microsoft.Extensions.Logging;
+
+namespace McpTunnel.Proxy.Hosting;
+
+/// <summary>
+/// The <c>mcp-proxy</c> process: flags → config (every error at once, exit 1 before listening; spec item 20)
+/// → serve until SIGTERM/SIGINT → drain → exit 0, or 1 if the drain had to cut requests (OQ22).
+/// </summary>
+internal static class ProxyProgram
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (!ProxyCommandLine.TryParse(args, out var commandLine, out var error))
+        {
+            await stderr.WriteLineAsync($"mcp-proxy: {error}");
+            await stderr.WriteLineAsync(ProxyCommandLine.Usage);
+            return 2;
+        }
+
+        if (commandLine.ShowHelp)
+        {
+            await stdout.WriteLineAsync(ProxyCommandLine.Usage);
+            return 0;
+        }
+
+        if (commandLine.ShowVersion)
+        {
+            await stdout.WriteLineAsync($"mcp-proxy {typeof(ProxyProgram).Assembly.GetName().Version?.ToString(3)}");
+            return 0;
+        }
+
+        ProxyConfigLoadResult loaded;
+        try
+        {
+            loaded = ProxyConfigLoader.Load(commandLine.ConfigPath, commandLine.TunnelDomain);
+        }
+        catch (ProxyConfigException ex)
+        {
+            await stderr.WriteLineAsync($"mcp-proxy: {ex.Message}");
+            return 1;
+        }
+
+        ProxyServer server;
+        try
+        {
+            server = ProxyServer.Create(loaded.Config);
+        }
+        catch (CertificateLoadException ex)
+        {
+            await stderr.WriteLineAsync($"mcp-proxy: {ex.Message}");
+            return 1;
+        }
+
+        await using (server)
+        {
+            var logger = server.Logger;
+            foreach (var warning in loaded.Warnings)
+            {
+                ProxyLog.ConfigWarning(logger, warning);
+            }
+
+            try
+            {
+                await server.StartAsync();
+            }
+            catch (IOException ex)
+            {
+                // Typically the port is taken: say which address, in the words Go would use.
+                await stderr.WriteLineAsync($"mcp-proxy: listen tcp {loaded.Config.ListenAddress}: {ex.GetBaseException().Message}");
+                return 1;
+            }
+
+            await server.WaitForShutdownAsync();
+            var aborted = server.Requests.InFlight;
+            ProxyLog.ShutdownComplete(logger, aborted);
+            return aborted == 0 ? 0 : 1;
+        }
+    }
+}

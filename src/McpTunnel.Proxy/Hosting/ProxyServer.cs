@@ -1,0 +1,200 @@
+using System.Net;
+using McpTunnel.Proxy.Configuration;
+using McpTunnel.Proxy.Egress;
+using McpTunnel.Proxy.Forwarding;
+using McpTunnel.Proxy.Listener;
+using McpTunnel.Proxy.Logging;
+using McpTunnel.Proxy.Routing;
+using McpTunnel.Proxy.Tls;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace McpTunnel.Proxy.Hosting;
+
+/// <summary>
+/// The proxy as a running thing: one Kestrel server with two endpoints, the outer WebSocket listener on
+/// <c>listen_addr</c> (HTTP/1.1) and the private tunnel endpoint (HTTP/1.1 + HTTP/2 inside TLS), plus the
+/// certificate poller. Used by <c>mcp-proxy</c>, by <c>mcptunnel demo</c>, and by the tests.
+/// </summary>
+internal sealed class ProxyServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ILogger _logger;
+
+    private ProxyServer(WebApplication app, ProxyConfig config, CertificateStore certificates, TunnelAcceptor acceptor, ProxyRequestHandler handler, RouteTable routes, EgressPolicy egress, ILogger logger)
+    {
+        _app = app;
+        Config = config;
+        Certificates = certificates;
+        Tunnels = acceptor;
+        Requests = handler;
+        Routes = routes;
+        Egress = egress;
+        _logger = logger;
+    }
+
+    public ProxyConfig Config { get; }
+
+    public CertificateStore Certificates { get; }
+
+    public TunnelAcceptor Tunnels { get; }
+
+    public ProxyRequestHandler Requests { get; }
+
+    public RouteTable Routes { get; }
+
+    public EgressPolicy Egress { get; }
+
+    /// <summary>The outer listener's actual address once started (port 0 resolved), e.g. <c>http://127.0.0.1:43121</c>.</summary>
+    public Uri ListenUri { get; private set; } = new("http://localhost/");
+
+    public IHostApplicationLifetime Lifetime => _app.Lifetime;
+
+    public ILogger Logger => _logger;
+
+    /// <summary>Builds the server; throws <see cref="CertificateLoadException"/> when the certificate cannot be used.</summary>
+    public static ProxyServer Create(ProxyConfig config, ProxyServerOptions? options = null)
+    {
+        options ??= new ProxyServerOptions();
+
+        // Only LF-terminated header lines are a request-smuggling risk behind other proxies; refuse them.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Server.Kestrel.DisableHttp1LineFeedTerminators", true);
+
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        ConfigureLogging(builder.Logging, config, options);
+        if (!options.HandleStopSignals)
+        {
+            builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
+        }
+
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.ShutdownTimeout);
+
+        var endPoint = new TunnelEndPoint();
+        var listener = new TunnelConnectionListener(endPoint);
+        builder.Services.AddSingleton<IConnectionListenerFactory>(new TunnelConnectionListenerFactory(listener));
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null; // bodies stream through; no size cap (spec item 59)
+            kestrel.Limits.KeepAliveTimeout = config.Limits.IdleTimeout;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
+            kestrel.Limits.MaxConcurrentUpgradedConnections = config.Limits.MaxTunnels + 64;
+            kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
+            kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(60);
+            ListenOuter(kestrel, config.ListenAddress);
+            kestrel.Listen(endPoint, o => o.Protocols = HttpProtocols.Http1AndHttp2);
+        });
+
+        var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(ProxyLog.Category);
+        var certificates = CertificateStore.Load(config.Tls, logger, options.TimeProvider);
+        var routes = new RouteTable(config.Routes, config.TunnelDomain);
+        var egress = new EgressPolicy(config.Upstream);
+        var invoker = new HttpMessageInvoker(UpstreamHandlerFactory.Create(config.Upstream, egress, logger), disposeHandler: true);
+        var handler = new ProxyRequestHandler(routes, new HttpForwarder(invoker), config.Upstream.ResponseHeaderTimeout, logger, app.Lifetime.ApplicationStopping);
+        var acceptor = new TunnelAcceptor(certificates, listener, config.Limits, logger);
+
+        // Connections from the tunnel endpoint carry TunnelConnectionFeature; everything else is the outer listener.
+        app.UseWhen(
+            context => context.Features.Get<TunnelConnectionFeature>() is null,
+            outer => outer.Use(_ => acceptor.HandleAsync));
+        app.Run(handler.InvokeAsync);
+
+        app.Lifetime.ApplicationStopping.Register(() => ProxyLog.ShuttingDown(logger, Common.GoDuration.Format(config.ShutdownTimeout), handler.InFlight));
+        app.Lifetime.ApplicationStopped.Register(certificates.Dispose);
+        return new ProxyServer(app, config, certificates, acceptor, handler, routes, egress, logger);
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var route in Routes.Routes)
+        {
+            ProxyLog.RouteConfigured(_logger, route.Key, route.Upstream.ToString(), Routes.PublicHostName(route));
+        }
+
+        await _app.StartAsync(cancellationToken);
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+            .FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal));
+        if (address is not null)
+        {
+            ListenUri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        }
+
+        Certificates.StartPolling();
+        var egress = Egress.ValidationDisabled ? "disabled" : string.Join(",", Egress.AllowedNetworks);
+        ProxyLog.Listening(_logger, Config.ListenAddress.ToString(), typeof(ProxyServer).Assembly.GetName().Version?.ToString(3) ?? "", egress);
+    }
+
+    /// <summary>Graceful stop: stop accepting, drain in-flight requests up to shutdown_timeout (spec item 65). Returns how many were cut.</summary>
+    public async Task<int> StopAsync(CancellationToken cancellationToken = default)
+    {
+        await _app.StopAsync(cancellationToken);
+        var aborted = Requests.InFlight;
+        ProxyLog.ShutdownComplete(_logger, aborted);
+        return aborted;
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private static void ListenOuter(KestrelServerOptions kestrel, ListenAddress address)
+    {
+        void Http1(ListenOptions o) => o.Protocols = HttpProtocols.Http1;
+        if (address.Host.Length == 0)
+        {
+            kestrel.ListenAnyIP(address.Port, Http1);
+        }
+        else if (address.Host == "localhost")
+        {
+            kestrel.ListenLocalhost(address.Port, Http1);
+        }
+        else
+        {
+            kestrel.Listen(IPAddress.Parse(address.Host), address.Port, Http1);
+        }
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, ProxyConfig config, ProxyServerOptions options)
+    {
+        logging.ClearProviders();
+        logging.SetMinimumLevel(config.LogLevel switch
+        {
+            LogLevelSetting.Debug => LogLevel.Debug,
+            LogLevelSetting.Warn => LogLevel.Warning,
+            LogLevelSetting.Error => LogLevel.Error,
+            _ => LogLevel.Information,
+        });
+
+        // Framework chatter stays out of the operator's log unless it is a problem.
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+        if (options.LogToConsole)
+        {
+            var formatter = new LogLineFormatter(config.LogFormat, options.TimeProvider);
+            logging.AddConsole(o => o.FormatterName = formatter.Name);
+            logging.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter>(formatter));
+        }
+
+        options.ConfigureLogging?.Invoke(logging);
+    }
+
+    /// <summary>A host lifetime that ignores process signals: the embedding program decides when to stop.</summary>
+    private sealed class NoSignalLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

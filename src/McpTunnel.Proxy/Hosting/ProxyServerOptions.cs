@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace McpTunnel.Proxy.Hosting;
+
+/// <summary>How a <see cref="ProxyServer"/> is hosted: by the <c>mcp-proxy</c> executable, or inside the CLI and tests.</summary>
+internal sealed record ProxyServerOptions
+{
+    /// <summary>Write log lines to stdout (the executable); the demo and tests capture them instead.</summary>
+    public bool LogToConsole { get; init; } = true;
+
+    /// <summary>Extra logging setup, e.g. a capturing provider in tests.</summary>
+    public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Let the host react to SIGTERM/SIGINT (the executable); embedded servers are stopped by their owner.</summary>
+    public bool HandleStopSignals { get; init; } = true;
+}

@@ -1,0 +1,117 @@
+using System.Net.WebSockets;
+
+namespace McpTunnel.Proxy.Listener;
+
+/// <summary>
+/// Presents a WebSocket as the byte stream the inner TLS session runs over (spec items 31, 33; OQ1):
+/// binary messages are concatenated, their boundaries mean nothing. A text message is a protocol error and
+/// closes the tunnel with 1003 (unsupported data). Used on both ends: by the proxy and by <c>mcptunnel edge</c>.
+/// One reader and one writer may use it concurrently, which is what <see cref="System.Net.Security.SslStream"/> does.
+/// </summary>
+internal sealed class WebSocketTunnelStream(WebSocket socket) : Stream
+{
+    private int _closed;
+
+    public WebSocket Socket { get; } = socket;
+
+    /// <summary>Set when the peer sent a text message; the tunnel was closed with 1003.</summary>
+    public bool RejectedTextMessage { get; private set; }
+
+    public override bool CanRead => true;
+
+    public override bool CanWrite => true;
+
+    public override bool CanSeek => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        while (true)
+        {
+            if (Socket.State is not (WebSocketState.Open or WebSocketState.CloseSent))
+            {
+                return 0;
+            }
+
+            ValueWebSocketReceiveResult result;
+            try
+            {
+                result = await Socket.ReceiveAsync(buffer, cancellationToken);
+            }
+            catch (WebSocketException) when (Socket.State is WebSocketState.Aborted or WebSocketState.Closed)
+            {
+                return 0;
+            }
+
+            switch (result.MessageType)
+            {
+                case WebSocketMessageType.Close:
+                    await CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+                    return 0;
+                case WebSocketMessageType.Text:
+                    RejectedTextMessage = true;
+                    await CloseOutputAsync(WebSocketCloseStatus.InvalidMessageType, "binary messages only", CancellationToken.None);
+                    throw new IOException("the peer sent a text WebSocket message; tunnels carry binary messages only");
+                default:
+                    if (result.Count > 0)
+                    {
+                        return result.Count;
+                    }
+
+                    break; // an empty binary frame carries nothing; keep reading
+            }
+        }
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Socket.SendAsync(buffer, WebSocketMessageType.Binary, WebSocketMessageFlags.EndOfMessage, cancellationToken);
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+    public override void Flush()
+    {
+    }
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    /// <summary>Sends a close frame once, without waiting for the peer's (a peer that never answers must not hold us).</summary>
+    public async Task CloseOutputAsync(WebSocketCloseStatus status, string description, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            if (Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await Socket.CloseOutputAsync(status, description, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The peer is gone; there is nobody left to tell.
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Logging;
+
+namespace McpTunnel.Proxy.Logging;
+
+// Parameters that are not in the message text are deliberate: they become structured fields of the line.
+#pragma warning disable SYSLIB1015
+
+/// <summary>
+/// Every log line the proxy writes, with stable event ids grouped by area (STYLE.md "Logging").
+/// The message texts are an interface: the docs tell operators to grep for them (spec item 62).
+/// Parameters that are not in the message text become structured fields (hence SYSLIB1015 is off here).
+/// Levels follow spec item 64: client-caused at Debug, rejections at Warning, failures at Error.
+/// </summary>
+internal static partial class ProxyLog
+{
+    public const string Category = "mcp-proxy";
+
+    // 1xx: startup and shutdown
+    [LoggerMessage(100, LogLevel.Information, "route configured")]
+    public static partial void RouteConfigured(ILogger logger, string route, string upstream, string host);
+
+    [LoggerMessage(101, LogLevel.Warning, "config warning: {detail}")]
+    public static partial void ConfigWarning(ILogger logger, string detail);
+
+    [LoggerMessage(102, LogLevel.Information, "listening")]
+    public static partial void Listening(ILogger logger, string addr, string version, string egress);
+
+    [LoggerMessage(103, LogLevel.Information, "shutting down")]
+    public static partial void ShuttingDown(ILogger logger, string timeout, int inflight);
+
+    [LoggerMessage(104, LogLevel.Information, "shutdown complete")]
+    public static partial void ShutdownComplete(ILogger logger, int aborted);
+
+    // 2xx: outer listener (WebSocket tunnels)
+    [LoggerMessage(200, LogLevel.Debug, "tunnel opened")]
+    public static partial void TunnelOpened(ILogger logger, string remote, string sni, string alpn, string tls);
+
+    [LoggerMessage(201, LogLevel.Debug, "tunnel closed")]
+    public static partial void TunnelClosed(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(202, LogLevel.Debug, "not a websocket upgrade")]
+    public static partial void NotWebSocket(ILogger logger, string remote, string method, string path);
+
+    [LoggerMessage(203, LogLevel.Warning, "tunnel limit reached")]
+    public static partial void TunnelLimitReached(ILogger logger, string remote, int max);
+
+    [LoggerMessage(204, LogLevel.Debug, "text websocket message rejected")]
+    public static partial void TextMessageRejected(ILogger logger);
+
+    // 3xx: inner TLS and certificates
+    [LoggerMessage(300, LogLevel.Warning, "tls handshake failed: {reason}")]
+    public static partial void TlsHandshakeFailed(ILogger logger, string reason, string remote, string detail);
+
+    [LoggerMessage(301, LogLevel.Information, "certificate loaded")]
+    public static partial void CertificateLoaded(ILogger logger, string subject, string dns_names, string not_after, string fingerprint);
+
+    [LoggerMessage(302, LogLevel.Warning, "certificate reload failed, keeping the previous certificate")]
+    public static partial void CertificateReloadFailed(ILogger logger, string error);
+
+    [LoggerMessage(303, LogLevel.Warning, "certificate expires soon")]
+    public static partial void CertificateExpiresSoon(ILogger logger, string not_after, int days_left);
+
+    // 4xx: routing
+    [LoggerMessage(400, LogLevel.Information, "request started")]
+    public static partial void RequestStarted(ILogger logger, string route, string method, string path, string host, string protocol);
+
+    [LoggerMessage(401, LogLevel.Warning, "no route for host")]
+    public static partial void NoRouteForHost(ILogger logger, string host, string tunnel_domain);
+
+    [LoggerMessage(402, LogLevel.Warning, "misdirected request: tls server name and host name different routes")]
+    public static partial void MisdirectedRequest(ILogger logger, string sni, string host);
+
+    [LoggerMessage(403, LogLevel.Debug, "request finished")]
+    public static partial void RequestFinished(ILogger logger, string route, int status, double duration_ms);
+
+    // 5xx: egress
+    [LoggerMessage(500, LogLevel.Warning, "IP validation failed: {ip} is not a private address")]
+    public static partial void IpValidationFailed(ILogger logger, string ip, string host, string rule);
+
+    [LoggerMessage(501, LogLevel.Error, "upstream dial failed")]
+    public static partial void UpstreamDialFailed(ILogger logger, string host, string addr, string error);
+
+    // 6xx: forwarding
+    [LoggerMessage(600, LogLevel.Error, "upstream request failed")]
+    public static partial void UpstreamRequestFailed(ILogger logger, string route, string upstream, string outcome, string error);
+
+    [LoggerMessage(601, LogLevel.Warning, "upstream response aborted mid-stream")]
+    public static partial void UpstreamResponseAborted(ILogger logger, string route, string error);
+
+    [LoggerMessage(602, LogLevel.Debug, "client aborted request")]
+    public static partial void ClientAborted(ILogger logger, string route);
+
+    [LoggerMessage(603, LogLevel.Warning, "request rejected: proxy is shutting down")]
+    public static partial void RejectedShuttingDown(ILogger logger, string host);
+}
