@@ -8,7 +8,7 @@ namespace McpTunnel.Proxy.Listener;
 /// closes the tunnel with 1003 (unsupported data). Used on both ends: by the proxy and by <c>mcptunnel edge</c>.
 /// One reader and one writer may use it concurrently, which is what <see cref="System.Net.Security.SslStream"/> does.
 /// </summary>
-internal sealed class WebSocketTunnelStream(WebSocket socket) : Stream
+internal sealed class WebSocketTunnelStream(WebSocket socket, bool ownsSocket = false) : Stream
 {
     private int _closed;
 
@@ -93,6 +93,28 @@ internal sealed class WebSocketTunnelStream(WebSocket socket) : Stream
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
     public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (ownsSocket)
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", deadline.Token);
+            Socket.Dispose();
+        }
+
+        await base.DisposeAsync();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && ownsSocket)
+        {
+            Socket.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
 
     /// <summary>Sends a close frame once, without waiting for the peer's (a peer that never answers must not hold us).</summary>
     public async Task CloseOutputAsync(WebSocketCloseStatus status, string description, CancellationToken cancellationToken)
