@@ -48,11 +48,11 @@ internal static class PrivateKeys
         }
     }
 
-    /// <summary>PKCS#8 "PRIVATE KEY" PEM, the format every output of this library uses.</summary>
+    /// <summary>PKCS#8 "PRIVATE KEY" PEM with a final newline (like openssl's), the format every output of this library uses.</summary>
     public static string Export(AsymmetricAlgorithm key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return key.ExportPkcs8PrivateKeyPem();
+        return key.ExportPkcs8PrivateKeyPem() + "\n";
     }
 
     /// <summary>True when <paramref name="key"/> is the private half of the certificate's public key.</summary>
