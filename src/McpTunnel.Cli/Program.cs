@@ -2,9 +2,5 @@ namespace McpTunnel.Cli;
 
 internal static class Program
 {
-    public static int Main(string[] args)
-    {
-        Console.Error.WriteLine("mcptunnel: not implemented yet");
-        return args.Length == 0 ? 2 : 2;
-    }
+    public static Task<int> Main(string[] args) => CliApp.CreateRootCommand().Parse(args).InvokeAsync();
 }

@@ -109,7 +109,11 @@ internal sealed class ProxyServer : IAsyncDisposable
         // Connections from the tunnel endpoint carry TunnelConnectionFeature; everything else is the outer listener.
         app.UseWhen(
             context => context.Features.Get<TunnelConnectionFeature>() is null,
-            outer => outer.Use(_ => acceptor.HandleAsync));
+            outer =>
+            {
+                outer.UseWebSockets();
+                outer.Run(acceptor.HandleAsync);
+            });
         app.Run(handler.InvokeAsync);
 
         app.Lifetime.ApplicationStopping.Register(() => ProxyLog.ShuttingDown(logger, Common.GoDuration.Format(config.ShutdownTimeout), handler.InFlight));

@@ -1,0 +1,21 @@
+using System.CommandLine;
+using McpTunnel.Cli.Demo;
+using McpTunnel.Cli.Edge;
+using McpTunnel.Cli.Hello;
+
+namespace McpTunnel.Cli;
+
+/// <summary>The <c>mcptunnel</c> command tree: one folder (and one <c>*Command</c> factory) per subcommand.</summary>
+internal static class CliApp
+{
+    public static RootCommand CreateRootCommand()
+    {
+        var root = new RootCommand("mcptunnel: run, set up and diagnose an MCP tunnel (proxy, edge stand-in, sample server, certificates).")
+        {
+            DemoCommand.Create(),
+            EdgeCommand.Create(),
+            HelloCommand.Create(),
+        };
+        return root;
+    }
+}

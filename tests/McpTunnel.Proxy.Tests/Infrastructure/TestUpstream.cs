@@ -1,0 +1,164 @@
+using System.Net;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace McpTunnel.Proxy.Tests.Infrastructure;
+
+/// <summary>
+/// A real Kestrel upstream on 127.0.0.1:0 with endpoints the proxy tests need:
+/// <c>/echo</c> (what arrived, as JSON), <c>/sse</c> (events released one by one by the test),
+/// <c>/bytes/{n}</c> (n bytes), <c>/upload</c> (counts the body), <c>/abort</c> (dies mid-stream), <c>/slow</c>.
+/// </summary>
+internal sealed class TestUpstream : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestUpstream(WebApplication app) => _app = app;
+
+    public Uri BaseUri { get; private set; } = null!;
+
+    public int Port => BaseUri.Port;
+
+    /// <summary>Each write releases one SSE event on every open <c>/sse</c> stream.</summary>
+    public Channel<string> SseEvents { get; } = Channel.CreateUnbounded<string>();
+
+    /// <summary>Completed when <c>/slow</c> may answer.</summary>
+    public TaskCompletionSource SlowRelease { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource SlowStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static async Task<TestUpstream> StartAsync()
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, 0);
+            k.Limits.MaxRequestBodySize = null;
+        });
+        builder.Services.AddRouting();
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var upstream = new TestUpstream(app);
+        app.UseRouting();
+        app.Map("/echo/{**rest}", upstream.EchoAsync);
+        app.Map("/echo", upstream.EchoAsync);
+        app.MapGet("/sse", upstream.SseAsync);
+        app.MapGet("/bytes/{count:long}", BytesAsync);
+        app.MapPost("/upload", UploadAsync);
+        app.MapGet("/abort", AbortAsync);
+        app.MapGet("/slow", upstream.SlowAsync);
+        app.MapGet("/redirect", (HttpContext c) => Results.Redirect("/echo"));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        upstream.BaseUri = new Uri(address);
+        return upstream;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        SseEvents.Writer.TryComplete();
+        SlowRelease.TrySetResult();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task EchoAsync(HttpContext context)
+    {
+        using var reader = new StreamReader(context.Request.Body);
+        var body = await reader.ReadToEndAsync();
+        var echo = new EchoResponse(
+            context.Request.Method,
+            context.Request.Path + context.Request.QueryString,
+            context.Request.Protocol,
+            context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()),
+            body);
+        context.Response.Headers["X-Upstream"] = "test";
+        context.Response.Headers.Connection = "X-Hop";
+        context.Response.Headers["X-Hop"] = "must-not-cross";
+        await context.Response.WriteAsJsonAsync(echo);
+    }
+
+    private async Task SseAsync(HttpContext context)
+    {
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        await context.Response.Body.FlushAsync();
+        await foreach (var data in SseEvents.Reader.ReadAllAsync(context.RequestAborted))
+        {
+            if (data == "END")
+            {
+                return;
+            }
+
+            await context.Response.WriteAsync($"data: {data}\n\n");
+            await context.Response.Body.FlushAsync();
+        }
+    }
+
+    private static async Task BytesAsync(HttpContext context, long count)
+    {
+        context.Response.ContentType = "application/octet-stream";
+        context.Response.ContentLength = count;
+        var chunk = new byte[64 * 1024];
+        for (var i = 0; i < chunk.Length; i++)
+        {
+            chunk[i] = (byte)(i % 251);
+        }
+
+        var remaining = count;
+        while (remaining > 0)
+        {
+            var n = (int)Math.Min(chunk.Length, remaining);
+            await context.Response.Body.WriteAsync(chunk.AsMemory(0, n), context.RequestAborted);
+            remaining -= n;
+        }
+    }
+
+    private static async Task UploadAsync(HttpContext context)
+    {
+        var buffer = new byte[64 * 1024];
+        long total = 0;
+        long checksum = 0;
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+        {
+            total += read;
+            for (var i = 0; i < read; i++)
+            {
+                checksum += buffer[i];
+            }
+        }
+
+        await context.Response.WriteAsJsonAsync(new { total, checksum });
+    }
+
+    private static async Task AbortAsync(HttpContext context)
+    {
+        context.Response.ContentLength = 1_000_000;
+        await context.Response.Body.WriteAsync(new byte[1000]);
+        await context.Response.Body.FlushAsync();
+        context.Abort();
+    }
+
+    private async Task SlowAsync(HttpContext context)
+    {
+        SlowStarted.TrySetResult();
+        await SlowRelease.Task;
+        await context.Response.WriteAsync("slow done");
+    }
+}
+
+internal sealed record EchoResponse(string Method, string PathAndQuery, string Protocol, Dictionary<string, string> Headers, string Body)
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+
+    public static EchoResponse Parse(string json) => JsonSerializer.Deserialize<EchoResponse>(json, Options)!;
+}
