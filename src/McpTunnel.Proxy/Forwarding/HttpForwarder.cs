@@ -56,6 +56,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker)
             try
             {
                 await context.Response.StartAsync(clientAborted);
+                await context.Response.BodyWriter.FlushAsync(clientAborted); // StartAsync alone leaves the headers buffered
             }
             catch (Exception ex) when (clientAborted.IsCancellationRequested || ex is IOException or OperationCanceledException)
             {
