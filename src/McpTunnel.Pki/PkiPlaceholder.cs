@@ -1,5 +1,0 @@
-namespace McpTunnel.Pki;
-
-internal static class PkiPlaceholder
-{
-}
