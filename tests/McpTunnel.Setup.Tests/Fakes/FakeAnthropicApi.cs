@@ -81,6 +81,16 @@ public sealed class FakeAnthropicApi : IAsyncDisposable
         }
     }
 
+    /// <summary>Registers a CA as if someone else (the Console, an earlier setup) had done it.</summary>
+    public FakeCertificate AddCertificate(string tunnelId, string pem)
+    {
+        lock (_gate)
+        {
+            RegisterCertificate(ActiveTunnel(tunnelId), JsonSerializer.Serialize(new { ca_certificate_pem = pem }));
+            return _certificates[^1];
+        }
+    }
+
     public void ArchiveTunnel(string id)
     {
         lock (_gate)
