@@ -13,6 +13,9 @@ internal sealed class TunnelsClient(HttpClient http, Uri apiUrl, AccessToken tok
     public const string AnthropicVersion = "2023-06-01";
     public const string TunnelsBeta = "mcp-tunnels-2026-06-22";
 
+    /// <summary>Certificates per list page; a tunnel has at most two active ones, so one page is the norm.</summary>
+    public int PageSize { get; init; } = 100;
+
     public Task<Tunnel> CreateTunnelAsync(string? displayName, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, "v1/tunnels", JsonContent.Create(new CreateTunnelRequest(displayName), SetupJsonContext.Default.CreateTunnelRequest), ApiOperation.CreateTunnel, SetupJsonContext.Default.Tunnel, null, cancellationToken);
 
@@ -35,7 +38,7 @@ internal sealed class TunnelsClient(HttpClient http, Uri apiUrl, AccessToken tok
         string? page = null;
         for (var pages = 0; pages < 100; pages++)
         {
-            var path = $"v1/tunnels/{Escape(tunnelId)}/certificates?limit=100" + (page is null ? string.Empty : "&page=" + Uri.EscapeDataString(page));
+            var path = $"v1/tunnels/{Escape(tunnelId)}/certificates?limit={PageSize}" + (page is null ? string.Empty : "&page=" + Uri.EscapeDataString(page));
             var result = await SendAsync(HttpMethod.Get, path, null, ApiOperation.ListCertificates, SetupJsonContext.Default.TunnelCertificatePage, tunnelId, cancellationToken);
             all.AddRange(result.Data ?? []);
             page = result.NextPage;

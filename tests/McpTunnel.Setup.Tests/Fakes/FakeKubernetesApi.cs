@@ -32,6 +32,9 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 
     public Uri BaseUrl => _server!.BaseUrl;
 
+    /// <summary>Applied to the stored Secret right after the next GET answers, as a concurrent writer would.</summary>
+    public Action<JsonObject>? ChangeAfterNextGet { get; set; }
+
     public int Writes => Requests.Count(r => r.Method is "POST" or "PUT" && r.Status < 300);
 
     public IReadOnlyList<RecordedRequest> Requests { get { lock (_gate) { return [.. _requests]; } } }
@@ -128,7 +131,22 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         switch (method, name)
         {
             case ("GET", not null):
-                return _secrets.TryGetValue(name, out var found) ? (200, (JsonObject)found.DeepClone()) : Status(404, "NotFound", $"secrets \"{name}\" not found");
+            {
+                if (!_secrets.TryGetValue(name, out var found))
+                {
+                    return Status(404, "NotFound", $"secrets \"{name}\" not found");
+                }
+
+                var answer = (JsonObject)found.DeepClone();
+                if (ChangeAfterNextGet is { } change)
+                {
+                    ChangeAfterNextGet = null;
+                    change(found);
+                    found["metadata"]!["resourceVersion"] = (++_resourceVersion).ToString();
+                }
+
+                return (200, answer);
+            }
             case ("POST", null):
             {
                 var secret = Validate(body, expectedName: null, out var error);
