@@ -20,7 +20,7 @@ internal sealed class CertificateAuthority : IDisposable
         Certificate = certificate;
         _key = key;
         _subjectKeyIdentifier = subjectKeyIdentifier;
-        CertificatePem = certificate.ExportCertificatePem();
+        CertificatePem = certificate.ExportCertificatePem() + "\n";
         PrivateKeyPem = PrivateKeys.Export(key);
         Fingerprint = CertificateFingerprint.Sha256Hex(certificate);
     }
@@ -138,7 +138,7 @@ internal sealed class CertificateAuthority : IDisposable
         var certificateRequest = ServerCertificateBuilder.BuildRequest(request, key, _subjectKeyIdentifier);
         using var certificate = certificateRequest.Create(
             Certificate.SubjectName, new CertificateSignatureGenerator(_key), notBefore, notAfter, KeyFactory.NewSerialNumber());
-        return new IssuedCertificate(certificate.ExportCertificatePem(), PrivateKeys.Export(key));
+        return new IssuedCertificate(certificate.ExportCertificatePem() + "\n", PrivateKeys.Export(key));
     }
 
     public void Dispose()

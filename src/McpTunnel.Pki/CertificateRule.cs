@@ -10,5 +10,6 @@ internal sealed record CertificateRule(string Id, string Description, string Def
     public CertificateRuleResult Check(bool passed, string detail, string? fix = null) => passed ? Pass(detail) : Fail(detail, fix);
 
     /// <summary>For rules that cannot run because there is no certificate to look at.</summary>
-    public CertificateRuleResult NotChecked(string reason) => new(Id, Description, false, $"not checked: {reason}", null);
+    public CertificateRuleResult NotChecked(string reason) =>
+        new(Id, Description, false, $"not checked: {reason}", "Provide a readable PEM certificate, then check again.");
 }

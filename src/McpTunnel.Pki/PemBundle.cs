@@ -14,7 +14,10 @@ internal static class PemBundle
     {
         ArgumentNullException.ThrowIfNull(text);
         var blocks = new List<PemBlock>();
-        var remaining = text.AsMemory();
+
+        // "cat a.pem b.pem" of files without a final newline glues END and BEGIN lines together;
+        // PEM parsers (ours and Go's) would then skip both blocks.
+        var remaining = text.Replace("----------BEGIN ", "-----\n-----BEGIN ", StringComparison.Ordinal).AsMemory();
         while (PemEncoding.TryFind(remaining.Span, out var fields))
         {
             var span = remaining.Span;

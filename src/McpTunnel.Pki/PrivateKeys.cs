@@ -48,11 +48,11 @@ internal static class PrivateKeys
         }
     }
 
-    /// <summary>PKCS#8 "PRIVATE KEY" PEM, the format every output of this library uses.</summary>
+    /// <summary>PKCS#8 "PRIVATE KEY" PEM with a final newline (like openssl's), the format every output of this library uses.</summary>
     public static string Export(AsymmetricAlgorithm key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return key.ExportPkcs8PrivateKeyPem();
+        return key.ExportPkcs8PrivateKeyPem() + "\n";
     }
 
     /// <summary>True when <paramref name="key"/> is the private half of the certificate's public key.</summary>
@@ -72,32 +72,32 @@ internal static class PrivateKeys
         var info = reader.ReadSequence();
         _ = info.ReadInteger();
         var algorithm = info.ReadSequence().ReadObjectIdentifier();
-        switch (algorithm)
+        return algorithm switch
         {
-            case RsaOid:
-                var rsa = RSA.Create();
-                rsa.ImportPkcs8PrivateKey(der.Span, out _);
-                return rsa;
-            case EcOid:
-                var ecdsa = ECDsa.Create();
-                ecdsa.ImportPkcs8PrivateKey(der.Span, out _);
-                return ecdsa;
-            default:
-                throw new CryptographicException($"Unsupported private key algorithm {algorithm}; use an RSA or ECDSA key.");
+            RsaOid => Import(RSA.Create(), der, (k, d) => k.ImportPkcs8PrivateKey(d, out _)),
+            EcOid => Import(ECDsa.Create(), der, (k, d) => k.ImportPkcs8PrivateKey(d, out _)),
+            _ => throw new CryptographicException($"Unsupported private key algorithm {algorithm}; use an RSA or ECDSA key."),
+        };
+    }
+
+    private static RSA LoadRsa(ReadOnlyMemory<byte> der) => Import(RSA.Create(), der, (k, d) => k.ImportRSAPrivateKey(d, out _));
+
+    private static ECDsa LoadEc(ReadOnlyMemory<byte> der) => Import(ECDsa.Create(), der, (k, d) => k.ImportECPrivateKey(d, out _));
+
+    private static T Import<T>(T key, ReadOnlyMemory<byte> der, ImportAction<T> import)
+        where T : AsymmetricAlgorithm
+    {
+        try
+        {
+            import(key, der.Span);
+            return key;
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
         }
     }
 
-    private static RSA LoadRsa(ReadOnlyMemory<byte> der)
-    {
-        var rsa = RSA.Create();
-        rsa.ImportRSAPrivateKey(der.Span, out _);
-        return rsa;
-    }
-
-    private static ECDsa LoadEc(ReadOnlyMemory<byte> der)
-    {
-        var ecdsa = ECDsa.Create();
-        ecdsa.ImportECPrivateKey(der.Span, out _);
-        return ecdsa;
-    }
+    private delegate void ImportAction<in T>(T key, ReadOnlySpan<byte> der);
 }
