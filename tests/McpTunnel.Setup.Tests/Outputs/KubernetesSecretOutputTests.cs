@@ -35,6 +35,20 @@ public sealed class KubernetesSecretOutputTests
     }
 
     [Fact]
+    public async Task Init_PodDetectedByServiceAccountMountAlone_DefaultsToTheSecret()
+    {
+        await using var setup = await SetupHarness.StartAsync();
+        await using var kubernetes = await StartInPodAsync(setup);
+        setup.Environment.Remove("KUBERNETES_SERVICE_HOST");
+
+        var result = await setup.RunAsync("init");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("k8s-secret:mcp-tunnel", result.Out, StringComparison.Ordinal);
+        Assert.NotNull(kubernetes.GetSecretData("mcp-tunnel"));
+    }
+
+    [Fact]
     public async Task Init_RerunAgainstSecret_WritesOnceWithTheResourceVersionAndKeepsTunnelAndCa()
     {
         await using var setup = await SetupHarness.StartAsync();
