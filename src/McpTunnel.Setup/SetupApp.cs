@@ -50,5 +50,11 @@ internal static class SetupApp
             log.Failure("interrupted", "re-run setup: every step converges from where it stopped");
             return ExitCodes.Failure;
         }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // A bug or an environment we did not foresee: one line (scrubbed like every other), exit 1.
+            log.Failure($"unexpected {exception.GetType().Name}: {exception.Message}", "re-run setup; if it persists, report this message");
+            return ExitCodes.Failure;
+        }
     }
 }
