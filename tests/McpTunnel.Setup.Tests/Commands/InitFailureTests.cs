@@ -136,4 +136,22 @@ public sealed class InitFailureTests
         Assert.Contains("chown 65532:65532", result.Error, StringComparison.Ordinal);
         Assert.Empty(setup.Api.Requests);
     }
+
+    [Fact]
+    public async Task Init_StoredCaKeyDoesNotMatch_FailsWithoutRegisteringAnything()
+    {
+        await using var setup = await SetupHarness.StartAsync();
+        Assert.Equal(0, (await setup.InitAsync()).ExitCode);
+        using var other = McpTunnel.Pki.CertificateAuthority.Create();
+        File.WriteAllText(Path.Combine(setup.OutputDirectory, OutputKeys.CaKey), other.PrivateKeyPem);
+        var registrations = setup.Api.Certificates.Count;
+
+        var result = await setup.InitAsync();
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("the stored CA (ca.crt, ca.key) cannot be used", result.Error, StringComparison.Ordinal);
+        Assert.Contains("delete both", result.Error, StringComparison.Ordinal);
+        Assert.Equal(registrations, setup.Api.Certificates.Count);
+        setup.AssertNoSecretsPrinted();
+    }
 }
