@@ -123,7 +123,12 @@ public class ComposeStackTests
         var ignore = File.ReadAllLines(stack.PathOf(".gitignore"));
         Assert.Contains(".env", ignore);
         Assert.Contains("data/", ignore);
-        Assert.DoesNotContain("TUNNEL_TOKEN=", File.ReadAllText(stack.PathOf("docker-compose.yaml")), StringComparison.Ordinal);
+        // Environment entries only pass variables through: a value written in the file would be committed.
+        foreach (var (service, body) in stack.Services)
+        {
+            Assert.True(body!.At("environment") is null or System.Text.Json.Nodes.JsonArray, $"{name}/{service}: environment must be a list of names");
+            Assert.All(body.Strings("environment"), e => Assert.DoesNotContain("=", e, StringComparison.Ordinal));
+        }
     }
 
     [Theory]
