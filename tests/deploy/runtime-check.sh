@@ -4,7 +4,9 @@
 # through setpriv, with the image's environment, read-only config and data directories, no writable
 # HOME and a read-only working directory. Then checks that nothing was written anywhere.
 #
-#   sudo tests/deploy/runtime-check.sh            (needs root for setpriv, openssl, bash; ~1 minute)
+#   sudo tests/deploy/runtime-check.sh                 (needs root for setpriv; openssl; ~1 minute)
+#   sudo tests/deploy/runtime-check.sh --publish-only  (publish + both apphosts start as 65532 + no writes;
+#                                                       passes before the proxy is implemented)
 #
 # Checks:
 #   1. the Compose invocation: `mcp-proxy -config FILE`; listens, logs `route configured`, exits 0 on SIGTERM;
@@ -15,6 +17,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
+mode=full
+case "${1:-}" in
+  "") ;;
+  --publish-only) mode=publish-only ;;
+  *) echo "usage: $0 [--publish-only]" >&2; exit 2 ;;
+esac
 
 uid=65532
 start_timeout=${RUNTIME_CHECK_START_TIMEOUT:-30}
@@ -136,6 +144,32 @@ run_proxy_case() { # NAME ARGS...
   ok "$name: listened as UID $uid, logged 'route configured', exited 0 on SIGTERM"
 }
 
+no_writes_check() {
+  local written
+  written=$(find "$work" /tmp /var/tmp /dev/shm -xdev -user "$uid" -newer "$marker" 2>/dev/null | head -20 || true)
+  [ -z "$written" ] || fail "files written as UID $uid (a read-only root filesystem would refuse them):
+$written"
+  ok "no file written as UID $uid in the work tree, /tmp, /var/tmp or /dev/shm"
+}
+
+if [ "$mode" = publish-only ]; then
+  # The apphost must find the shared framework and start managed code as 65532 (the program's own
+  # exit code does not matter here); .NET host failures exit >= 128 with a "install .NET" message.
+  for exe in mcp-proxy setup; do
+    start_as_nonroot "$work/$exe-start.log" "$work/app/$exe" --help
+    pid=$last_pid
+    wait_until "$start_timeout" "$exe --help: exit" "$pid" false || true
+    rc=0; wait "$pid" || rc=$?
+    if [ "$rc" -ge 128 ] || grep -qiE "install .*\.NET|hostfxr|Failed to (resolve|load)" "$work/$exe-start.log"; then
+      cat "$work/$exe-start.log" >&2; fail "$exe did not start as UID $uid (exit code $rc)"
+    fi
+    ok "$exe: the apphost started managed code as UID $uid (exit code $rc)"
+  done
+  no_writes_check
+  echo "runtime-check: publish-only checks passed"
+  exit 0
+fi
+
 # 1. Compose: config at a read-only path, tunnel_domain in the file.
 port=$(free_port)
 write_config "$etc/config.yaml" "$port" "$data/tls.key" with-domain
@@ -170,8 +204,5 @@ grep -q "init" "$work/setup.log" && grep -q "renew-cert" "$work/setup.log" \
 ok "setup --help: exit 0, names init and renew-cert"
 
 # 5. Nothing written: the container's root filesystem is read-only.
-written=$(find "$work" /tmp /var/tmp /dev/shm -xdev -user "$uid" -newer "$marker" 2>/dev/null | head -20 || true)
-[ -z "$written" ] || fail "files written as UID $uid (a read-only root filesystem would refuse them):
-$written"
-ok "no file written as UID $uid in the work tree, /tmp, /var/tmp or /dev/shm"
+no_writes_check
 echo "runtime-check: all checks passed"
