@@ -52,12 +52,33 @@ touch "$marker"
 if [ -n "${RUNTIME_CHECK_APP_DIR:-}" ]; then
   cp -a "$RUNTIME_CHECK_APP_DIR/." "$work/app/" 2>/dev/null || { mkdir -p "$work/app" && cp -a "$RUNTIME_CHECK_APP_DIR/." "$work/app/"; }
 else
-  "$repo/deploy/docker/publish.sh" "$work/app" linux-x64
+  # Stage the build context the image's build stage sees: the sources of its COPY instructions (those
+  # without --from), minus bin/ and obj/ (Dockerfile.dockerignore), then publish there, away from the
+  # checkout, so a build input the Dockerfile forgets to copy fails here as it would in `docker build`.
+  context="$work/context"
+  mkdir -p "$context"
+  awk '/^FROM /{build = / AS build$/} build && /^COPY / && !/--from/{print}' "$repo/deploy/docker/Dockerfile" |
+  while read -r _ rest; do
+    read -ra words <<<"$rest"
+    dest=${words[-1]}; unset 'words[-1]'
+    for src in "${words[@]}"; do
+      if [ -d "$repo/$src" ]; then
+        mkdir -p "$context/$dest"
+        tar -C "$repo/$src" --exclude=bin --exclude=obj -cf - . | tar -C "$context/$dest" -xf -
+      elif [[ "$dest" == */ ]]; then
+        mkdir -p "$context/$dest" && cp "$repo/$src" "$context/$dest"
+      else
+        mkdir -p "$(dirname "$context/$dest")" && cp "$repo/$src" "$context/$dest"
+      fi
+    done
+  done
+  [ -x "$context/deploy/docker/publish.sh" ] || fail "the Dockerfile's build stage does not copy deploy/docker/publish.sh"
+  "$context/deploy/docker/publish.sh" "$work/app" linux-x64
 fi
 chown -R 0:0 "$work/app"
 chmod -R a+rX,go-w "$work/app"
 for exe in mcp-proxy setup; do [ -x "$work/app/$exe" ] || fail "no executable $exe"; done
-ok "published mcp-proxy and setup with deploy/docker/publish.sh${RUNTIME_CHECK_APP_DIR:+ (taken from $RUNTIME_CHECK_APP_DIR)}"
+ok "published mcp-proxy and setup${RUNTIME_CHECK_APP_DIR:+ (taken from $RUNTIME_CHECK_APP_DIR)}${RUNTIME_CHECK_APP_DIR:- with deploy/docker/publish.sh in a copy of the Dockerfile build context}"
 
 # The apphost finds the shared framework here (in the image: the chiseled aspnet base).
 dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
