@@ -94,4 +94,18 @@ public class ImageTests
             Assert.True(File.Exists(RepoPaths.Of(source)) || Directory.Exists(RepoPaths.Of(source)), source + " missing from the build context");
         }
     }
+
+    [Fact]
+    public void Build_CopiesEveryRootFileThatShapesTheBuild()
+    {
+        var copied = Dockerfile.Instructions
+            .Where(i => i.Keyword == "COPY" && !i.Args.StartsWith("--from", StringComparison.Ordinal))
+            .SelectMany(i => i.Args.Split(' ', StringSplitOptions.RemoveEmptyEntries)[..^1])
+            .ToHashSet();
+        var inputs = new[] { ".editorconfig", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json", "NuGet.config", "nuget.config" };
+        foreach (var file in inputs.Where(f => File.Exists(RepoPaths.Of(f))))
+        {
+            Assert.True(copied.Contains(file), $"{file} affects the build but the image's build stage does not copy it");
+        }
+    }
 }
