@@ -1,16 +1,64 @@
 using System.CommandLine;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
 
 namespace McpTunnel.Cli.Edge;
 
+/// <summary><c>mcptunnel edge</c>: serve the local stand-in for the tunnel edge until Ctrl+C.</summary>
 internal static class EdgeCommand
 {
     public static Command Create()
     {
-        var command = new Command("edge", "(being built)");
-        command.SetAction(_ =>
+        var listen = new Option<string>("--listen") { Description = "Plain-HTTP address for MCP clients", DefaultValueFactory = _ => "127.0.0.1:8443" };
+        var proxy = new Option<string>("--proxy") { Description = "The proxy's WebSocket listener (what cloudflared would target)", DefaultValueFactory = _ => "ws://127.0.0.1:8080" };
+        var ca = new Option<string>("--ca") { Description = "CA certificate registered on the tunnel (PEM); the only trust anchor for the inner TLS", Required = true };
+        var domain = new Option<string>("--tunnel-domain") { Description = "The tunnel's domain; requests go to <route>.<domain>", Required = true };
+        var route = new Option<string?>("--route") { Description = "Send every request to this route (for clients that cannot set Host)" };
+        var command = new Command("edge", "Local stand-in for the tunnel edge: forwards plain HTTP from MCP clients through WebSocket + inner TLS to mcp-proxy.")
         {
-            Console.Error.WriteLine("mcptunnel edge: not implemented yet");
-            return 2;
+            listen, proxy, ca, domain, route,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!IPEndPoint.TryParse(parse.GetValue(listen)!.Replace("localhost", "127.0.0.1", StringComparison.Ordinal), out var endpoint))
+            {
+                await Console.Error.WriteLineAsync($"mcptunnel edge: --listen \"{parse.GetValue(listen)}\" is not host:port (e.g. 127.0.0.1:8443)");
+                return 2;
+            }
+
+            X509Certificate2Collection cas = [];
+            try
+            {
+                cas.ImportFromPemFile(parse.GetValue(ca)!);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            {
+                await Console.Error.WriteLineAsync($"mcptunnel edge: --ca: {ex.Message}");
+                return 2;
+            }
+
+            if (cas.Count == 0)
+            {
+                await Console.Error.WriteLineAsync("mcptunnel edge: --ca holds no PEM certificate");
+                return 2;
+            }
+
+            using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+            await using var edge = await EdgeServer.StartAsync(
+                new EdgeServerOptions(endpoint, new Uri(parse.GetValue(proxy)!), cas, parse.GetValue(domain)!.Trim().TrimEnd('.').ToLowerInvariant(), parse.GetValue(route)),
+                loggerFactory,
+                cancellationToken);
+            Console.WriteLine($"edge listening on {edge.BaseUri} -> {parse.GetValue(proxy)} (inner TLS trusting {parse.GetValue(ca)} only)");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            return 0;
         });
         return command;
     }
