@@ -1,4 +1,5 @@
 using System.CommandLine;
+using McpTunnel.Cli.Certs;
 using McpTunnel.Cli.Demo;
 using McpTunnel.Cli.Edge;
 using McpTunnel.Cli.Hello;
@@ -15,6 +16,7 @@ internal static class CliApp
             DemoCommand.Create(),
             EdgeCommand.Create(),
             HelloCommand.Create(),
+            CertsCommand.Create(),
         };
         return root;
     }
