@@ -1,5 +1,6 @@
 using System.CommandLine;
 using McpTunnel.Cli.Certs;
+using McpTunnel.Cli.Check;
 using McpTunnel.Cli.Demo;
 using McpTunnel.Cli.Edge;
 using McpTunnel.Cli.Hello;
@@ -17,6 +18,7 @@ internal static class CliApp
             EdgeCommand.Create(),
             HelloCommand.Create(),
             CertsCommand.Create(),
+            CheckCommand.Create(),
         };
         return root;
     }
