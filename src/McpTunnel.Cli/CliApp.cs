@@ -4,6 +4,7 @@ using McpTunnel.Cli.Check;
 using McpTunnel.Cli.Demo;
 using McpTunnel.Cli.Edge;
 using McpTunnel.Cli.Hello;
+using McpTunnel.Cli.Quickstart;
 
 namespace McpTunnel.Cli;
 
@@ -19,6 +20,7 @@ internal static class CliApp
             HelloCommand.Create(),
             CertsCommand.Create(),
             CheckCommand.Create(),
+            QuickstartCommand.Create(),
         };
         return root;
     }
