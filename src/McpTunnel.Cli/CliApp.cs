@@ -2,6 +2,7 @@ using System.CommandLine;
 using McpTunnel.Cli.Certs;
 using McpTunnel.Cli.Check;
 using McpTunnel.Cli.Demo;
+using McpTunnel.Cli.Doctor;
 using McpTunnel.Cli.Edge;
 using McpTunnel.Cli.Hello;
 using McpTunnel.Cli.Quickstart;
@@ -21,6 +22,7 @@ internal static class CliApp
             CertsCommand.Create(),
             CheckCommand.Create(),
             QuickstartCommand.Create(),
+            DoctorCommand.Create(),
         };
         return root;
     }

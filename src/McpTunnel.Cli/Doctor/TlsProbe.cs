@@ -1,0 +1,79 @@
+using System.Net.Security;
+using System.Net.WebSockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using McpTunnel.Cli.Terminal;
+using McpTunnel.Pki;
+using McpTunnel.Proxy.Client;
+
+namespace McpTunnel.Cli.Doctor;
+
+/// <summary>
+/// Layer (b), per public route name: the inner TLS handshake through a real tunnel, trusting only the CA file
+/// (as Anthropic trusts only the registered CA), explained with the certificate rules of spec item 71 on the
+/// certificate the proxy actually served (chain, SAN, AKI/SKI, expiry with days left).
+/// </summary>
+internal static class TlsProbe
+{
+    private const DoctorLayer Layer = DoctorLayer.InnerTls;
+
+    public static async Task RunAsync(TunnelConnector connector, string caPem, string serverName, DoctorReport report, DoctorOptions options, CancellationToken cancellationToken)
+    {
+        X509Certificate2? served = null;
+        string? failure = null;
+        try
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            cts.CancelAfter(options.Timeout);
+            await using var ssl = await connector.ConnectTlsAsync(serverName, [SslApplicationProtocol.Http11], cts.Token);
+            if (ssl.RemoteCertificate is { } remote)
+            {
+                served = X509CertificateLoader.LoadCertificate(remote.GetRawCertData());
+            }
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException or WebSocketException or OperationCanceledException)
+        {
+            failure = connector.Validator.LastFailure(serverName) ?? ex.GetBaseException().Message;
+        }
+
+        using (served)
+        {
+            if (failure is not null)
+            {
+                report.Add(DoctorCheck.Fail(Layer, serverName, "handshake", $"tls handshake failed: {failure}", RowFor(failure), FixFor(failure)));
+                return;
+            }
+
+            var rules = served is null
+                ? null
+                : CertificateChecker.CheckServer(served.ExportCertificatePem(), caPem, serverName, ServerNameKind.Host);
+            if (rules is { Passed: false })
+            {
+                var failed = rules.Failures.First();
+                report.Add(DoctorCheck.Fail(Layer, serverName, "certificate", $"{failed.RuleId}: {failed.Detail}", Troubleshooting.BadCertificate, failed.Fix));
+                return;
+            }
+
+            var daysLeft = served is null ? 0 : (int)Math.Floor((CertificateTimesUtc(served) - DateTimeOffset.UtcNow).TotalDays);
+            var detail = $"handshake ok trusting only the CA; signed directly by it, SAN matches, AKI = CA SKI, {daysLeft} days left";
+            report.Add(daysLeft < options.RenewWithinDays
+                ? DoctorCheck.Warn(Layer, serverName, "handshake", detail, "Renew soon: mcptunnel certs renew (same key, same CA; the proxy reloads it)")
+                : DoctorCheck.Pass(Layer, serverName, "handshake", detail));
+        }
+    }
+
+    private static DateTimeOffset CertificateTimesUtc(X509Certificate2 certificate) => new(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+
+    private static TroubleshootingRow RowFor(string failure) =>
+        failure.Contains("unknown certificate authority", StringComparison.OrdinalIgnoreCase) ? Troubleshooting.UnknownCa
+        : failure.Contains("expired", StringComparison.OrdinalIgnoreCase)
+          || failure.Contains("not yet valid", StringComparison.OrdinalIgnoreCase)
+          || failure.Contains("name mismatch", StringComparison.OrdinalIgnoreCase)
+          || failure.Contains("intermediate", StringComparison.OrdinalIgnoreCase) ? Troubleshooting.BadCertificate
+        : Troubleshooting.NotRegistered;
+
+    private static string? FixFor(string failure) =>
+        failure.Contains("intermediate", StringComparison.OrdinalIgnoreCase) ? CertificateRules.ServerNoIntermediate.DefaultFix
+        : failure.Contains("expired", StringComparison.OrdinalIgnoreCase) ? CertificateRules.ServerValidity.DefaultFix
+        : null;
+}
