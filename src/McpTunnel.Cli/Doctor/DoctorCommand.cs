@@ -10,7 +10,7 @@ internal static class DoctorCommand
     {
         var config = new Option<string>("--config") { Description = "The proxy's config file", DefaultValueFactory = _ => "/etc/mcp-proxy/config.yaml" };
         var ca = new Option<string>("--ca") { Description = "The CA certificate registered on the tunnel", DefaultValueFactory = _ => "/data/ca.crt" };
-        var proxy = new Option<Uri?>("--proxy") { Description = "The proxy's WebSocket address (default ws://127.0.0.1:<listen_addr port>/)" };
+        var proxy = new Option<string?>("--proxy") { Description = "The proxy's WebSocket address (default ws://127.0.0.1:<listen_addr port>/)" };
         var path = new Option<string>("--path") { Description = "The upstreams' MCP path", DefaultValueFactory = _ => "/mcp" };
         var domain = new Option<string?>("--domain") { Description = "The tunnel's domain from the Console (default: $TUNNEL_DOMAIN); compared with tunnel_domain" };
         var host = new Option<string[]>("--host") { Description = "A name Claude calls, as route or full host (repeatable); catches route name typos" };
@@ -35,11 +35,23 @@ internal static class DoctorCommand
                 mounts.Add(parsed);
             }
 
+            Uri? proxyUri = null;
+            if (result.GetValue(proxy) is { } proxyText)
+            {
+                if (!Uri.TryCreate(proxyText, UriKind.Absolute, out proxyUri) || proxyUri.Scheme is not ("ws" or "wss" or "http"))
+                {
+                    io.Error.WriteLine($"doctor: --proxy \"{proxyText}\" is not a ws://HOST:PORT address (cloudflared's --url, with ws://)");
+                    return 2;
+                }
+
+                proxyUri = new UriBuilder(proxyUri) { Scheme = proxyUri.Scheme == "http" ? "ws" : proxyUri.Scheme }.Uri;
+            }
+
             var expected = result.GetValue(domain) ?? Environment.GetEnvironmentVariable("TUNNEL_DOMAIN");
             var pathValue = result.GetValue(path)!;
             var options = new DoctorOptions(result.GetValue(config)!, result.GetValue(ca)!)
             {
-                ProxyUri = result.GetValue(proxy),
+                ProxyUri = proxyUri,
                 Path = pathValue.StartsWith('/') ? pathValue : "/" + pathValue,
                 Domain = string.IsNullOrWhiteSpace(expected) ? null : expected.Trim().TrimEnd('.').ToLowerInvariant(),
                 Hosts = result.GetValue(host) ?? [],

@@ -21,10 +21,13 @@ namespace McpTunnel.Cli.Doctor;
 /// </summary>
 internal sealed class DoctorRunner(DoctorOptions options, TextWriter output, HostResolver resolver)
 {
+    /// <summary>The report of the last run, for callers that want more than the printed lines.</summary>
+    public DoctorReport? LastReport { get; private set; }
+
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         DoctorLayer? shown = null;
-        var report = new DoctorReport(check =>
+        var report = LastReport = new DoctorReport(check =>
         {
             if (shown != check.Layer)
             {

@@ -74,6 +74,6 @@ internal static class TlsProbe
 
     private static string? FixFor(string failure) =>
         failure.Contains("intermediate", StringComparison.OrdinalIgnoreCase) ? CertificateRules.ServerNoIntermediate.DefaultFix
-        : failure.Contains("expired", StringComparison.OrdinalIgnoreCase) ? CertificateRules.ServerValidity.DefaultFix
+        : failure.Contains("expired", StringComparison.OrdinalIgnoreCase) ? "Renew it with the same key and CA: mcptunnel certs renew (the proxy reloads tls.crt by polling, no restart)"
         : null;
 }
