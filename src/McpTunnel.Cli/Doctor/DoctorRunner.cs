@@ -38,6 +38,7 @@ internal sealed class DoctorRunner(DoctorOptions options, TextWriter output, Hos
             DoctorReportWriter.WriteCheck(output, check);
         });
 
+        output.WriteLine($"doctor: config {options.ConfigPath}, CA {options.CaPath}");
         var config = LoadConfig(report);
         var caPem = config is null ? null : LoadCa(report, config);
         if (config is null || caPem is null)
@@ -46,7 +47,6 @@ internal sealed class DoctorRunner(DoctorOptions options, TextWriter output, Hos
         }
 
         var connector = new TunnelConnector(options.ProxyUri ?? DefaultProxyUri(config.ListenAddress), new TunnelServerValidator(TrustOnly(caPem)));
-        output.WriteLine($"doctor: config {options.ConfigPath}, CA {options.CaPath}, proxy {connector.ProxyUri}");
 
         // Layer (a).
         await ProxyProbe.RunAsync(connector, report, options.Timeout, cancellationToken);

@@ -43,7 +43,8 @@ internal sealed class UpstreamProbe(ProxyConfig config, DoctorOptions options, H
             return;
         }
 
-        report.Add(DoctorCheck.Pass(Layer, host, "resolve", $"{route.Upstream.Host} → {string.Join(", ", addresses.Select(a => a.ToString()))}"));
+        var resolved = IPAddress.TryParse(route.Upstream.Host, out _) ? "an IP literal, no DNS" : $"→ {string.Join(", ", addresses.Select(a => a.ToString()))}";
+        report.Add(DoctorCheck.Pass(Layer, host, "resolve", $"{route.Upstream.Host} {resolved}"));
 
         // Step 3: egress, exactly as the proxy's connect callback decides; a denied address is never dialled.
         var verdicts = addresses.Select(_egress.Evaluate).ToList();
