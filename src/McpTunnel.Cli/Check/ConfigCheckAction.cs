@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using McpTunnel.Pki;
+using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Routing;
 
 namespace McpTunnel.Cli.Check;
@@ -18,6 +21,32 @@ internal sealed record ConfigCheckOptions(string ConfigPath)
 
 internal static class ConfigCheckAction
 {
+    /// <summary>
+    /// The certificate the proxy will serve, against spec 71 for tunnel_domain (row j offline). Without the CA only
+    /// the CA-independent rules can run; <c>certs check --ca</c> and <c>doctor</c> do the rest.
+    /// </summary>
+    private static void CheckServerCertificate(ProxyConfig config, TextWriter output)
+    {
+        if (config.TunnelDomain.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var report = CertificateChecker.CheckServer(File.ReadAllText(config.Tls.CertFile), null, config.TunnelDomain, ServerNameKind.TunnelDomain);
+            foreach (var failure in report.Failures)
+            {
+                output.WriteLine($"  WARN  tls.cert_file fails {failure.RuleId}: {failure.Detail}");
+                output.WriteLine($"        fix: {failure.Fix}");
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            output.WriteLine($"  WARN  tls.cert_file could not be checked: {ex.Message}");
+        }
+    }
+
     public static async Task<int> RunAsync(ConfigCheckOptions options, TextWriter output, HostResolver resolver, CancellationToken cancellationToken)
     {
         var mounts = options.Mounts ?? (PathMount.Guess(options.ConfigPath) is { } guess ? [guess] : []);
@@ -54,6 +83,8 @@ internal static class ConfigCheckAction
         {
             output.WriteLine($"  WARN  {warning}");
         }
+
+        CheckServerCertificate(config, output);
 
         var allForwarded = true;
         var explainer = new RouteExplainer(config, resolver);

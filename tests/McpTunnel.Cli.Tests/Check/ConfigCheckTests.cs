@@ -32,8 +32,21 @@ public sealed class ConfigCheckTests : IAsyncLifetime
 
         Assert.Equal(0, exit);
         Assert.Contains("OK", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("WARN", output, StringComparison.Ordinal);
         Assert.Contains($"route echo -> http://wiki-mcp:9000   Claude calls https://echo.{Domain}/<path>", output, StringComparison.Ordinal);
         Assert.Contains("Claude calls https://full.example.com/<path>", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CertificateForAnotherDomain_IsWarnedAboutWithTheSanRule()
+    {
+        _stack.WriteServer(_stack.Authority.IssueServerCertificate(new McpTunnel.Pki.ServerCertificateRequest("other.tunnel.test")));
+        var config = _stack.WriteConfig("echo: http://wiki-mcp:9000", extra: "");
+
+        var (exit, output) = await RunAsync(config);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("WARN  tls.cert_file fails server.san", output, StringComparison.Ordinal);
     }
 
     [Fact]
