@@ -59,7 +59,7 @@ internal sealed class DoctorRunner(DoctorOptions options, TextWriter output, Hos
         var hosts = HostsToCheck(config);
         foreach (var host in hosts)
         {
-            await TlsProbe.RunAsync(connector, caPem, host, report, options, cancellationToken);
+            await TlsProbe.RunAsync(connector, caPem, host, config.Tls.CertFile, report, options, cancellationToken);
         }
 
         if (report.LayerFailed(DoctorLayer.InnerTls))

@@ -17,7 +17,7 @@ internal static class TlsProbe
 {
     private const DoctorLayer Layer = DoctorLayer.InnerTls;
 
-    public static async Task RunAsync(TunnelConnector connector, string caPem, string serverName, DoctorReport report, DoctorOptions options, CancellationToken cancellationToken)
+    public static async Task RunAsync(TunnelConnector connector, string caPem, string serverName, string certFile, DoctorReport report, DoctorOptions options, CancellationToken cancellationToken)
     {
         X509Certificate2? served = null;
         string? failure = null;
@@ -38,10 +38,19 @@ internal static class TlsProbe
 
         using (served)
         {
+            var filePem = TryRead(certFile);
             if (failure is not null)
             {
-                report.Add(DoctorCheck.Fail(Layer, serverName, "handshake", $"tls handshake failed: {failure}", RowFor(failure), FixFor(failure)));
+                var onDisk = filePem is null ? null : CertificateChecker.CheckServer(filePem, caPem, serverName, ServerNameKind.Host).Failures.Select(f => f.RuleId).ToList();
+                var fileNote = onDisk is { Count: > 0 } ? $"; {Path.GetFileName(certFile)} on disk fails {string.Join(", ", onDisk)}" : "";
+                report.Add(DoctorCheck.Fail(Layer, serverName, "handshake", $"tls handshake failed: {failure}{fileNote}", RowFor(failure), FixFor(failure)));
                 return;
+            }
+
+            if (served is not null && filePem is not null && SafeFingerprint(filePem) is { } fileFingerprint
+                && fileFingerprint != CertificateFingerprint.Sha256Hex(served))
+            {
+                report.Add(DoctorCheck.Warn(Layer, serverName, "certificate file", $"the proxy serves another certificate than {certFile} (a reload is pending, or the new pair is bad and the last good one stays)", "Read the proxy log for certificate warnings; check that tls.crt and tls.key belong together"));
             }
 
             var rules = served is null
@@ -59,6 +68,30 @@ internal static class TlsProbe
             report.Add(daysLeft < options.RenewWithinDays
                 ? DoctorCheck.Warn(Layer, serverName, "handshake", detail, "Renew soon: mcptunnel certs renew (same key, same CA; the proxy reloads it)")
                 : DoctorCheck.Pass(Layer, serverName, "handshake", detail));
+        }
+    }
+
+    private static string? TryRead(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null; // outside the proxy's container the path may not exist; the served certificate is what counts
+        }
+    }
+
+    private static string? SafeFingerprint(string pem)
+    {
+        try
+        {
+            return CertificateFingerprint.Sha256Hex(pem);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null;
         }
     }
 

@@ -89,6 +89,7 @@ public sealed class DoctorTests : IAsyncLifetime
         Assert.Equal(DoctorLayer.InnerTls, failure.Layer);
         Assert.Contains("tls handshake failed: unknown certificate authority", failure.Detail, StringComparison.Ordinal);
         Assert.Equal("i", failure.Row!.Row);
+        Assert.Contains("tls.crt on disk fails server.signed-by-ca", failure.Detail, StringComparison.Ordinal);
         Assert.Contains("re-upload", output, StringComparison.Ordinal);
         Assert.Equal(0, _upstream.Requests);
     }
@@ -215,6 +216,22 @@ public sealed class DoctorTests : IAsyncLifetime
         Assert.Equal("mcp initialize", failure.Name);
         Assert.Contains("No route configured for host", failure.Detail, StringComparison.Ordinal);
         Assert.Equal("k", failure.Row!.Row);
+    }
+
+    [Fact]
+    public async Task CertificateFileReplacedButNotServed_WarnsThatTheProxyServesAnother()
+    {
+        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}");
+        await _stack.StartProxyAsync();
+
+        // A new certificate without its key: the proxy's reload refuses the mismatched pair and keeps serving the old one.
+        await File.WriteAllTextAsync(_stack.CertFile, _stack.Authority.IssueServerCertificate(new ServerCertificateRequest(Domain)).CertificatePem);
+
+        var (exit, _, report) = await RunAsync();
+
+        Assert.Equal(0, exit);
+        var warning = Assert.Single(report.Checks, c => c.Status == DoctorStatus.Warn);
+        Assert.Equal("certificate file", warning.Name);
     }
 
     [Fact]
