@@ -2,9 +2,14 @@ namespace McpTunnel.Setup;
 
 internal static class Program
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("setup: not implemented yet");
-        return args.Length == 0 ? 2 : 2;
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        return await SetupApp.RunAsync(args, SetupHost.FromProcess(), cancellation.Token);
     }
 }

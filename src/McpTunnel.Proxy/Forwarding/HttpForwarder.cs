@@ -56,6 +56,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker)
             try
             {
                 await context.Response.StartAsync(clientAborted);
+                await context.Response.BodyWriter.FlushAsync(clientAborted); // StartAsync alone leaves the headers buffered
             }
             catch (Exception ex) when (clientAborted.IsCancellationRequested || ex is IOException or OperationCanceledException)
             {
@@ -246,6 +247,12 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker)
             return ForwarderError.ClientAborted;
         }
 
+        if (timedOut && exception is OperationCanceledException)
+        {
+            return ForwarderError.UpstreamResponseTimeout;
+        }
+
+        // Policy and TLS causes first: HttpClient wraps them in a generic "connection error".
         for (var e = exception; e is not null; e = e.InnerException)
         {
             switch (e)
@@ -253,19 +260,20 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker)
                 case EgressDeniedException:
                     return ForwarderError.EgressDenied;
                 case AuthenticationException:
-                    return ForwarderError.UpstreamTlsFailed;
-                case SocketException:
-                case TimeoutException:
-                    return ForwarderError.UpstreamConnectFailed;
                 case HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError }:
                     return ForwarderError.UpstreamTlsFailed;
-                case HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }:
-                    return ForwarderError.UpstreamConnectFailed;
             }
         }
 
-        return exception is OperationCanceledException && timedOut
-            ? ForwarderError.UpstreamResponseTimeout
-            : ForwarderError.UpstreamRequestFailed;
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException or TimeoutException
+                or HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError })
+            {
+                return ForwarderError.UpstreamConnectFailed;
+            }
+        }
+
+        return ForwarderError.UpstreamRequestFailed;
     }
 }

@@ -105,7 +105,7 @@ internal sealed class ProxyRequestHandler
             case ForwarderError.EgressDenied:
                 break; // logged at the decision: "IP validation failed: …"
             default:
-                ProxyLog.UpstreamRequestFailed(_logger, route.Key, route.Upstream.ToString(), result.Error.ToString(), result.Exception?.GetBaseException().Message ?? "");
+                ProxyLog.UpstreamRequestFailed(_logger, route.Key, route.Upstream.ToString(), result.Error.ToString(), result.Exception is null ? "" : McpTunnel.Proxy.Tls.TlsFailureReason.Flatten(result.Exception));
                 break;
         }
 

@@ -184,6 +184,10 @@ internal sealed class ProxyServer : IAsyncDisposable
 
         // Framework chatter stays out of the operator's log unless it is a problem.
         logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        // Kestrel warns at bind time that HTTP/2 "requires TLS" on the tunnel endpoint: it cannot see that TLS is
+        // terminated before connections reach it, and h2 is negotiated by ALPN as usual (tests prove it).
+        logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
         if (options.LogToConsole)
         {
             var formatter = new LogLineFormatter(config.LogFormat, options.TimeProvider);

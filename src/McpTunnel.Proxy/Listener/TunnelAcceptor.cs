@@ -79,9 +79,9 @@ internal sealed class TunnelAcceptor(
         var tunnel = new WebSocketTunnelStream(socket);
         var ssl = new SslStream(tunnel, leaveInnerStreamOpen: true);
         var serverName = "";
-        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted))
+        using var timer = new CancellationTokenSource(limits.HandshakeTimeout);
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted, timer.Token))
         {
-            deadline.CancelAfter(limits.HandshakeTimeout);
             try
             {
                 await ssl.AuthenticateAsServerAsync(
@@ -103,7 +103,7 @@ internal sealed class TunnelAcceptor(
             }
             catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or WebSocketException)
             {
-                var timedOut = deadline.IsCancellationRequested && !aborted.IsCancellationRequested;
+                var timedOut = timer.IsCancellationRequested;
                 if (tunnel.RejectedTextMessage)
                 {
                     ProxyLog.TextMessageRejected(logger);
@@ -133,6 +133,25 @@ internal sealed class TunnelAcceptor(
             tunnel.RejectedTextMessage ? WebSocketCloseStatus.InvalidMessageType : WebSocketCloseStatus.NormalClosure,
             "",
             CancellationToken.None);
-        ProxyLog.TunnelClosed(logger, remote?.ToString() ?? "", tunnel.RejectedTextMessage ? "text message" : "closed");
+
+        // Give the peer a moment to answer the close; a peer that never does must not hold the tunnel open.
+        try
+        {
+            await connection.Receiving.WaitAsync(TimeSpan.FromSeconds(2), aborted);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+        }
+
+        await ssl.DisposeAsync();
+
+        // Clients that verify the certificate after the handshake (TLS 1.3) reject it with an alert that arrives
+        // here, on the first read: report it like a handshake failure, since that is what the operator must fix.
+        if (connection.ReceiveError is { } error && TlsFailureReason.TryDescribeAlert(error, out var alert))
+        {
+            ProxyLog.TlsHandshakeFailed(logger, alert, remote?.ToString() ?? "", TlsFailureReason.Flatten(error));
+        }
+
+        ProxyLog.TunnelClosed(logger, remote?.ToString() ?? "", tunnel.RejectedTextMessage ? "text message" : connection.ReceiveError?.GetBaseException().Message ?? "closed");
     }
 }

@@ -12,8 +12,12 @@ namespace McpTunnel.Proxy.Listener;
 /// <summary>
 /// One tunnel as Kestrel sees it: a connection whose transport is the decrypted inner TLS stream.
 /// The TLS features are set here, so Kestrel selects HTTP/2 or HTTP/1.1 from the ALPN result exactly as it
-/// does for its own HTTPS endpoints. Disposal completes both pipe ends and then signals the WebSocket owner,
-/// which sends the close frame (DESIGN.md: the disposal trap).
+/// does for its own HTTPS endpoints.
+/// Like Kestrel's socket transport, a receive pump reads the stream all the time (not only when Kestrel asks),
+/// so a peer that goes away is noticed at once: <see cref="ConnectionContext.ConnectionClosed"/> fires and the
+/// in-flight request is aborted, which cancels its upstream request. A send pump drains Kestrel's output.
+/// Disposal completes both pipe ends, lets the send pump finish, then signals the WebSocket owner, which sends
+/// the close frame (DESIGN.md: the disposal trap).
 /// </summary>
 internal sealed class TunnelConnection : ConnectionContext,
     ITlsConnectionFeature, ITlsApplicationProtocolFeature, ITlsHandshakeFeature
@@ -22,8 +26,10 @@ internal sealed class TunnelConnection : ConnectionContext,
     private readonly WebSocketTunnelStream _tunnel;
     private readonly CancellationTokenSource _closed = new();
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly PipeReader _input;
-    private readonly PipeWriter _output;
+    private readonly Pipe _inbound;
+    private readonly Pipe _outbound;
+    private readonly Task _receiving;
+    private readonly Task _sending;
     private int _disposed;
 
     public TunnelConnection(SslStream ssl, WebSocketTunnelStream tunnel, IPEndPoint? remote, EndPoint local, string serverName)
@@ -33,9 +39,11 @@ internal sealed class TunnelConnection : ConnectionContext,
         RemoteEndPoint = remote;
         LocalEndPoint = local;
         ConnectionId = $"tnl-{Guid.NewGuid():N}"[..16];
-        _input = PipeReader.Create(ssl, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true));
-        _output = PipeWriter.Create(ssl, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024, leaveOpen: true));
-        Transport = new DuplexPipe(_input, _output);
+        // Thresholds bound how much one tunnel buffers in each direction (backpressure beyond them).
+        var options = new PipeOptions(pauseWriterThreshold: 256 * 1024, resumeWriterThreshold: 128 * 1024, useSynchronizationContext: false);
+        _inbound = new Pipe(options);
+        _outbound = new Pipe(options);
+        Transport = new DuplexPipe(_inbound.Reader, _outbound.Writer);
         HostName = serverName;
 
         Features.Set<ITlsConnectionFeature>(this);
@@ -43,10 +51,18 @@ internal sealed class TunnelConnection : ConnectionContext,
         Features.Set<ITlsHandshakeFeature>(this);
         Features.Set(new TunnelConnectionFeature(remote?.Address, serverName));
         ConnectionClosed = _closed.Token;
+        _receiving = ReceiveAsync();
+        _sending = SendAsync();
     }
 
     /// <summary>Completes when Kestrel is done with the connection.</summary>
     public Task Completed => _completed.Task;
+
+    /// <summary>Why the receive pump stopped, when it was an error (e.g. a TLS alert the client sent after the handshake).</summary>
+    public Exception? ReceiveError { get; private set; }
+
+    /// <summary>Completes when the receive pump has stopped (peer closed, or the socket was disposed).</summary>
+    public Task Receiving => _receiving;
 
     public override string ConnectionId { get; set; }
 
@@ -98,13 +114,128 @@ internal sealed class TunnelConnection : ConnectionContext,
             return;
         }
 
-        await _input.CompleteAsync();
-        await _output.CompleteAsync();
-        await _ssl.DisposeAsync();
-        _closed.Cancel();
-        _closed.Dispose();
+        await _inbound.Reader.CompleteAsync();
+        await _outbound.Writer.CompleteAsync();
+        await _sending; // everything Kestrel wrote leaves before the close frame
+        try
+        {
+            _closed.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        // The WebSocket owner now sends the close frame; the receive pump ends when the peer answers or the socket goes.
         _completed.TrySetResult();
         await base.DisposeAsync();
+    }
+
+    private async Task ReceiveAsync()
+    {
+        await Task.Yield();
+        var writer = _inbound.Writer;
+        try
+        {
+            while (true)
+            {
+                var memory = writer.GetMemory(8 * 1024);
+                var read = await _ssl.ReadAsync(memory);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                writer.Advance(read);
+                var flush = await writer.FlushAsync();
+                if (flush.IsCompleted || flush.IsCanceled)
+                {
+                    break;
+                }
+            }
+
+            await writer.CompleteAsync();
+        }
+        catch (Exception ex)
+        {
+            ReceiveError = ex;
+            await writer.CompleteAsync(ex is IOException or ObjectDisposedException or System.Net.WebSockets.WebSocketException or OperationCanceledException ? null : ex);
+        }
+        finally
+        {
+            // The peer is gone (or sent close): tell Kestrel so in-flight requests are aborted now, not at the next read.
+            try
+            {
+                _closed.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    private async Task SendAsync()
+    {
+        await Task.Yield();
+        var reader = _outbound.Reader;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync();
+                var buffer = result.Buffer;
+                await WriteCoalescedAsync(buffer);
+
+                reader.AdvanceTo(buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    break;
+                }
+            }
+
+            await reader.CompleteAsync();
+        }
+        catch (Exception ex)
+        {
+            await reader.CompleteAsync(ex);
+            try
+            {
+                _closed.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Small multi-segment writes go out as one TLS record and one WebSocket message, not one per segment.</summary>
+    private async ValueTask WriteCoalescedAsync(System.Buffers.ReadOnlySequence<byte> buffer)
+    {
+        if (buffer.IsSingleSegment)
+        {
+            await _ssl.WriteAsync(buffer.First);
+            return;
+        }
+
+        if (buffer.Length <= 16 * 1024)
+        {
+            var rented = System.Buffers.ArrayPool<byte>.Shared.Rent((int)buffer.Length);
+            try
+            {
+                System.Buffers.BuffersExtensions.CopyTo(buffer, rented);
+                await _ssl.WriteAsync(rented.AsMemory(0, (int)buffer.Length));
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+
+            return;
+        }
+
+        foreach (var segment in buffer)
+        {
+            await _ssl.WriteAsync(segment);
+        }
     }
 
     private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe

@@ -57,6 +57,23 @@ internal static class TlsFailureReason
         };
     }
 
+    /// <summary>True when <paramref name="exception"/> carries a TLS alert from the peer (e.g. <c>unknown certificate authority</c>).</summary>
+    public static bool TryDescribeAlert(Exception exception, out string reason)
+    {
+        var text = Flatten(exception);
+        foreach (var (marker, known) in KnownMarkers)
+        {
+            if (marker.StartsWith("alert ", StringComparison.Ordinal) && text.Contains(marker, StringComparison.OrdinalIgnoreCase))
+            {
+                reason = known;
+                return true;
+            }
+        }
+
+        reason = "";
+        return false;
+    }
+
     public static string Flatten(Exception exception)
     {
         var parts = new List<string>();

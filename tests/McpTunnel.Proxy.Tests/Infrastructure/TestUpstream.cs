@@ -53,7 +53,7 @@ internal sealed class TestUpstream : IAsyncDisposable
         app.MapGet("/sse", upstream.SseAsync);
         app.MapGet("/bytes/{count:long}", BytesAsync);
         app.MapPost("/upload", UploadAsync);
-        app.MapGet("/abort", AbortAsync);
+        app.MapGet("/abort", upstream.AbortAsync);
         app.MapGet("/slow", upstream.SlowAsync);
         app.MapGet("/redirect", (HttpContext c) => Results.Redirect("/echo"));
         await app.StartAsync();
@@ -66,6 +66,7 @@ internal sealed class TestUpstream : IAsyncDisposable
     {
         SseEvents.Writer.TryComplete();
         SlowRelease.TrySetResult();
+        AbortRelease.TrySetResult();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
@@ -81,8 +82,6 @@ internal sealed class TestUpstream : IAsyncDisposable
             context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()),
             body);
         context.Response.Headers["X-Upstream"] = "test";
-        context.Response.Headers.Connection = "X-Hop";
-        context.Response.Headers["X-Hop"] = "must-not-cross";
         await context.Response.WriteAsJsonAsync(echo);
     }
 
@@ -140,11 +139,15 @@ internal sealed class TestUpstream : IAsyncDisposable
         await context.Response.WriteAsJsonAsync(new { total, checksum });
     }
 
-    private static async Task AbortAsync(HttpContext context)
+    /// <summary>Completed by the test once it has the response headers; then <c>/abort</c> dies mid-body.</summary>
+    public TaskCompletionSource AbortRelease { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task AbortAsync(HttpContext context)
     {
         context.Response.ContentLength = 1_000_000;
         await context.Response.Body.WriteAsync(new byte[1000]);
         await context.Response.Body.FlushAsync();
+        await AbortRelease.Task;
         context.Abort();
     }
 

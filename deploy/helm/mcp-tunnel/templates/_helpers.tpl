@@ -1,0 +1,122 @@
+{{/*
+Helpers. The chart keeps to a template subset (Go text/template + sprig + include/required/toYaml and
+.Values/.Release/.Chart) so that tests/deploy/helm-render can render it without a helm binary.
+*/}}
+
+{{- define "mcp-tunnel.name" -}}
+{{- .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* fullname: the release name, or <release>-mcp-tunnel when the release name lacks the chart name. */}}
+{{- define "mcp-tunnel.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "mcp-tunnel.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "mcp-tunnel.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "mcp-tunnel.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "mcp-tunnel.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}
+
+{{/* The Secret setup writes in managed mode: named after the release (spec items 101, 146). */}}
+{{- define "mcp-tunnel.managedSecretName" -}}
+{{- .Release.Name -}}
+{{- end -}}
+
+{{- define "mcp-tunnel.tokenSecretName" -}}
+{{- if .Values.setup.enabled -}}
+{{- include "mcp-tunnel.managedSecretName" . -}}
+{{- else -}}
+{{- required "external.tunnelTokenSecretName is required when setup.enabled=false" .Values.external.tunnelTokenSecretName -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "mcp-tunnel.certSecretName" -}}
+{{- if .Values.setup.enabled -}}
+{{- include "mcp-tunnel.managedSecretName" . -}}
+{{- else -}}
+{{- required "external.serverCertSecretName is required when setup.enabled=false" .Values.external.serverCertSecretName -}}
+{{- end -}}
+{{- end -}}
+
+{{/* repository[:tag][@digest]; a digest pins the image. */}}
+{{- define "mcp-tunnel.imageRef" -}}
+{{- $tag := .image.tag | default .defaultTag -}}
+{{- if .image.digest -}}
+{{- printf "%s@%s" .image.repository .image.digest -}}
+{{- else if $tag -}}
+{{- printf "%s:%s" .image.repository $tag -}}
+{{- else -}}
+{{- .image.repository -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "mcp-tunnel.proxyImage" -}}
+{{- include "mcp-tunnel.imageRef" (dict "image" .Values.image "defaultTag" .Chart.AppVersion) -}}
+{{- end -}}
+
+{{- define "mcp-tunnel.cloudflaredImage" -}}
+{{- include "mcp-tunnel.imageRef" (dict "image" .Values.cloudflared.image "defaultTag" "latest") -}}
+{{- end -}}
+
+{{/* Where the proxy container sees the certificate (a Secret volume: renewals arrive without restart). */}}
+{{- define "mcp-tunnel.tlsDir" -}}/data{{- end -}}
+
+{{/*
+The proxy's config.yaml: gateway.config passed through, with listen_addr and the tls paths forced
+(spec item 30). External mode needs tunnel_domain; managed mode passes it as -tunnel-domain.
+*/}}
+{{- define "mcp-tunnel.config" -}}
+{{- $cfg := deepCopy (.Values.gateway.config | default dict) -}}
+{{- if not $cfg.routes -}}
+{{- fail "gateway.config.routes is required: a map of subdomain (or hostname) to scheme://host:port" -}}
+{{- end -}}
+{{- if not .Values.setup.enabled -}}
+{{- $_ := required "gateway.config.tunnel_domain is required when setup.enabled=false" $cfg.tunnel_domain -}}
+{{- end -}}
+{{- $_ := set $cfg "listen_addr" ":8080" -}}
+{{- $tlsDir := include "mcp-tunnel.tlsDir" . -}}
+{{- $_ := set $cfg "tls" (dict "cert_file" (printf "%s/tls.crt" $tlsDir) "key_file" (printf "%s/tls.key" $tlsDir)) -}}
+{{- toYaml $cfg -}}
+{{- end -}}
+
+{{/*
+Hook annotations for the setup Job and its RBAC (spec items 144, 148): pre-install, plus pre-upgrade
+only with setup.force. Deleted on success; a failed Job stays for `kubectl logs` until the next attempt
+(before-hook-creation), so a retry needs no manual `kubectl delete job`.
+*/}}
+{{- define "mcp-tunnel.setupHookAnnotations" -}}
+helm.sh/hook: {{ if .Values.setup.force }}pre-install,pre-upgrade{{ else }}pre-install{{ end }}
+helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
+{{- end -}}
+
+{{/* Pod-level settings shared by the Deployment, the setup Job and the cert-renew CronJob. */}}
+{{- define "mcp-tunnel.podCommon" -}}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+securityContext:
+  {{- toYaml .Values.podSecurityContext | nindent 2 }}
+{{- with .Values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
+{{- end -}}

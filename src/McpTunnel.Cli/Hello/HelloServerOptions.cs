@@ -1,0 +1,19 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace McpTunnel.Cli.Hello;
+
+/// <summary>How to run the sample MCP server: where to listen and under which path.</summary>
+/// <param name="Listen">The socket to bind; port 0 picks a free one (tests).</param>
+/// <param name="Path">The Streamable HTTP endpoint path, starting with '/'.</param>
+/// <param name="LoggerFactory">Where server logs go; <c>null</c> keeps the server silent.</param>
+internal sealed record HelloServerOptions(IPEndPoint Listen, string Path = HelloServerOptions.DefaultPath, ILoggerFactory? LoggerFactory = null)
+{
+    public const string DefaultPath = "/mcp";
+
+    public const int DefaultPort = 9000;
+
+    /// <summary>Loopback on a free port: for tests and for <c>mcptunnel demo</c>.</summary>
+    public static HelloServerOptions Loopback(ILoggerFactory? loggerFactory = null) =>
+        new(new IPEndPoint(IPAddress.Loopback, 0), DefaultPath, loggerFactory);
+}

@@ -1,0 +1,15 @@
+using McpTunnel.Pki;
+using McpTunnel.Setup.Api;
+using McpTunnel.Setup.Outputs;
+
+namespace McpTunnel.Setup.Commands;
+
+/// <summary>Validated inputs of <c>setup init</c> (spec items 79 and 85).</summary>
+internal sealed record InitSettings(
+    Uri ApiUrl,
+    string? TunnelId,
+    OutputDestination Output,
+    TimeSpan CertDuration,
+    string? TokenVersion,
+    KeyAlgorithm? KeyType,
+    WorkloadIdentitySettings Identity);

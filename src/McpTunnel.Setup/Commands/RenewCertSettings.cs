@@ -1,0 +1,11 @@
+using McpTunnel.Pki;
+using McpTunnel.Setup.Outputs;
+
+namespace McpTunnel.Setup.Commands;
+
+/// <summary>Validated inputs of <c>setup renew-cert</c> (spec item 93).</summary>
+internal sealed record RenewCertSettings(
+    OutputDestination Output,
+    TimeSpan CertDuration,
+    TimeSpan RenewBefore,
+    KeyAlgorithm? KeyType);

@@ -1,0 +1,60 @@
+using McpTunnel.Setup.Commands;
+
+namespace McpTunnel.Setup;
+
+/// <summary>
+/// The program, callable in-process: parse the command line, run the subcommand, map every expected
+/// failure to a message with its fix and an exit code (0 ok, 1 failure, 2 usage).
+/// </summary>
+internal static class SetupApp
+{
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, SetupHost host, CancellationToken cancellationToken = default)
+    {
+        var log = new SetupLog(host.Out, host.Error);
+        try
+        {
+            var line = CommandLineParser.Parse(args);
+            if (line.VersionRequested)
+            {
+                host.Out.WriteLine($"setup {ThisAssembly.Version}");
+                return ExitCodes.Success;
+            }
+
+            if (line.HelpRequested)
+            {
+                host.Out.Write(HelpText.For(line.Command));
+                return ExitCodes.Success;
+            }
+
+            switch (line.Command)
+            {
+                case Flags.Init:
+                    await new InitCommand(SettingsBinder.BindInit(line, host), host, log).RunAsync(cancellationToken);
+                    return ExitCodes.Success;
+                case Flags.RenewCert:
+                    await new RenewCertCommand(SettingsBinder.BindRenewCert(line, host), host, log).RunAsync(cancellationToken);
+                    return ExitCodes.Success;
+                default:
+                    host.Error.Write(HelpText.For(null));
+                    log.Failure("no command given", "run `setup init` or `setup renew-cert`");
+                    return ExitCodes.Usage;
+            }
+        }
+        catch (SetupException exception)
+        {
+            log.Failure(exception.Message, exception.Fix);
+            return exception.ExitCode;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            log.Failure("interrupted", "re-run setup: every step converges from where it stopped");
+            return ExitCodes.Failure;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // A bug or an environment we did not foresee: one line (scrubbed like every other), exit 1.
+            log.Failure($"unexpected {exception.GetType().Name}: {exception.Message}", "re-run setup; if it persists, report this message");
+            return ExitCodes.Failure;
+        }
+    }
+}

@@ -1,0 +1,332 @@
+using McpTunnel.Proxy.Configuration;
+
+namespace McpTunnel.Proxy.Tests.Configuration;
+
+/// <summary>Spec items 21-30: the documented samples load; every error names its field, with the documented texts.</summary>
+public sealed class ProxyConfigLoaderTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mcptunnel-config-").FullName;
+    private readonly string _cert;
+    private readonly string _key;
+
+    public ProxyConfigLoaderTests()
+    {
+        _cert = Path.Combine(_dir, "tls.crt");
+        _key = Path.Combine(_dir, "tls.key");
+        File.WriteAllText(_cert, "cert");
+        File.WriteAllText(_key, "key");
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Tls => $"tls:\n  cert_file: {_cert}\n  key_file: {_key}\n";
+
+    private static ProxyConfigLoadResult Parse(string yaml, string? tunnelDomain = null) => ProxyConfigLoader.Parse(yaml, "config.yaml", tunnelDomain);
+
+    private static ProxyConfigException ParseFails(string yaml) => Assert.Throws<ProxyConfigException>(() => Parse(yaml));
+
+    [Fact]
+    public void QuickstartMinimum_Loads_WithDefaults()
+    {
+        // Spec item 29: the quickstart minimum.
+        var config = Parse($"""
+            listen_addr: ":8080"
+            tunnel_domain: abcd1234.tunnel.anthropic.com
+            {Tls}
+            routes:
+              echo: http://hello-mcp:9000
+            """.Replace("\n", "\n", StringComparison.Ordinal)).Config;
+
+        Assert.Equal(new ListenAddress("", 8080), config.ListenAddress);
+        Assert.Equal("abcd1234.tunnel.anthropic.com", config.TunnelDomain);
+        Assert.Equal(LogLevelSetting.Info, config.LogLevel);
+        Assert.Equal(TimeSpan.FromSeconds(30), config.ShutdownTimeout);
+        var route = Assert.Single(config.Routes);
+        Assert.Equal("echo", route.Key);
+        Assert.Equal(new UpstreamAddress("http", "hello-mcp", 9000), route.Upstream);
+        Assert.Empty(config.Upstream.AllowedIps);
+        Assert.False(config.Upstream.DisableIpValidation);
+    }
+
+    [Fact]
+    public void ProductionFormWithCommentedAllowedIps_Loads()
+    {
+        // Spec item 29: production form plus an allowed_ips list with comments.
+        var result = Parse($"""
+            listen_addr: ":8080"
+            log_level: info
+            shutdown_timeout: 30s
+            tunnel_domain: abcd1234.tunnel.anthropic.com
+            {Tls}
+            routes:
+              echo: http://hello-mcp:9000
+              mcp.example.internal: https://10.1.2.3:8443
+            upstream:
+              allowed_ips:
+                - 10.0.0.0/8
+                - 172.16.0.0/12
+                - 192.168.0.0/16
+                - 127.0.0.0/8  # loopback, for local testing only
+                - 10.9.8.7
+              tls:
+                include_system_cas: true
+            """);
+
+        Assert.Equal(5, result.Config.Upstream.AllowedIps.Count);
+        Assert.Equal("10.9.8.7/32", result.Config.Upstream.AllowedIps[4].ToString());
+        Assert.True(result.Config.Upstream.TlsIncludeSystemCas);
+        Assert.Empty(result.Warnings);
+    }
+
+    [Fact]
+    public void RoutesAsList_FailsWithGoUnmarshalText()
+    {
+        // Spec item 24 / troubleshooting row f.
+        var ex = ParseFails($"""
+            listen_addr: ":8080"
+            tunnel_domain: d.example
+            {Tls}
+            routes:
+              - echo: http://hello-mcp:9000
+            """);
+
+        Assert.Contains("cannot unmarshal !!seq into map[string]string", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("routes", Assert.Single(ex.Errors).Field);
+    }
+
+    [Theory]
+    [InlineData("http://hello-mcp:9000/mcp", "a path is not allowed")]
+    [InlineData("http://hello-mcp:9000/", "a path is not allowed")]
+    [InlineData("http://hello-mcp", "the port is missing")]
+    [InlineData("http://hello-mcp:9000?x=1", "a query is not allowed")]
+    [InlineData("http://hello-mcp:9000#f", "a fragment is not allowed")]
+    [InlineData("http://user:pw@hello-mcp:9000", "user-info is not allowed")]
+    [InlineData("ftp://hello-mcp:21", "is not http or https")]
+    [InlineData("hello-mcp:9000", "missing scheme")]
+    [InlineData("http://hello-mcp:99999", "is not a number from 1 to 65535")]
+    [InlineData("http://[::1]:9000", "IPv6 upstreams are not supported")]
+    public void MalformedUpstream_FailsWithDocumentedText(string upstream, string reason)
+    {
+        // Spec item 25.
+        var ex = ParseFails($"""
+            listen_addr: ":8080"
+            tunnel_domain: d.example
+            {Tls}
+            routes:
+              echo: {upstream}
+            """);
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal("routes.echo", error.Field);
+        Assert.Contains("invalid upstream (must be scheme://host:port)", error.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AllowedIpsAndDisableValidation_BothSet_Fails()
+    {
+        // Spec item 26.
+        var ex = ParseFails($"""
+            listen_addr: ":8080"
+            tunnel_domain: d.example
+            {Tls}
+            routes:
+              echo: http://hello-mcp:9000
+            upstream:
+              allowed_ips: [10.0.0.0/8]
+              disable_ip_validation: true
+            """);
+
+        Assert.Contains("mutually exclusive", Assert.Single(ex.Errors).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EmptyAllowedIpsWithDisableValidation_Loads()
+    {
+        // OQ8: an empty list counts as unset.
+        var config = Parse($"""
+            listen_addr: ":8080"
+            tunnel_domain: d.example
+            {Tls}
+            routes:
+              echo: http://hello-mcp:9000
+            upstream:
+              allowed_ips: []
+              disable_ip_validation: true
+            """).Config;
+
+        Assert.True(config.Upstream.DisableIpValidation);
+    }
+
+    [Theory]
+    [InlineData("::1/128", "is IPv6")]
+    [InlineData("10.0.0.0/33", "prefix length")]
+    [InlineData("not-an-ip", "is not an IPv4 address")]
+    public void BadAllowedIpsEntry_FailsNamingTheEntry(string entry, string reason)
+    {
+        var ex = ParseFails($"""
+            listen_addr: ":8080"
+            tunnel_domain: d.example
+            {Tls}
+            routes:
+              echo: http://hello-mcp:9000
+            upstream:
+              allowed_ips: ["{entry}"]
+            """);
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal("upstream.allowed_ips", error.Field);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SeveralMistakes_AreAllReportedAtOnce()
+    {
+        var ex = ParseFails("""
+            log_level: loud
+            shutdown_timeout: 30 seconds
+            routes:
+              echo: http://hello-mcp
+            """);
+
+        var fields = ex.Errors.Select(e => e.Field).ToHashSet();
+        Assert.Contains("listen_addr", fields);
+        Assert.Contains("log_level", fields);
+        Assert.Contains("shutdown_timeout", fields);
+        Assert.Contains("tls.cert_file", fields);
+        Assert.Contains("tls.key_file", fields);
+        Assert.Contains("routes.echo", fields);
+        Assert.All(ex.Errors, e => Assert.False(string.IsNullOrEmpty(e.Fix)));
+    }
+
+    [Fact]
+    public void BareSubdomainWithoutTunnelDomain_Fails_UnlessFlagSuppliesIt()
+    {
+        var yaml = $"""
+            listen_addr: ":8080"
+            {Tls}
+            routes:
+              echo: http://hello-mcp:9000
+            """;
+
+        var ex = Assert.Throws<ProxyConfigException>(() => Parse(yaml));
+        Assert.Contains("needs tunnel_domain", ex.Message, StringComparison.Ordinal);
+
+        // Spec item 16: -tunnel-domain supplies (and overrides) the domain.
+        Assert.Equal("flag.example", Parse(yaml, "Flag.Example.").Config.TunnelDomain);
+    }
+
+    [Fact]
+    public void FullHostnameKeysWithoutTunnelDomain_Load()
+    {
+        var config = Parse($"""
+            listen_addr: "127.0.0.1:8080"
+            {Tls}
+            routes:
+              Echo.Example.COM: http://hello-mcp:9000
+            """).Config;
+
+        Assert.Equal("echo.example.com", Assert.Single(config.Routes).Key);
+    }
+
+    [Fact]
+    public void UnknownKey_LoadsWithWarningNamingIt()
+    {
+        var result = Parse($"""
+            listen_addr: ":8080"
+            tunnel_domain: d.example
+            {Tls}
+            routes:
+              echo: http://hello-mcp:9000
+            rotues:
+              x: http://a:1
+            """);
+
+        Assert.Contains(result.Warnings, w => w.Contains("\"rotues\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void HttpsUpstreamWithoutTrustAnchor_LoadsWithWarning()
+    {
+        // Spec item 28 (proposal): warn at load, fail at request time.
+        var result = Parse($"""
+            listen_addr: ":8080"
+            tunnel_domain: d.example
+            {Tls}
+            routes:
+              secure: https://10.0.0.5:8443
+            """);
+
+        Assert.Contains(result.Warnings, w => w.Contains("include_system_cas", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void MissingKeyFile_FailsWithGoOpenText()
+    {
+        var missing = Path.Combine(_dir, "nope.key");
+        var ex = ParseFails($"""
+            listen_addr: ":8080"
+            tunnel_domain: d.example
+            tls:
+              cert_file: {_cert}
+              key_file: {missing}
+            routes:
+              echo: http://hello-mcp:9000
+            """);
+
+        Assert.Contains($"open {missing}: no such file or directory", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MissingConfigFile_FailsWithGoOpenText()
+    {
+        var path = Path.Combine(_dir, "missing.yaml");
+        var ex = Assert.Throws<ProxyConfigException>(() => ProxyConfigLoader.Load(path));
+        Assert.Contains($"open {path}: no such file or directory", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DuplicateRouteKeysDifferingInCase_Fail()
+    {
+        var ex = ParseFails($"""
+            listen_addr: ":8080"
+            tunnel_domain: d.example
+            {Tls}
+            routes:
+              echo: http://a:1
+              ECHO: http://b:2
+            """);
+
+        Assert.Contains("duplicate route", Assert.Single(ex.Errors).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InvalidYaml_FailsWithLine()
+    {
+        var ex = ParseFails("listen_addr: \":8080\"\nroutes:\n  echo: [unclosed\n");
+        Assert.Equal("yaml", ex.Errors[0].Field);
+        Assert.Contains("line", ex.Errors[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Limits_AreConfigurable()
+    {
+        var config = Parse($"""
+            listen_addr: ":8080"
+            tunnel_domain: d.example
+            {Tls}
+            routes:
+              echo: http://hello-mcp:9000
+            log_format: json
+            limits:
+              max_tunnels: 5
+              handshake_timeout: 2s
+              idle_timeout: 1m30s
+            """).Config;
+
+        Assert.Equal(LogFormat.Json, config.LogFormat);
+        Assert.Equal(5, config.Limits.MaxTunnels);
+        Assert.Equal(TimeSpan.FromSeconds(2), config.Limits.HandshakeTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(90), config.Limits.IdleTimeout);
+    }
+}

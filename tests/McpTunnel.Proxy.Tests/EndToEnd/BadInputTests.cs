@@ -1,0 +1,277 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using McpTunnel.Pki;
+using McpTunnel.Proxy.Tests.Infrastructure;
+
+namespace McpTunnel.Proxy.Tests.EndToEnd;
+
+/// <summary>Each bad input gets a clear answer, and the proxy keeps serving afterwards (issue 2, "Bad input").</summary>
+public sealed class BadInputTests
+{
+    private static async Task AssertStillServesAsync(TestProxy proxy)
+    {
+        using var response = await proxy.CreateClient().GetAsync(proxy.UrlFor("echo", "/echo/after"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task PlainHttpRequest_Gets426()
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream);
+        using var plain = new HttpClient();
+
+        using var response = await plain.GetAsync(proxy.Server.ListenUri);
+
+        Assert.Equal((HttpStatusCode)426, response.StatusCode);
+        Assert.Contains("WebSocket", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await AssertStillServesAsync(proxy);
+    }
+
+    [Fact]
+    public async Task TextMessage_ClosesTunnelWith1003()
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream);
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(proxy.WebSocketUri, CancellationToken.None);
+
+        await socket.SendAsync(Encoding.UTF8.GetBytes("hello"), WebSocketMessageType.Text, true, CancellationToken.None);
+        var result = await socket.ReceiveAsync(new byte[100], new CancellationTokenSource(TimeSpan.FromSeconds(15)).Token);
+
+        Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+        Assert.Equal(WebSocketCloseStatus.InvalidMessageType, result.CloseStatus);
+        await AssertStillServesAsync(proxy);
+    }
+
+    [Fact]
+    public async Task GarbageInsteadOfTls_LogsHandshakeFailure()
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream);
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(proxy.WebSocketUri, CancellationToken.None);
+
+        await socket.SendAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), WebSocketMessageType.Binary, true, CancellationToken.None);
+        var result = await socket.ReceiveAsync(new byte[4096], new CancellationTokenSource(TimeSpan.FromSeconds(15)).Token);
+
+        Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+        var failure = await proxy.Logs.WaitForMessageAsync("tls handshake failed");
+        Assert.StartsWith("tls handshake failed: ", failure.Message, StringComparison.Ordinal);
+        await AssertStillServesAsync(proxy);
+    }
+
+    [Fact]
+    public async Task ClientTrustingAnotherCa_IsRefused_AndProxyLogsTheReason()
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream);
+        using var otherCa = CertificateAuthority.Create();
+        var connector = proxy.CreateConnector(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(otherCa.Certificate.RawData));
+
+        await Assert.ThrowsAnyAsync<Exception>(() => connector.ConnectTlsAsync(proxy.HostFor("echo"), [SslApplicationProtocol.Http11], CancellationToken.None));
+
+        Assert.StartsWith("unknown certificate authority", connector.Validator.LastFailure(proxy.HostFor("echo")), StringComparison.Ordinal);
+
+        // .NET clients verify after the TLS 1.3 handshake and close without an alert, so the proxy only sees the
+        // tunnel close with no request; clients that send the alert are covered by TlsFailureReasonTests.
+        await proxy.Logs.WaitForMessageAsync("tunnel closed");
+        Assert.False(proxy.Logs.Contains("request started"));
+        await AssertStillServesAsync(proxy);
+    }
+
+    [Fact]
+    public async Task SilentClient_IsCutAtTheHandshakeDeadline()
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}", "upstream:\n  allowed_ips: [127.0.0.0/8]\nlimits:\n  handshake_timeout: 1s\n");
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(proxy.WebSocketUri, CancellationToken.None);
+
+        // The deadline cuts the connection (a close frame cannot follow a cancelled read); either way it must end.
+        var ended = await EndsWithinAsync(socket, TimeSpan.FromSeconds(15));
+
+        Assert.True(ended);
+        Assert.Equal("tls handshake failed: handshake timed out after 1s", (await proxy.Logs.WaitForMessageAsync("tls handshake failed")).Message);
+    }
+
+    [Fact]
+    public async Task TunnelsBeyondTheCap_Get503()
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}", "upstream:\n  allowed_ips: [127.0.0.0/8]\nlimits:\n  max_tunnels: 1\n");
+        using var first = new ClientWebSocket();
+        await first.ConnectAsync(proxy.WebSocketUri, CancellationToken.None);
+
+        using var second = new ClientWebSocket();
+        var refused = await Assert.ThrowsAsync<WebSocketException>(() => second.ConnectAsync(proxy.WebSocketUri, CancellationToken.None));
+
+        Assert.Contains("503", refused.Message, StringComparison.Ordinal);
+        Assert.True(proxy.Logs.Contains("tunnel limit reached"));
+    }
+
+    [Fact]
+    public async Task MalformedHttpInsideTls_Gets400()
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream);
+        await using var tls = await proxy.OpenTlsAsync();
+
+        await tls.WriteAsync(Encoding.ASCII.GetBytes("NOT A REQUEST LINE\r\n\r\n"));
+        var answer = await ReadAllAsync(tls);
+
+        Assert.StartsWith("HTTP/1.1 400", answer, StringComparison.Ordinal);
+        await AssertStillServesAsync(proxy);
+    }
+
+    [Fact]
+    public async Task HugeHeaders_Get431()
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream);
+        await using var tls = await proxy.OpenTlsAsync();
+
+        var request = $"GET /echo HTTP/1.1\r\nHost: {proxy.HostFor("echo")}\r\nX-Big: {new string('a', 64 * 1024)}\r\n\r\n";
+        await tls.WriteAsync(Encoding.ASCII.GetBytes(request));
+        var answer = await ReadAllAsync(tls);
+
+        Assert.StartsWith("HTTP/1.1 431", answer, StringComparison.Ordinal);
+        await AssertStillServesAsync(proxy);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task UnknownHost_Gets502NoRoute_AndIsLogged(bool http2)
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream);
+        var client = proxy.CreateClient(http2);
+
+        using var response = await client.GetAsync(proxy.UrlFor("nosuch", "/mcp"));
+
+        // Spec item 44: the documented status and body.
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("No route configured for host", await response.Content.ReadAsStringAsync());
+        var logged = await proxy.Logs.WaitForMessageAsync("no route for host");
+        Assert.Equal(proxy.HostFor("nosuch"), logged.Fields["host"]);
+    }
+
+    [Fact]
+    public async Task SniForOneRoute_HostForAnother_Gets421()
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}\nother: http://127.0.0.1:{upstream.Port}");
+        await using var tls = await proxy.OpenTlsAsync("echo");
+
+        await tls.WriteAsync(Encoding.ASCII.GetBytes($"GET /echo HTTP/1.1\r\nHost: {proxy.HostFor("other")}\r\nConnection: close\r\n\r\n"));
+        var answer = await ReadAllAsync(tls);
+
+        Assert.StartsWith("HTTP/1.1 421", answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UpstreamDown_Gets502_AndDialErrorIsLogged()
+    {
+        var port = FreePort();
+        await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{port}");
+
+        using var response = await proxy.CreateClient().GetAsync(proxy.UrlFor("echo", "/mcp"));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("Upstream connection failed", await response.Content.ReadAsStringAsync());
+        var dial = await proxy.Logs.WaitForMessageAsync("upstream dial failed");
+        Assert.Equal($"dial tcp 127.0.0.1:{port}: connect: connection refused", dial.Fields["error"]);
+    }
+
+    [Fact]
+    public async Task UpstreamDiesMidStream_ClientSeesAbort_NotACleanEnd()
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream);
+
+        var client = proxy.CreateClient();
+        using var response = await client.GetAsync(proxy.UrlFor("echo", "/abort"), HttpCompletionOption.ResponseHeadersRead);
+        upstream.AbortRelease.SetResult();
+        var truncated = await Assert.ThrowsAnyAsync<Exception>(() => response.Content.ReadAsByteArrayAsync());
+        Assert.True(truncated is IOException or HttpRequestException, truncated.ToString());
+
+        await proxy.Logs.WaitForMessageAsync("upstream response aborted mid-stream");
+        await AssertStillServesAsync(proxy);
+    }
+
+    [Fact]
+    public async Task SlowUpstream_Gets504AfterResponseHeaderTimeout()
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream, "upstream:\n  allowed_ips: [127.0.0.0/8]\n  response_header_timeout: 1s\n");
+
+        using var response = await proxy.CreateClient().GetAsync(proxy.UrlFor("echo", "/slow"));
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ClientAbort_CancelsTheUpstreamRequest()
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream);
+        using var cts = new CancellationTokenSource();
+        var client = proxy.CreateClient();
+
+        var call = client.GetAsync(proxy.UrlFor("echo", "/slow"), cts.Token);
+        await upstream.SlowStarted.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        await proxy.Logs.WaitForMessageAsync("client aborted request");
+    }
+
+    private static async Task<bool> EndsWithinAsync(WebSocket socket, TimeSpan limit)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            var result = await socket.ReceiveAsync(new byte[100], timeout.Token);
+            return result.MessageType == WebSocketMessageType.Close;
+        }
+        catch (WebSocketException)
+        {
+            return !timeout.IsCancellationRequested;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<string> ReadAllAsync(Stream stream)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var buffer = new byte[65536];
+        var text = new StringBuilder();
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer, timeout.Token)) > 0)
+            {
+                text.Append(Encoding.ASCII.GetString(buffer, 0, read));
+                if (text.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return text.ToString();
+    }
+}

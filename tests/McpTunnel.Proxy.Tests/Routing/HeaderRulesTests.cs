@@ -1,0 +1,26 @@
+using McpTunnel.Proxy.Forwarding;
+
+namespace McpTunnel.Proxy.Tests.Routing;
+
+public sealed class HeaderRulesTests
+{
+    [Theory]
+    [InlineData("Connection")]
+    [InlineData("keep-alive")]
+    [InlineData("Transfer-Encoding")]
+    [InlineData("Upgrade")]
+    [InlineData("TE")]
+    [InlineData("Proxy-Connection")]
+    public void HopByHopHeaders_AreRecognised(string name) => Assert.True(HeaderRules.IsHopByHop(name));
+
+    [Theory]
+    [InlineData("Authorization")]
+    [InlineData("Mcp-Session-Id")]
+    [InlineData("Content-Type")]
+    [InlineData("Last-Event-ID")]
+    public void EndToEndHeaders_AreNotHopByHop(string name) => Assert.False(HeaderRules.IsHopByHop(name));
+
+    [Fact]
+    public void HeaderNamedInConnection_IsDropped() =>
+        Assert.True(HeaderRules.IsNamedInConnection("X-Hop", new Microsoft.Extensions.Primitives.StringValues(["keep-alive, x-hop"])));
+}

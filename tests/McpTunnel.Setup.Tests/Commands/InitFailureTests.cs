@@ -1,0 +1,157 @@
+using McpTunnel.Setup.Outputs;
+using McpTunnel.Setup.Tests.Fakes;
+using McpTunnel.Setup.Tests.Support;
+
+namespace McpTunnel.Setup.Tests.Commands;
+
+/// <summary>Each failure names its cause, the request_id and the fix (troubleshooting rows o, p, q), and leaks nothing.</summary>
+public sealed class InitFailureTests
+{
+    [Fact]
+    public async Task Init_ExchangeDenied_ReportsStatusRequestIdAndTheAudienceFix()
+    {
+        await using var setup = await SetupHarness.StartAsync();
+        File.WriteAllText(setup.JwtFile, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ3cm9uZyJ9.bm90LXZhbGlk");
+
+        var result = await setup.InitAsync();
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("HTTP 401 authentication_error: Authentication failed", result.Error, StringComparison.Ordinal);
+        Assert.Matches("request_id req_[0-9a-f]+", result.Error);
+        Assert.Contains("audience", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("eyJ", result.All, StringComparison.Ordinal);
+        Assert.Empty(setup.Api.Tunnels);
+        Assert.Empty(Directory.GetFiles(setup.OutputDirectory));
+    }
+
+    [Fact]
+    public async Task Init_ScopeWithoutManageTunnels_Reports403WithTheScopeAndMembershipFix()
+    {
+        await using var setup = await SetupHarness.StartAsync();
+        setup.Api.Scope = "workspace:read";
+
+        var result = await setup.InitAsync();
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("HTTP 403 permission_error", result.Error, StringComparison.Ordinal);
+        Assert.Contains("workspace:manage_tunnels", result.Error, StringComparison.Ordinal);
+        Assert.Contains("member", result.Error, StringComparison.Ordinal);
+        Assert.Empty(setup.Api.Tunnels);
+        setup.AssertNoSecretsPrinted();
+    }
+
+    [Fact]
+    public async Task Init_ServiceAccountNotInWorkspace_Reports403WithTheMembershipFix()
+    {
+        await using var setup = await SetupHarness.StartAsync();
+        setup.Api.TunnelsFailure = FakeApiException.Forbidden("service account is not a member of this workspace");
+
+        var result = await setup.InitAsync();
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("fix: ", result.Error, StringComparison.Ordinal);
+        Assert.Contains("membership", result.Error, StringComparison.Ordinal);
+        setup.AssertNoSecretsPrinted();
+    }
+
+    [Fact]
+    public async Task Init_TunnelsApiRejectsToken_Reports401WithAFix()
+    {
+        await using var setup = await SetupHarness.StartAsync();
+        setup.Api.TunnelsFailure = FakeApiException.Unauthenticated("invalid bearer token");
+
+        var result = await setup.InitAsync();
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("HTTP 401", result.Error, StringComparison.Ordinal);
+        Assert.Contains("--api-url", result.Error, StringComparison.Ordinal);
+        setup.AssertNoSecretsPrinted();
+    }
+
+    [Fact]
+    public async Task Init_UnknownTunnelId_Reports404AndCreatesNothing()
+    {
+        await using var setup = await SetupHarness.StartAsync();
+
+        var result = await setup.InitAsync("--tunnel-id=tnl_doesnotexist");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("HTTP 404", result.Error, StringComparison.Ordinal);
+        Assert.Contains("TUNNEL_ID", result.Error, StringComparison.Ordinal);
+        Assert.Empty(setup.Api.Tunnels);
+        Assert.Empty(Directory.GetFiles(setup.OutputDirectory));
+    }
+
+    [Fact]
+    public async Task Init_StoredTunnelArchived_FailsWithoutCreatingAnotherTunnel()
+    {
+        await using var setup = await SetupHarness.StartAsync();
+        Assert.Equal(0, (await setup.InitAsync()).ExitCode);
+        setup.Api.ArchiveTunnel(setup.Read(OutputKeys.TunnelId));
+
+        var result = await setup.InitAsync();
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("archived", result.Error, StringComparison.Ordinal);
+        Assert.Contains("empty the output", result.Error, StringComparison.Ordinal);
+        Assert.Single(setup.Api.Tunnels);
+    }
+
+    [Fact]
+    public async Task Init_ApiUnreachable_SaysWhichAddressAndHowToFix()
+    {
+        await using var setup = await SetupHarness.StartAsync();
+        var closed = setup.Api.BaseUrl;
+        await setup.Api.DisposeAsync();
+
+        var result = await setup.InitAsync($"--api-url={closed}");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"cannot reach {closed.GetLeftPart(UriPartial.Authority)}", result.Error, StringComparison.Ordinal);
+        Assert.Contains("API_URL", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Init_IdentityTokenFileMissing_NamesTheVariable()
+    {
+        await using var setup = await SetupHarness.StartAsync();
+        File.Delete(setup.JwtFile);
+
+        var result = await setup.InitAsync();
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("ANTHROPIC_IDENTITY_TOKEN_FILE", result.Error, StringComparison.Ordinal);
+        Assert.Empty(setup.Api.Requests);
+    }
+
+    [Fact]
+    public async Task Init_OutputDirectoryMissing_SaysToCreateIt()
+    {
+        await using var setup = await SetupHarness.StartAsync();
+
+        var result = await setup.RunAsync("init", $"--output=dir:{setup.Temp.Combine("nope")}");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("does not exist", result.Error, StringComparison.Ordinal);
+        Assert.Contains("chown 65532:65532", result.Error, StringComparison.Ordinal);
+        Assert.Empty(setup.Api.Requests);
+    }
+
+    [Fact]
+    public async Task Init_StoredCaKeyDoesNotMatch_FailsWithoutRegisteringAnything()
+    {
+        await using var setup = await SetupHarness.StartAsync();
+        Assert.Equal(0, (await setup.InitAsync()).ExitCode);
+        using var other = McpTunnel.Pki.CertificateAuthority.Create();
+        File.WriteAllText(Path.Combine(setup.OutputDirectory, OutputKeys.CaKey), other.PrivateKeyPem);
+        var registrations = setup.Api.Certificates.Count;
+
+        var result = await setup.InitAsync();
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("the stored CA (ca.crt, ca.key) cannot be used", result.Error, StringComparison.Ordinal);
+        Assert.Contains("delete both", result.Error, StringComparison.Ordinal);
+        Assert.Equal(registrations, setup.Api.Certificates.Count);
+        setup.AssertNoSecretsPrinted();
+    }
+}
