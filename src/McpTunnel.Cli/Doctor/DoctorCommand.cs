@@ -8,7 +8,11 @@ internal static class DoctorCommand
 {
     public static Command Create()
     {
-        var config = new Option<string>("--config") { Description = "The proxy's config file", DefaultValueFactory = _ => "/etc/mcp-proxy/config.yaml" };
+        var config = new Option<string>("--config")
+        {
+            Description = "The proxy's config file (default: /etc/mcp-proxy/config.yaml, else the image default /etc/mcp-gateway/config.yaml)",
+            DefaultValueFactory = _ => File.Exists("/etc/mcp-proxy/config.yaml") || !File.Exists("/etc/mcp-gateway/config.yaml") ? "/etc/mcp-proxy/config.yaml" : "/etc/mcp-gateway/config.yaml",
+        };
         var ca = new Option<string>("--ca") { Description = "The CA certificate registered on the tunnel", DefaultValueFactory = _ => "/data/ca.crt" };
         var proxy = new Option<string?>("--proxy") { Description = "The proxy's WebSocket address (default ws://127.0.0.1:<listen_addr port>/)" };
         var path = new Option<string>("--path") { Description = "The upstreams' MCP path", DefaultValueFactory = _ => "/mcp" };

@@ -22,7 +22,7 @@ internal static class QuickstartNextSteps
             output.WriteLine($"       https://{name}.{plan.Domain}/mcp   (route {name} → {upstream}; Managed Agents: Subdomain {name}, Path mcp)");
         }
 
-        output.WriteLine($"  Diagnose: mcptunnel check {Path.Combine(files.Root, "config", "mcp-proxy.yaml")} --explain https://{plan.Routes[0].Key}.{plan.Domain}/mcp");
+        output.WriteLine($"  Diagnose: mcptunnel check {Path.Combine(files.Root, "config", "mcp-proxy.yaml")}   (add --explain https://{plan.Routes[0].Key}.{plan.Domain}/mcp inside the stack, where service names resolve)");
         output.WriteLine($"            mcptunnel doctor --config /etc/mcp-proxy/config.yaml --ca /data/ca.crt   (from inside the proxy's network)");
         output.WriteLine($"  Renew (every 90 days): mcptunnel certs renew --ca-cert data/ca.crt --ca-key data/ca.key --cert data/tls.crt --key data/tls.key");
         output.WriteLine("  .env holds a live secret (mode 0600, in .gitignore). This is a local-testing setup; see Deploy with Docker Compose for a hardened one.");
