@@ -1,7 +1,11 @@
 using System.CommandLine;
+using McpTunnel.Cli.Certs;
+using McpTunnel.Cli.Check;
 using McpTunnel.Cli.Demo;
+using McpTunnel.Cli.Doctor;
 using McpTunnel.Cli.Edge;
 using McpTunnel.Cli.Hello;
+using McpTunnel.Cli.Quickstart;
 
 namespace McpTunnel.Cli;
 
@@ -15,6 +19,10 @@ internal static class CliApp
             DemoCommand.Create(),
             EdgeCommand.Create(),
             HelloCommand.Create(),
+            CertsCommand.Create(),
+            CheckCommand.Create(),
+            QuickstartCommand.Create(),
+            DoctorCommand.Create(),
         };
         return root;
     }

@@ -1,0 +1,45 @@
+using McpTunnel.Pki;
+
+namespace McpTunnel.Cli.Certs;
+
+/// <summary><c>mcptunnel certs ca</c>: a new CA (spec items 70 and 72) as <c>ca.crt</c> + <c>ca.key</c> in a directory.</summary>
+internal sealed record CertsCaOptions(string OutDirectory)
+{
+    public KeyAlgorithm KeyAlgorithm { get; init; } = KeyAlgorithm.EcdsaP256;
+
+    public TimeSpan Validity { get; init; } = TimeSpan.FromDays(5 * 365);
+
+    public string CommonName { get; init; } = "mcp-tunnel-ca";
+
+    public bool Force { get; init; }
+}
+
+internal static class CertsCaAction
+{
+    public static int Run(CertsCaOptions options, TextWriter output, TextWriter error)
+    {
+        var certPath = Path.Combine(options.OutDirectory, "ca.crt");
+        var keyPath = Path.Combine(options.OutDirectory, "ca.key");
+        if (CertificateOutput.RefuseOverwrite(options.Force, certPath, keyPath) is { } refusal)
+        {
+            error.WriteLine($"certs ca: {refusal}. A new CA must be registered in the Console again; renew the server certificate instead (certs renew).");
+            return 1;
+        }
+
+        CertificateOutput.EnsureDirectory(options.OutDirectory);
+        using var ca = CertificateAuthority.Create(new CertificateAuthorityRequest
+        {
+            CommonName = options.CommonName,
+            KeyAlgorithm = options.KeyAlgorithm,
+            Validity = options.Validity,
+        });
+
+        // Key first: a certificate without its key is useless, the reverse can be re-signed.
+        CertificateOutput.WriteKey(keyPath, ca.PrivateKeyPem);
+        CertificateOutput.WriteCertificate(certPath, ca.CertificatePem);
+        output.WriteLine($"wrote {certPath} (register this one in the Console: tunnel → Certificates → Add certificate)");
+        output.WriteLine($"wrote {keyPath} (mode 0600; keep it secret, it signs server certificates)");
+        output.WriteLine($"  key {KeyAlgorithms.ToFlag(options.KeyAlgorithm)}, valid until {ca.NotAfter:yyyy-MM-dd}, sha256 fingerprint {ca.Fingerprint}");
+        return 0;
+    }
+}

@@ -1,0 +1,107 @@
+using McpTunnel.Proxy.Configuration;
+using YamlDotNet.RepresentationModel;
+
+namespace McpTunnel.Cli.Check;
+
+/// <summary>
+/// Loads a proxy config with the proxy's own loader (so every error and warning is the one the proxy would
+/// print), after rewriting container paths of the file settings through <see cref="PathMount"/>s.
+/// </summary>
+internal static class ConfigSource
+{
+    private static readonly string[][] FileSettings = [["tls", "cert_file"], ["tls", "key_file"], ["upstream", "tls", "ca_file"]];
+
+    public static ConfigLoadOutcome Load(string path, string? tunnelDomainOverride, IReadOnlyList<PathMount> mounts)
+    {
+        var applied = new List<string>();
+        try
+        {
+            if (mounts.Count == 0)
+            {
+                return new ConfigLoadOutcome(ProxyConfigLoader.Load(path, tunnelDomainOverride), [], applied);
+            }
+
+            string text;
+            try
+            {
+                text = File.ReadAllText(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return new ConfigLoadOutcome(ProxyConfigLoader.Load(path, tunnelDomainOverride), [], applied);
+            }
+
+            var rewritten = Rewrite(text, mounts, applied);
+            return new ConfigLoadOutcome(ProxyConfigLoader.Parse(rewritten ?? text, path, tunnelDomainOverride), [], applied);
+        }
+        catch (ProxyConfigException ex)
+        {
+            return new ConfigLoadOutcome(null, ex.Errors, applied);
+        }
+    }
+
+    private static string? Rewrite(string text, IReadOnlyList<PathMount> mounts, List<string> applied)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlDotNet.Core.YamlException)
+        {
+            return null; // the loader reports the syntax error with its line
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            return null;
+        }
+
+        foreach (var settingPath in FileSettings)
+        {
+            if (Find(root, settingPath) is { Value: { } value } scalar)
+            {
+                foreach (var mount in mounts)
+                {
+                    if (mount.Map(value) is { } mapped)
+                    {
+                        scalar.Value = mapped;
+                        applied.Add($"{string.Join('.', settingPath)}: {value} -> {mapped}");
+                        break;
+                    }
+                }
+            }
+        }
+
+        if (applied.Count == 0)
+        {
+            return null;
+        }
+
+        using var writer = new StringWriter();
+        stream.Save(writer, assignAnchors: false);
+        return writer.ToString();
+    }
+
+    private static YamlScalarNode? Find(YamlMappingNode root, string[] path)
+    {
+        YamlNode current = root;
+        foreach (var key in path)
+        {
+            if (current is not YamlMappingNode map || !map.Children.TryGetValue(new YamlScalarNode(key), out var next))
+            {
+                return null;
+            }
+
+            current = next;
+        }
+
+        return current as YamlScalarNode;
+    }
+}
+
+/// <summary>Either a loaded config (with the loader's warnings) or every error; plus the path rewrites made.</summary>
+internal sealed record ConfigLoadOutcome(ProxyConfigLoadResult? Result, IReadOnlyList<ConfigError> Errors, IReadOnlyList<string> MappedPaths)
+{
+    public bool Loaded => Result is not null;
+}

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using McpTunnel.Cli.Check;
+
+namespace McpTunnel.Cli.Doctor;
+
+/// <summary><c>mcptunnel doctor --config CONFIG --ca ca.crt [--proxy ws://127.0.0.1:8080]</c>.</summary>
+internal static class DoctorCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string>("--config")
+        {
+            Description = "The proxy's config file (default: /etc/mcp-proxy/config.yaml, else the image default /etc/mcp-gateway/config.yaml)",
+            DefaultValueFactory = _ => File.Exists("/etc/mcp-proxy/config.yaml") || !File.Exists("/etc/mcp-gateway/config.yaml") ? "/etc/mcp-proxy/config.yaml" : "/etc/mcp-gateway/config.yaml",
+        };
+        var ca = new Option<string>("--ca") { Description = "The CA certificate registered on the tunnel", DefaultValueFactory = _ => "/data/ca.crt" };
+        var proxy = new Option<string?>("--proxy") { Description = "The proxy's WebSocket address (default ws://127.0.0.1:<listen_addr port>/)" };
+        var path = new Option<string>("--path") { Description = "The upstreams' MCP path", DefaultValueFactory = _ => "/mcp" };
+        var domain = new Option<string?>("--domain") { Description = "The tunnel's domain from the Console (default: $TUNNEL_DOMAIN); compared with tunnel_domain" };
+        var host = new Option<string[]>("--host") { Description = "A name Claude calls, as route or full host (repeatable); catches route name typos" };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds per network step", DefaultValueFactory = _ => 10 };
+        var mount = new Option<string[]>("--mount") { Description = "Read a container path from the host: HOST:CONTAINER (repeatable)" };
+        var command = new Command("doctor", "Diagnose a running tunnel stack layer by layer (proxy, inner TLS, routes and upstreams); exit 1 on any failure")
+        {
+            config, ca, proxy, path, domain, host, timeout, mount,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var io = result.InvocationConfiguration;
+            var mounts = new List<PathMount>();
+            foreach (var text in result.GetValue(mount) ?? [])
+            {
+                if (!PathMount.TryParse(text, out var parsed))
+                {
+                    io.Error.WriteLine($"doctor: --mount \"{text}\" is not HOST:CONTAINER with an absolute container path");
+                    return 2;
+                }
+
+                mounts.Add(parsed);
+            }
+
+            Uri? proxyUri = null;
+            if (result.GetValue(proxy) is { } proxyText)
+            {
+                if (!Uri.TryCreate(proxyText, UriKind.Absolute, out proxyUri) || proxyUri.Scheme is not ("ws" or "wss" or "http"))
+                {
+                    io.Error.WriteLine($"doctor: --proxy \"{proxyText}\" is not a ws://HOST:PORT address (cloudflared's --url, with ws://)");
+                    return 2;
+                }
+
+                proxyUri = new UriBuilder(proxyUri) { Scheme = proxyUri.Scheme == "http" ? "ws" : proxyUri.Scheme }.Uri;
+            }
+
+            var expected = result.GetValue(domain) ?? Environment.GetEnvironmentVariable("TUNNEL_DOMAIN");
+            var pathValue = result.GetValue(path)!;
+            var options = new DoctorOptions(result.GetValue(config)!, result.GetValue(ca)!)
+            {
+                ProxyUri = proxyUri,
+                Path = pathValue.StartsWith('/') ? pathValue : "/" + pathValue,
+                Domain = string.IsNullOrWhiteSpace(expected) ? null : expected.Trim().TrimEnd('.').ToLowerInvariant(),
+                Hosts = result.GetValue(host) ?? [],
+                Timeout = TimeSpan.FromSeconds(Math.Max(1, result.GetValue(timeout))),
+                Mounts = mounts,
+            };
+            return await new DoctorRunner(options, io.Output, HostResolvers.System).RunAsync(cancellationToken);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,38 @@
+using McpTunnel.Pki;
+
+namespace McpTunnel.Cli.Quickstart;
+
+/// <summary>Every answer quickstart needs, as flags; missing ones are asked on a terminal.</summary>
+internal sealed record QuickstartOptions(string Directory)
+{
+    public string? Domain { get; init; }
+
+    /// <summary><c>--route name=scheme://host:port</c>, in order.</summary>
+    public IReadOnlyList<string> Routes { get; init; } = [];
+
+    public bool Sample { get; init; }
+
+    /// <summary>Accept defaults without asking (the sample server when no route is given).</summary>
+    public bool Yes { get; init; }
+
+    public bool Force { get; init; }
+
+    public KeyAlgorithm KeyAlgorithm { get; init; } = KeyAlgorithm.EcdsaP256;
+
+    public string ProxyImage { get; init; } = QuickstartTemplates.DefaultProxyImage;
+}
+
+/// <summary>What quickstart learns about the machine; tests pin it.</summary>
+internal sealed record QuickstartEnvironment
+{
+    public bool Interactive { get; init; }
+
+    public bool RunningAsRoot { get; init; }
+
+    public Func<bool> DockerAvailable { get; init; } = () => true;
+
+    public IQuickstartPrompter? Prompter { get; init; }
+}
+
+/// <summary>The resolved plan: domain and routes (name → upstream), plus whether the sample server is included.</summary>
+internal sealed record QuickstartPlan(string Domain, IReadOnlyList<KeyValuePair<string, string>> Routes, bool Sample);

@@ -1,0 +1,95 @@
+using System.Net;
+using McpTunnel.Proxy.Configuration;
+using McpTunnel.Proxy.Egress;
+
+namespace McpTunnel.Cli.Quickstart;
+
+/// <summary>Turns flags (and, on a terminal, answers) into a <see cref="QuickstartPlan"/>, or says which flag is missing.</summary>
+internal static class QuickstartPlanner
+{
+    public static QuickstartPlan? Resolve(QuickstartOptions options, QuickstartEnvironment environment, TextWriter error)
+    {
+        var prompter = environment.Interactive && !options.Yes ? environment.Prompter : null;
+        var domain = options.Domain?.Trim().TrimEnd('.').ToLowerInvariant() ?? prompter?.AskDomain().Trim().TrimEnd('.').ToLowerInvariant();
+        if (domain is null)
+        {
+            error.WriteLine("quickstart: missing --domain (the tunnel's Domain from the Console, e.g. abcd1234.tunnel.anthropic.com); there is no terminal to ask on");
+            return null;
+        }
+
+        if (QuickstartValidation.DomainError(domain) is { } domainError)
+        {
+            error.WriteLine($"quickstart: --domain: {domainError}");
+            return null;
+        }
+
+        var routeTexts = options.Routes.ToList();
+        var sample = options.Sample;
+        if (routeTexts.Count == 0 && !sample)
+        {
+            if (prompter is not null)
+            {
+                sample = prompter.AskUseSample();
+                if (!sample)
+                {
+                    do
+                    {
+                        routeTexts.Add(prompter.AskRoute());
+                    }
+                    while (prompter.AskAnotherRoute());
+                }
+            }
+            else if (options.Yes)
+            {
+                sample = true;
+            }
+            else
+            {
+                error.WriteLine("quickstart: missing --route NAME=scheme://host:port (repeatable) or --sample; there is no terminal to ask on");
+                return null;
+            }
+        }
+
+        var routes = new List<KeyValuePair<string, string>>();
+        foreach (var text in routeTexts)
+        {
+            if (QuickstartValidation.RouteError(text, out var name, out var upstream) is { } routeError)
+            {
+                error.WriteLine($"quickstart: {routeError}");
+                return null;
+            }
+
+            if (routes.Any(r => r.Key == name))
+            {
+                error.WriteLine($"quickstart: route {name} is given twice");
+                return null;
+            }
+
+            routes.Add(new(name, upstream));
+            WarnIfEgressWouldDeny(name, upstream, error);
+        }
+
+        if (sample && routes.All(r => r.Key != QuickstartTemplates.SampleRouteName))
+        {
+            routes.Insert(0, new(QuickstartTemplates.SampleRouteName, QuickstartTemplates.SampleUpstream));
+        }
+
+        return new QuickstartPlan(domain, routes, sample);
+    }
+
+    /// <summary>Loopback and public literals are refused by the default egress policy (spec item 49); say so now.</summary>
+    private static void WarnIfEgressWouldDeny(string name, string upstream, TextWriter error)
+    {
+        if (!UpstreamAddressParser.TryParse(upstream, out var address, out _))
+        {
+            return;
+        }
+
+        var policy = new EgressPolicy(new UpstreamSettings());
+        var literal = address.Host == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(address.Host, out var ip) ? ip : null;
+        if (literal is not null && policy.Evaluate(literal) is { Allowed: false } verdict)
+        {
+            error.WriteLine($"WARN route {name}: {literal} is {verdict.Reason}; the proxy will refuse it (IP validation failed). Run the server as a Compose service, or add a narrow upstream.allowed_ips entry.");
+        }
+    }
+}

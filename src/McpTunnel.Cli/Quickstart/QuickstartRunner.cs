@@ -1,0 +1,71 @@
+using McpTunnel.Cli.Check;
+
+namespace McpTunnel.Cli.Quickstart;
+
+/// <summary>
+/// <c>mcptunnel quickstart [DIR]</c>: the seed's guided Docker flow as one program.
+/// <code>
+/// 1 answers (flags, else prompts on a terminal) → 2 config/ data/ → 3 .env .gitignore → 4 CA + server cert
+/// → 5 config/mcp-proxy.yaml (loaded back with the proxy's loader) → 6 docker-compose.yaml [+ hello_server.py]
+/// → 7 Docker preflight (a warning) → 8 next steps (Console upload, token, start, URL)
+/// </code>
+/// Exit 0 done, 1 when something on disk blocks it, 2 when an answer is missing or invalid.
+/// </summary>
+internal sealed class QuickstartRunner(QuickstartOptions options, QuickstartEnvironment environment, TextWriter output, TextWriter error)
+{
+    public int Run()
+    {
+        // Step 1: answers.
+        if (QuickstartPlanner.Resolve(options, environment, error) is not { } plan)
+        {
+            return 2;
+        }
+
+        // Step 2: directories.
+        var files = new QuickstartFiles(options.Directory, options.Force, output);
+        output.WriteLine($"mcptunnel quickstart: {files.Root} for {plan.Domain}");
+        Directory.CreateDirectory(files.PathOf("config"));
+        Directory.CreateDirectory(files.PathOf("data"));
+
+        // Step 3: credentials file and .gitignore.
+        files.WriteEnv(plan.Domain);
+        files.Write(".gitignore", QuickstartTemplates.GitIgnore);
+
+        // Step 4: certificates.
+        if (!new QuickstartCertificates(files, options, environment, output).Ensure(plan.Domain, error))
+        {
+            return 1;
+        }
+
+        // Step 5: proxy config, then load it back as the proxy will (with ./data at /data).
+        files.Write("config/mcp-proxy.yaml", QuickstartTemplates.ProxyConfig(plan));
+        var loaded = ConfigSource.Load(files.PathOf("config/mcp-proxy.yaml"), null, [new PathMount(files.PathOf("data"), "/data")]);
+        if (!loaded.Loaded)
+        {
+            error.WriteLine("quickstart: config/mcp-proxy.yaml does not load in the proxy:");
+            foreach (var configError in loaded.Errors)
+            {
+                error.WriteLine($"  {configError}");
+            }
+
+            return 1;
+        }
+
+        // Step 6: compose file and the sample server.
+        files.Write("docker-compose.yaml", QuickstartTemplates.Compose(plan, options.ProxyImage));
+        if (plan.Sample)
+        {
+            files.Write("hello_server.py", QuickstartTemplates.HelloServer);
+        }
+
+        // Step 7: preflight; missing Docker does not stop the files being useful elsewhere.
+        if (!environment.DockerAvailable())
+        {
+            output.WriteLine("WARN docker not found on PATH: install Docker with Compose v2 before starting (the files are ready anyway)");
+        }
+
+        // Step 8: what only the user can do.
+        QuickstartNextSteps.Write(output, files, plan);
+        return 0;
+    }
+}

@@ -1,0 +1,232 @@
+using System.Net;
+using McpTunnel.Cli.Check;
+using McpTunnel.Cli.Tests.Infrastructure;
+
+namespace McpTunnel.Cli.Tests.Check;
+
+/// <summary><c>mcptunnel check CONFIG [--explain]</c>: the proxy's loader offline, and one request walked through routing and egress.</summary>
+public sealed class ConfigCheckTests : IAsyncLifetime
+{
+    private const string Domain = TestStack.Domain;
+    private readonly TestStack _stack = new();
+
+    /// <summary>Names resolve here without touching DNS; anything else is an unknown host.</summary>
+    private static readonly HostResolver FakeDns = (host, _) => host switch
+    {
+        "wiki-mcp" => Task.FromResult(new[] { IPAddress.Parse("10.0.0.7") }),
+        "public.example" => Task.FromResult(new[] { IPAddress.Parse("8.8.8.8") }),
+        _ when IPAddress.TryParse(host, out var ip) => Task.FromResult(new[] { ip }),
+        _ => throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.HostNotFound),
+    };
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _stack.DisposeAsync();
+
+    [Fact]
+    public async Task ValidConfig_PrintsRoutesAndExitsZero()
+    {
+        var config = _stack.WriteConfig("echo: http://wiki-mcp:9000\nfull.example.com: http://10.1.1.1:80", extra: "");
+
+        var (exit, output) = await RunAsync(config);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("OK", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("WARN", output, StringComparison.Ordinal);
+        Assert.Contains($"route echo -> http://wiki-mcp:9000   Claude calls https://echo.{Domain}/<path>", output, StringComparison.Ordinal);
+        Assert.Contains("Claude calls https://full.example.com/<path>", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CertificateForAnotherDomain_IsWarnedAboutWithTheSanRule()
+    {
+        _stack.WriteServer(_stack.Authority.IssueServerCertificate(new McpTunnel.Pki.ServerCertificateRequest("other.tunnel.test")));
+        var config = _stack.WriteConfig("echo: http://wiki-mcp:9000", extra: "");
+
+        var (exit, output) = await RunAsync(config);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("WARN  tls.cert_file fails server.san", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RoutesAsListAndUpstreamWithPath_ReportsEveryErrorWithFieldAndFix()
+    {
+        var path = _stack.WriteConfig("echo: http://wiki-mcp:9000/mcp", extra: "");
+        await File.AppendAllTextAsync(path, "upstream:\n  allowed_ips: [10.0.0.0/8]\n  disable_ip_validation: true\n");
+
+        var (exit, output) = await RunAsync(path);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("ERROR routes.echo:", output, StringComparison.Ordinal);
+        Assert.Contains("invalid upstream (must be scheme://host:port)", output, StringComparison.Ordinal);
+        Assert.Contains("upstream", output.Split('\n').Last(l => l.Contains("ERROR", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.True(output.Split('\n').Count(l => l.Contains("ERROR", StringComparison.Ordinal)) >= 2, output);
+        Assert.Contains("fix:", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RoutesAsYamlList_ReportsTheDocumentedUnmarshalText()
+    {
+        var path = _stack.WriteConfig("", extra: "");
+        await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(path)).Replace("routes:\n", "routes:\n  - echo: http://hello-mcp:9000\n", StringComparison.Ordinal));
+
+        var (exit, output) = await RunAsync(path);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("ERROR routes:", output, StringComparison.Ordinal);
+        Assert.Contains("cannot unmarshal !!seq into map[string]string", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExplainSubdomainUrl_NamesTheRouteUpstreamAddressAndForwardedUrl()
+    {
+        var config = _stack.WriteConfig("echo: http://wiki-mcp:9000", extra: "");
+
+        var (exit, output) = await RunAsync(config, $"https://echo.{Domain}/mcp?x=1");
+
+        Assert.Equal(0, exit);
+        Assert.Contains($"route:    echo (subdomain match: the host ends with .{Domain}", output, StringComparison.Ordinal);
+        Assert.Contains("upstream: http://wiki-mcp:9000", output, StringComparison.Ordinal);
+        Assert.Contains("resolved: 10.0.0.7 (DNS)", output, StringComparison.Ordinal);
+        Assert.Contains("egress:   10.0.0.7 allowed (in default private range 10.0.0.0/8)", output, StringComparison.Ordinal);
+        Assert.Contains("result:   forwarded to http://wiki-mcp:9000/mcp?x=1", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExplainExactHost_SaysExactMatch()
+    {
+        var config = _stack.WriteConfig("mcp.internal.example: http://10.2.3.4:8080", extra: "");
+
+        var (exit, output) = await RunAsync(config, "mcp.internal.example:443");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("route:    mcp.internal.example (exact match", output, StringComparison.Ordinal);
+        Assert.Contains("resolved: 10.2.3.4 (IP literal, no DNS)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExplainUnknownHost_Gives502AndNoRouteLogLine()
+    {
+        var config = _stack.WriteConfig("echo: http://wiki-mcp:9000", extra: "");
+
+        var (exit, output) = await RunAsync(config, $"ecoh.{Domain}");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("route:    none", output, StringComparison.Ordinal);
+        Assert.Contains("\"ecoh\" (left after stripping", output, StringComparison.Ordinal);
+        Assert.Contains("the caller gets 502 \"No route configured for host\"", output, StringComparison.Ordinal);
+        Assert.Contains($"log:      no route for host host=ecoh.{Domain}", output, StringComparison.Ordinal);
+        Assert.Contains("troubleshooting row d", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExplainOtherDomain_SaysTheHostIsOutsideTunnelDomain()
+    {
+        var config = _stack.WriteConfig("echo: http://wiki-mcp:9000", extra: "");
+
+        var (exit, output) = await RunAsync(config, "echo.wrong.tunnel.test");
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"does not end with .{Domain} (tunnel_domain)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExplainLoopbackLiteral_DefaultPolicy_IpValidationFailed()
+    {
+        var config = _stack.WriteConfig("echo: http://127.0.0.1:9000", extra: "");
+
+        var (exit, output) = await RunAsync(config, $"echo.{Domain}");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("egress:   127.0.0.1 denied (outside the default private ranges", output, StringComparison.Ordinal);
+        Assert.Contains("the caller gets 502", output, StringComparison.Ordinal);
+        Assert.Contains("log:      IP validation failed: 127.0.0.1 is not a private address", output, StringComparison.Ordinal);
+        Assert.Contains("troubleshooting row e", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExplainLocalhostName_ResolvesToLoopbackAndIsDenied()
+    {
+        var config = _stack.WriteConfig("echo: http://localhost:9000", extra: "");
+
+        var (exit, output) = await RunAsync(config, [$"echo.{Domain}"], HostResolvers.System);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("(DNS)", output, StringComparison.Ordinal);
+        Assert.Contains("IP validation failed: 127.0.0.1 is not a private address", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExplainPublicUpstream_IsDeniedWithoutDialling()
+    {
+        var config = _stack.WriteConfig("echo: http://public.example:443\ndns: http://8.8.8.8:53", extra: "");
+
+        var (exit, output) = await RunAsync(config, $"echo.{Domain}", $"dns.{Domain}");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("egress:   8.8.8.8 denied", output, StringComparison.Ordinal);
+        Assert.Equal(2, output.Split('\n').Count(l => l.Contains("IP validation failed: 8.8.8.8 is not a private address", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task ExplainLoopback_WithAllowedIps_IsForwardedAndNamesTheEntry()
+    {
+        var config = _stack.WriteConfig("echo: http://127.0.0.1:9000");
+
+        var (exit, output) = await RunAsync(config, $"echo.{Domain}");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("127.0.0.1 allowed (in allowed_ips entry 127.0.0.0/8)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExplainUnresolvableName_SaysToRunInsideTheStack()
+    {
+        var config = _stack.WriteConfig("echo: http://hello-mcp:9000", extra: "");
+
+        var (exit, output) = await RunAsync(config, $"echo.{Domain}");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("resolved: failed", output, StringComparison.Ordinal);
+        Assert.Contains("docker compose exec", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ContainerPaths_WithMount_LoadFromTheHostDirectory()
+    {
+        var data = Path.Combine(_stack.Directory, "data");
+        Directory.CreateDirectory(data);
+        File.Copy(_stack.CertFile, Path.Combine(data, "tls.crt"));
+        File.Copy(_stack.KeyFile, Path.Combine(data, "tls.key"));
+        var config = Path.Combine(_stack.Directory, "container.yaml");
+        await File.WriteAllTextAsync(config, $"listen_addr: \":8080\"\ntunnel_domain: {Domain}\ntls:\n  cert_file: /data/tls.crt\n  key_file: /data/tls.key\nroutes:\n  echo: http://hello-mcp:9000\n");
+
+        var (exit, output, _) = await CliRunner.RunAsync("check", config, "--mount", $"{data}:/data");
+
+        Assert.Equal(0, exit);
+        Assert.Contains($"tls.cert_file: /data/tls.crt -> {Path.Combine(data, "tls.crt")}", output, StringComparison.Ordinal);
+        Assert.Contains("OK", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EndToEnd_TunnelDomainFlagOverridesFile()
+    {
+        var config = _stack.WriteConfig("echo: http://10.0.0.5:9000", extra: "", tunnelDomain: "wrong.tunnel.test");
+
+        var (exit, output, _) = await CliRunner.RunAsync("check", config, "--tunnel-domain", Domain, "--explain", $"https://echo.{Domain}/mcp");
+
+        Assert.Equal(0, exit);
+        Assert.Contains($"tunnel_domain {Domain}", output, StringComparison.Ordinal);
+        Assert.Contains("forwarded to http://10.0.0.5:9000/mcp", output, StringComparison.Ordinal);
+    }
+
+    private static Task<(int Exit, string Output)> RunAsync(string config, params string[] explain) => RunAsync(config, explain, FakeDns);
+
+    private static async Task<(int Exit, string Output)> RunAsync(string config, string[] explain, HostResolver resolver)
+    {
+        using var output = new StringWriter();
+        var exit = await ConfigCheckAction.RunAsync(new ConfigCheckOptions(config) { Explain = explain, Mounts = [] }, output, resolver, CancellationToken.None);
+        return (exit, output.ToString());
+    }
+}

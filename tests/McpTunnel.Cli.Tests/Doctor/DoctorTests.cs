@@ -1,0 +1,291 @@
+using McpTunnel.Cli.Check;
+using McpTunnel.Cli.Doctor;
+using McpTunnel.Cli.Tests.Infrastructure;
+using McpTunnel.Pki;
+
+namespace McpTunnel.Cli.Tests.Doctor;
+
+/// <summary>
+/// <c>mcptunnel doctor</c> against stacks built in-process on 127.0.0.1, each broken in one way: it names the
+/// layer and cause (the troubleshooting row) every time, and passes on a healthy stack.
+/// </summary>
+public sealed class DoctorTests : IAsyncLifetime
+{
+    private const string Domain = TestStack.Domain;
+    private readonly TestStack _stack = new();
+    private McpUpstream _upstream = null!;
+
+    public async Task InitializeAsync() => _upstream = await McpUpstream.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _upstream.DisposeAsync();
+        await _stack.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task HealthyStack_EveryLayerPassesAndExitsZero()
+    {
+        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}");
+        await _stack.StartProxyAsync();
+
+        var (exit, output, report) = await RunAsync();
+
+        Assert.True(exit == 0, output);
+        Assert.True(report.Passed);
+        Assert.Contains("426 Upgrade Required", output, StringComparison.Ordinal);
+        Assert.Contains("PASS  " + $"echo.{Domain}", output, StringComparison.Ordinal);
+        Assert.Contains("handshake ok trusting only the CA", output, StringComparison.Ordinal);
+        Assert.Contains("days left", output, StringComparison.Ordinal);
+        Assert.Contains("JSON-RPC result from server \"test-mcp\"", output, StringComparison.Ordinal);
+        Assert.Equal(1, _upstream.Requests);
+        Assert.Equal([DoctorLayer.Config, DoctorLayer.Proxy, DoctorLayer.InnerTls, DoctorLayer.Upstream], report.Checks.Select(c => c.Layer).Distinct());
+        Assert.Contains("doctor: all", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HealthyStackWithSseUpstream_ReadsTheResultFromTheEvent()
+    {
+        await using var sse = await McpUpstream.StartAsync(useSse: true);
+        _stack.WriteConfig($"echo: http://127.0.0.1:{sse.Port}");
+        await _stack.StartProxyAsync();
+
+        var (exit, output, _) = await RunAsync();
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("JSON-RPC result from server \"test-mcp\"", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProxyNotRunning_FailsTheProxyLayerAndSkipsTheRest()
+    {
+        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}", listen: $"127.0.0.1:{TestStack.FreePort()}");
+
+        var (exit, output, report) = await RunAsync(proxy: false);
+
+        Assert.Equal(1, exit);
+        var failure = Assert.Single(report.Failures);
+        Assert.Equal(DoctorLayer.Proxy, failure.Layer);
+        Assert.Contains("connection refused", failure.Detail, StringComparison.Ordinal);
+        Assert.Equal("m", failure.Row!.Row);
+        Assert.Contains("docker compose up -d", output, StringComparison.Ordinal);
+        Assert.Contains("SKIP  not checked", output, StringComparison.Ordinal);
+        Assert.Equal(0, _upstream.Requests);
+    }
+
+    [Fact]
+    public async Task WrongCa_FailsInnerTlsWithUnknownCertificateAuthority()
+    {
+        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}");
+        await _stack.StartProxyAsync();
+        using var other = CertificateAuthority.Create();
+        var otherCa = Path.Combine(_stack.Directory, "other-ca.crt");
+        await File.WriteAllTextAsync(otherCa, other.CertificatePem);
+
+        var (exit, output, report) = await RunAsync(caPath: otherCa);
+
+        Assert.Equal(1, exit);
+        var failure = Assert.Single(report.Failures);
+        Assert.Equal(DoctorLayer.InnerTls, failure.Layer);
+        Assert.Contains("tls handshake failed: unknown certificate authority", failure.Detail, StringComparison.Ordinal);
+        Assert.Equal("i", failure.Row!.Row);
+        Assert.Contains("tls.crt on disk fails server.signed-by-ca", failure.Detail, StringComparison.Ordinal);
+        Assert.Contains("re-upload", output, StringComparison.Ordinal);
+        Assert.Equal(0, _upstream.Requests);
+    }
+
+    [Fact]
+    public async Task SanForAnotherDomain_FailsInnerTlsWithNameMismatch()
+    {
+        _stack.WriteServer(_stack.Authority.IssueServerCertificate(new ServerCertificateRequest("other.tunnel.test")));
+        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}");
+        await _stack.StartProxyAsync();
+
+        var (exit, output, report) = await RunAsync();
+
+        Assert.Equal(1, exit);
+        var failure = Assert.Single(report.Failures);
+        Assert.Equal(DoctorLayer.InnerTls, failure.Layer);
+        Assert.Contains("name mismatch", failure.Detail, StringComparison.Ordinal);
+        Assert.Contains("*.other.tunnel.test", failure.Detail, StringComparison.Ordinal);
+        Assert.Equal("j", failure.Row!.Row);
+        Assert.Contains("WARN", output, StringComparison.Ordinal); // the config layer already saw tls.crt disagree with tunnel_domain
+    }
+
+    [Fact]
+    public async Task ExpiredCertificate_FailsInnerTlsWithExpired()
+    {
+        _stack.WriteServer(_stack.Authority.IssueServerCertificate(new ServerCertificateRequest(Domain)
+        {
+            NotBefore = DateTimeOffset.UtcNow.AddDays(-100),
+            Validity = TimeSpan.FromDays(10),
+        }));
+        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}");
+        await _stack.StartProxyAsync();
+
+        var (exit, output, report) = await RunAsync();
+
+        Assert.Equal(1, exit);
+        var failure = Assert.Single(report.Failures);
+        Assert.Equal(DoctorLayer.InnerTls, failure.Layer);
+        Assert.Contains("certificate expired", failure.Detail, StringComparison.Ordinal);
+        Assert.Equal("j", failure.Row!.Row);
+        Assert.Contains("certs renew", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LoopbackUpstreamUnderDefaultPolicy_FailsEgressAndNeverDials()
+    {
+        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}", extra: "");
+        await _stack.StartProxyAsync();
+
+        var (exit, output, report) = await RunAsync();
+
+        Assert.Equal(1, exit);
+        var failure = Assert.Single(report.Failures);
+        Assert.Equal(DoctorLayer.Upstream, failure.Layer);
+        Assert.Equal("egress", failure.Name);
+        Assert.Contains("IP validation failed: 127.0.0.1 is not a private address", failure.Detail, StringComparison.Ordinal);
+        Assert.Equal("e", failure.Row!.Row);
+        Assert.DoesNotContain(report.Checks, c => c.Name is "tcp" or "mcp initialize");
+        Assert.Equal(0, _upstream.Requests);
+        Assert.Contains("allowed_ips", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UpstreamDown_FailsTcpWithConnectionRefused()
+    {
+        _stack.WriteConfig($"echo: http://127.0.0.1:{TestStack.FreePort()}");
+        await _stack.StartProxyAsync();
+
+        var (exit, _, report) = await RunAsync();
+
+        Assert.Equal(1, exit);
+        var failure = Assert.Single(report.Failures);
+        Assert.Equal("tcp", failure.Name);
+        Assert.Contains("connection refused", failure.Detail, StringComparison.Ordinal);
+        Assert.Equal("l", failure.Row!.Row);
+    }
+
+    [Fact]
+    public async Task RouteNameTypo_FailsRoutingForTheNameClaudeCalls()
+    {
+        _stack.WriteConfig($"ecoh: http://127.0.0.1:{_upstream.Port}");
+        await _stack.StartProxyAsync();
+
+        var (exit, output, report) = await RunAsync(hosts: ["echo"]);
+
+        Assert.Equal(1, exit);
+        var failure = Assert.Single(report.Failures);
+        Assert.Equal("route", failure.Name);
+        Assert.Equal($"echo.{Domain}", failure.Subject);
+        Assert.Contains("no route for host", failure.Detail, StringComparison.Ordinal);
+        Assert.Contains($"ecoh.{Domain}", failure.Detail, StringComparison.Ordinal);
+        Assert.Equal("d", failure.Row!.Row);
+        Assert.Contains("route name typo", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TunnelDomainMismatch_FailsRoutingAndNamesBothDomains()
+    {
+        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}", tunnelDomain: "wrong.tunnel.test");
+        await _stack.StartProxyAsync();
+
+        var (exit, _, report) = await RunAsync(domain: Domain);
+
+        Assert.Equal(1, exit);
+        var failure = Assert.Single(report.Failures);
+        Assert.Equal(DoctorLayer.Upstream, failure.Layer);
+        Assert.Equal("route", failure.Name);
+        Assert.Contains("tunnel_domain is \"wrong.tunnel.test\" but the tunnel's domain is \"abcd1234.tunnel.test\"", failure.Detail, StringComparison.Ordinal);
+        Assert.Equal("d", failure.Row!.Row);
+    }
+
+    [Fact]
+    public async Task ConfigEditedWithoutRestart_RunningProxyAnswersNoRoute()
+    {
+        var running = _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}", path: Path.Combine(_stack.Directory, "running.yaml"));
+        await _stack.StartProxyAsync(running);
+        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}\nwiki: http://127.0.0.1:{_upstream.Port}");
+
+        var (exit, _, report) = await RunAsync();
+
+        Assert.Equal(1, exit);
+        var failure = Assert.Single(report.Failures);
+        Assert.Equal($"wiki.{Domain}", failure.Subject);
+        Assert.Equal("mcp initialize", failure.Name);
+        Assert.Contains("No route configured for host", failure.Detail, StringComparison.Ordinal);
+        Assert.Equal("k", failure.Row!.Row);
+    }
+
+    [Fact]
+    public async Task CertificateFileReplacedButNotServed_WarnsThatTheProxyServesAnother()
+    {
+        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}");
+        await _stack.StartProxyAsync();
+
+        // A new certificate without its key: the proxy's reload refuses the mismatched pair and keeps serving the old one.
+        await File.WriteAllTextAsync(_stack.CertFile, _stack.Authority.IssueServerCertificate(new ServerCertificateRequest(Domain)).CertificatePem);
+
+        var (exit, _, report) = await RunAsync();
+
+        Assert.Equal(0, exit);
+        var warning = Assert.Single(report.Checks, c => c.Status == DoctorStatus.Warn);
+        Assert.Equal("certificate file", warning.Name);
+    }
+
+    [Fact]
+    public async Task WrongPath_Fails404WithThePathFix()
+    {
+        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}");
+        await _stack.StartProxyAsync();
+
+        var (exit, output, report) = await RunAsync(path: "/sse");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("404", Assert.Single(report.Failures).Detail, StringComparison.Ordinal);
+        Assert.Contains("--path", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BrokenConfig_FailsTheConfigLayerWithTheLoaderErrors()
+    {
+        var path = _stack.WriteConfig("echo: http://127.0.0.1:9000/mcp");
+
+        var (exit, output, report) = await RunAsync(proxy: false);
+
+        Assert.Equal(1, exit);
+        Assert.All(report.Failures, f => Assert.Equal(DoctorLayer.Config, f.Layer));
+        Assert.Contains("invalid upstream (must be scheme://host:port)", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(path));
+    }
+
+    [Fact]
+    public async Task EndToEnd_FlagsParseAndReachTheProxy()
+    {
+        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}");
+        await _stack.StartProxyAsync();
+
+        var (exit, output, error) = await CliRunner.RunAsync("doctor", "--config", _stack.ConfigPath, "--ca", _stack.CaFile, "--proxy", _stack.ProxyUri.ToString(), "--path", "mcp", "--domain", Domain, "--timeout", "5");
+
+        Assert.True(exit == 0, output + error);
+        Assert.Contains("mcp initialize", output, StringComparison.Ordinal);
+    }
+
+    private async Task<(int Exit, string Output, DoctorReport Report)> RunAsync(
+        string? caPath = null, IReadOnlyList<string>? hosts = null, string? domain = null, string path = "/mcp", bool proxy = true)
+    {
+        using var output = new StringWriter();
+        var options = new DoctorOptions(_stack.ConfigPath, caPath ?? _stack.CaFile)
+        {
+            ProxyUri = proxy ? _stack.ProxyUri : null,
+            Hosts = hosts ?? [],
+            Domain = domain,
+            Path = path,
+            Timeout = TimeSpan.FromSeconds(10),
+        };
+        var runner = new DoctorRunner(options, output, HostResolvers.System);
+        var exit = await runner.RunAsync(CancellationToken.None);
+        return (exit, output.ToString(), runner.LastReport!);
+    }
+}
