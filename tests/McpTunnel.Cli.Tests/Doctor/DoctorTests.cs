@@ -235,6 +235,22 @@ public sealed class DoctorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpstreamNeverAnswers_FailsInitializeWithinTheTimeout()
+    {
+        await using var hanging = await McpUpstream.StartAsync(hang: true);
+        _stack.WriteConfig($"echo: http://127.0.0.1:{hanging.Port}");
+        await _stack.StartProxyAsync();
+
+        var (exit, _, report) = await RunAsync(timeout: TimeSpan.FromSeconds(3));
+
+        Assert.Equal(1, exit);
+        var failure = Assert.Single(report.Failures);
+        Assert.Equal("mcp initialize", failure.Name);
+        Assert.Contains("no answer within 3s", failure.Detail, StringComparison.Ordinal);
+        Assert.Equal(1, hanging.Requests);
+    }
+
+    [Fact]
     public async Task WrongPath_Fails404WithThePathFix()
     {
         _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}");
@@ -273,7 +289,7 @@ public sealed class DoctorTests : IAsyncLifetime
     }
 
     private async Task<(int Exit, string Output, DoctorReport Report)> RunAsync(
-        string? caPath = null, IReadOnlyList<string>? hosts = null, string? domain = null, string path = "/mcp", bool proxy = true)
+        string? caPath = null, IReadOnlyList<string>? hosts = null, string? domain = null, string path = "/mcp", bool proxy = true, TimeSpan? timeout = null)
     {
         using var output = new StringWriter();
         var options = new DoctorOptions(_stack.ConfigPath, caPath ?? _stack.CaFile)
@@ -282,7 +298,7 @@ public sealed class DoctorTests : IAsyncLifetime
             Hosts = hosts ?? [],
             Domain = domain,
             Path = path,
-            Timeout = TimeSpan.FromSeconds(10),
+            Timeout = timeout ?? TimeSpan.FromSeconds(10),
         };
         var runner = new DoctorRunner(options, output, HostResolvers.System);
         var exit = await runner.RunAsync(CancellationToken.None);
