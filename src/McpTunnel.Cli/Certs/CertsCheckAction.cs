@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using McpTunnel.Cli.Terminal;
 using McpTunnel.Pki;
 
 namespace McpTunnel.Cli.Certs;
@@ -12,6 +13,9 @@ internal sealed record CertsCheckOptions
     public string? CaPath { get; init; }
 
     public string? CertPath { get; init; }
+
+    /// <summary>The server key (tls.key): must be the private half of the certificate, or the proxy refuses the pair.</summary>
+    public string? KeyPath { get; init; }
 
     /// <summary>The tunnel domain: the SAN must cover <c>*.&lt;domain&gt;</c>.</summary>
     public string? Domain { get; init; }
@@ -61,6 +65,10 @@ internal static class CertsCheckAction
                 }
 
                 passed &= report.Passed;
+                if (options.KeyPath is { } keyPath)
+                {
+                    passed &= CheckKeyMatches(certPath, keyPath, output);
+                }
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
@@ -70,5 +78,20 @@ internal static class CertsCheckAction
         }
 
         return passed ? 0 : 1;
+    }
+
+    private static bool CheckKeyMatches(string certPath, string keyPath, TextWriter output)
+    {
+        using var certificate = PemBundle.ReadFirstCertificate(File.ReadAllText(certPath), "server certificate");
+        using var key = PrivateKeys.Load(File.ReadAllText(keyPath));
+        var matches = PrivateKeys.MatchesCertificate(key, certificate);
+        output.WriteLine($"server key {keyPath}");
+        output.WriteLine($"  {CheckMark.For(matches)}  key.matches-certificate  the key is the private half of {Path.GetFileName(certPath)}");
+        if (!matches)
+        {
+            output.WriteLine("        fix:   tls.crt and tls.key do not belong together (the proxy keeps its last good pair); re-issue both (certs server --force) or renew from this key (certs renew)");
+        }
+
+        return matches;
     }
 }

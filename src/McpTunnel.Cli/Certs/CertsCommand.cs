@@ -116,9 +116,10 @@ internal static class CertsCommand
     {
         var ca = new Option<string?>("--ca") { Description = "CA certificate PEM to check against spec 70 (and to verify the server certificate)" };
         var cert = new Option<string?>("--cert") { Description = "Server certificate PEM to check against spec 71" };
+        var key = new Option<string?>("--key") { Description = "Server key PEM: check that it belongs to --cert" };
         var domain = new Option<string?>("--domain") { Description = "Tunnel domain the SAN must cover (*.<domain>)" };
         var host = new Option<string?>("--host") { Description = "One full route host the SAN must match, e.g. echo.<domain>" };
-        var command = new Command("check", "Check a CA and/or server certificate against every rule Anthropic applies; exit 1 on any failure") { ca, cert, domain, host };
+        var command = new Command("check", "Check a CA and/or server certificate against every rule Anthropic applies; exit 1 on any failure") { ca, cert, key, domain, host };
         command.SetAction(result =>
         {
             var io = result.InvocationConfiguration;
@@ -127,6 +128,7 @@ internal static class CertsCommand
                 {
                     CaPath = result.GetValue(ca),
                     CertPath = result.GetValue(cert),
+                    KeyPath = result.GetValue(key),
                     Domain = result.GetValue(domain),
                     Host = result.GetValue(host),
                 },

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using McpTunnel.Cli.Check;
+using McpTunnel.Cli.Terminal;
 
 namespace McpTunnel.Cli.Doctor;
 
@@ -62,7 +63,14 @@ internal static class DoctorCommand
                 Timeout = TimeSpan.FromSeconds(Math.Max(1, result.GetValue(timeout))),
                 Mounts = mounts,
             };
-            return await new DoctorRunner(options, io.Output, HostResolvers.System).RunAsync(cancellationToken);
+            var runner = new DoctorRunner(options, io.Output, HostResolvers.System);
+            var exit = await runner.RunAsync(cancellationToken);
+            if (CliTerminal.IsInteractive && ReferenceEquals(io.Output, Console.Out) && runner.LastReport is { } report)
+            {
+                DoctorTable.Write(Spectre.Console.AnsiConsole.Console, report);
+            }
+
+            return exit;
         });
         return command;
     }

@@ -33,7 +33,11 @@ internal sealed class McpInitializeProbe(HttpClient client, string path)
             var body = await ReadBodyAsync(response, cancellationToken);
             return Classify(host, uri, response.StatusCode, body);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return DoctorCheck.Fail(Layer, host, "mcp initialize", $"POST {uri} got no answer within {client.Timeout.TotalSeconds:0}s", null, "The upstream accepted the connection but did not answer initialize: read its log; raise --timeout for slow servers");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             return DoctorCheck.Fail(Layer, host, "mcp initialize", $"POST {uri} failed: {ex.GetBaseException().Message}", Troubleshooting.NotRegistered);
         }

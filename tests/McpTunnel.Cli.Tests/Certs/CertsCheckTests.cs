@@ -134,6 +134,22 @@ public sealed class CertsCheckTests : IDisposable
     }
 
     [Fact]
+    public async Task KeyFromAnotherPair_FailsKeyMatch()
+    {
+        var ca = _openssl.Ca("ca");
+        var server = _openssl.Server("tls", "ca", OpenSsl.DocsServerExtensions(Domain));
+        _openssl.Server("other", "ca", OpenSsl.DocsServerExtensions(Domain));
+
+        var good = await CliRunner.RunAsync("certs", "check", "--ca", ca, "--cert", server, "--key", _openssl.PathOf("tls.key"), "--domain", Domain);
+        var bad = await CliRunner.RunAsync("certs", "check", "--ca", ca, "--cert", server, "--key", _openssl.PathOf("other.key"), "--domain", Domain);
+
+        Assert.Equal(0, good.ExitCode);
+        Assert.Contains("PASS  key.matches-certificate", good.Output, StringComparison.Ordinal);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("FAIL  key.matches-certificate", bad.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NoFiles_IsUsageErrorWithExitTwo()
     {
         var (exit, _, error) = await CliRunner.RunAsync("certs", "check");

@@ -44,6 +44,27 @@ public sealed class DoctorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TerminalTable_HasOneRowAndMarkPerCheck()
+    {
+        _stack.WriteConfig($"echo: http://127.0.0.1:{TestStack.FreePort()}");
+        await _stack.StartProxyAsync();
+        var (_, _, report) = await RunAsync();
+        using var writer = new StringWriter();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Ansi = Spectre.Console.AnsiSupport.No,
+            ColorSystem = Spectre.Console.ColorSystemSupport.NoColors,
+            Out = new Spectre.Console.AnsiConsoleOutput(writer),
+        });
+
+        DoctorTable.Write(console, report);
+
+        var text = writer.ToString();
+        Assert.Equal(report.Checks.Count(c => c.Status == DoctorStatus.Pass), text.Split("PASS").Length - 1);
+        Assert.Equal(1, text.Split("FAIL").Length - 1);
+    }
+
+    [Fact]
     public async Task HealthyStackWithSseUpstream_ReadsTheResultFromTheEvent()
     {
         await using var sse = await McpUpstream.StartAsync(useSse: true);
@@ -235,6 +256,22 @@ public sealed class DoctorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpstreamNeverAnswers_FailsInitializeWithinTheTimeout()
+    {
+        await using var hanging = await McpUpstream.StartAsync(hang: true);
+        _stack.WriteConfig($"echo: http://127.0.0.1:{hanging.Port}");
+        await _stack.StartProxyAsync();
+
+        var (exit, _, report) = await RunAsync(timeout: TimeSpan.FromSeconds(3));
+
+        Assert.Equal(1, exit);
+        var failure = Assert.Single(report.Failures);
+        Assert.Equal("mcp initialize", failure.Name);
+        Assert.Contains("no answer within 3s", failure.Detail, StringComparison.Ordinal);
+        Assert.Equal(1, hanging.Requests);
+    }
+
+    [Fact]
     public async Task WrongPath_Fails404WithThePathFix()
     {
         _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}");
@@ -273,7 +310,7 @@ public sealed class DoctorTests : IAsyncLifetime
     }
 
     private async Task<(int Exit, string Output, DoctorReport Report)> RunAsync(
-        string? caPath = null, IReadOnlyList<string>? hosts = null, string? domain = null, string path = "/mcp", bool proxy = true)
+        string? caPath = null, IReadOnlyList<string>? hosts = null, string? domain = null, string path = "/mcp", bool proxy = true, TimeSpan? timeout = null)
     {
         using var output = new StringWriter();
         var options = new DoctorOptions(_stack.ConfigPath, caPath ?? _stack.CaFile)
@@ -282,7 +319,7 @@ public sealed class DoctorTests : IAsyncLifetime
             Hosts = hosts ?? [],
             Domain = domain,
             Path = path,
-            Timeout = TimeSpan.FromSeconds(10),
+            Timeout = timeout ?? TimeSpan.FromSeconds(10),
         };
         var runner = new DoctorRunner(options, output, HostResolvers.System);
         var exit = await runner.RunAsync(CancellationToken.None);

@@ -26,7 +26,12 @@ internal sealed class McpUpstream : IAsyncDisposable
 
     public bool UseSse { get; init; }
 
-    public static async Task<McpUpstream> StartAsync(bool useSse = false)
+    /// <summary>Hold every request until disposal: an upstream that accepts but never answers.</summary>
+    public bool Hang { get; init; }
+
+    private TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static async Task<McpUpstream> StartAsync(bool useSse = false, bool hang = false)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore();
@@ -34,7 +39,7 @@ internal sealed class McpUpstream : IAsyncDisposable
         builder.Services.AddRouting();
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var upstream = new McpUpstream(app) { UseSse = useSse };
+        var upstream = new McpUpstream(app) { UseSse = useSse, Hang = hang };
         app.UseRouting();
         app.MapPost("/mcp", upstream.HandleAsync);
         await app.StartAsync();
@@ -46,6 +51,12 @@ internal sealed class McpUpstream : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         Interlocked.Increment(ref _requests);
+        if (Hang)
+        {
+            await Release.Task.WaitAsync(context.RequestAborted);
+            return;
+        }
+
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync();
         if (!body.Contains("\"initialize\"", StringComparison.Ordinal))
@@ -68,6 +79,7 @@ internal sealed class McpUpstream : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Release.TrySetResult();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
