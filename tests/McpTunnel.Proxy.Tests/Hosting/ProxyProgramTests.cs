@@ -1,0 +1,88 @@
+using McpTunnel.Proxy.Hosting;
+
+namespace McpTunnel.Proxy.Tests.Hosting;
+
+/// <summary>The mcp-proxy process contract: flags (spec items 15-16, 187) and exit codes (spec item 20).</summary>
+public sealed class ProxyProgramTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mcptunnel-program-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await ProxyProgram.RunAsync(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Theory]
+    [InlineData("-config", "/x.yaml")]
+    [InlineData("--config", "/x.yaml")]
+    [InlineData("-config=/x.yaml")]
+    [InlineData("--config=/x.yaml")]
+    public void ConfigFlag_AcceptsGoAndGnuSpellings(params string[] args)
+    {
+        Assert.True(ProxyCommandLine.TryParse(args, out var commandLine, out _));
+        Assert.Equal("/x.yaml", commandLine.ConfigPath);
+    }
+
+    [Fact]
+    public void Defaults_AreTheDocumentedPath()
+    {
+        Assert.True(ProxyCommandLine.TryParse([], out var commandLine, out _));
+        Assert.Equal("/etc/mcp-gateway/config.yaml", commandLine.ConfigPath);
+        Assert.True(ProxyCommandLine.TryParse(["-tunnel-domain", "d.example"], out commandLine, out _));
+        Assert.Equal("d.example", commandLine.TunnelDomain);
+    }
+
+    [Fact]
+    public async Task UnknownFlag_ExitsTwo_WithGoMessage()
+    {
+        var (code, _, err) = await RunAsync("-bogus");
+        Assert.Equal(2, code);
+        Assert.Contains("flag provided but not defined: -bogus", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HelpAndVersion_ExitZero()
+    {
+        var help = await RunAsync("--help");
+        Assert.Equal(0, help.Code);
+        Assert.Contains("-tunnel-domain", help.Out, StringComparison.Ordinal);
+        var version = await RunAsync("-version");
+        Assert.Equal(0, version.Code);
+        Assert.StartsWith("mcp-proxy ", version.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RoutesAsList_ExitsOneBeforeListening_WithDocumentedText()
+    {
+        var path = Path.Combine(_dir, "config.yaml");
+        await File.WriteAllTextAsync(path, "listen_addr: \":0\"\ntunnel_domain: d.example\ntls:\n  cert_file: /nope.crt\n  key_file: /nope.key\nroutes:\n  - echo: http://a:1\n");
+
+        var (code, _, err) = await RunAsync("-config", path);
+
+        Assert.Equal(1, code);
+        Assert.Contains("cannot unmarshal !!seq into map[string]string", err, StringComparison.Ordinal);
+        Assert.Contains("open /nope.key: no such file or directory", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnusableCertificate_ExitsOne_NamingTheFiles()
+    {
+        var cert = Path.Combine(_dir, "tls.crt");
+        var key = Path.Combine(_dir, "tls.key");
+        await File.WriteAllTextAsync(cert, "garbage");
+        await File.WriteAllTextAsync(key, "garbage");
+        var path = Path.Combine(_dir, "config.yaml");
+        await File.WriteAllTextAsync(path, $"listen_addr: \"127.0.0.1:0\"\ntunnel_domain: d.example\ntls:\n  cert_file: {cert}\n  key_file: {key}\nroutes:\n  echo: http://a:1\n");
+
+        var (code, _, err) = await RunAsync("-config", path);
+
+        Assert.Equal(1, code);
+        Assert.Contains(cert, err, StringComparison.Ordinal);
+        Assert.Contains("no PEM certificate", err, StringComparison.Ordinal);
+    }
+}
