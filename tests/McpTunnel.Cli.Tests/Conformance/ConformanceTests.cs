@@ -1,0 +1,79 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
+using McpTunnel.Cli.Edge;
+using McpTunnel.Pki;
+using McpTunnel.Proxy.Configuration;
+using McpTunnel.Proxy.Hosting;
+using Xunit.Abstractions;
+
+namespace McpTunnel.Cli.Tests.Conformance;
+
+/// <summary>
+/// Issue 3: the MCP conformance suite's server scenarios against the reference server directly and through the
+/// whole tunnel (edge → WebSocket → inner TLS → mcp-proxy → server) must give identical results, scenario by scenario.
+/// </summary>
+public sealed partial class ConformanceTests(ITestOutputHelper output)
+{
+    private const string Domain = "conformance.tunnel.localhost";
+
+    [Fact]
+    public async Task ServerScenarios_ThroughTunnel_MatchDirectRun()
+    {
+        var port = NodePeers.FreePort();
+        using var server = await NodePeers.StartEverythingServerAsync(port);
+        var dir = Directory.CreateTempSubdirectory("mcptunnel-conformance-").FullName;
+        try
+        {
+            var direct = await RunSuiteAsync($"http://127.0.0.1:{port}/mcp");
+
+            using var ca = CertificateAuthority.Create();
+            var issued = ca.IssueServerCertificate(new ServerCertificateRequest(Domain));
+            await File.WriteAllTextAsync(Path.Combine(dir, "tls.crt"), issued.CertificatePem);
+            await File.WriteAllTextAsync(Path.Combine(dir, "tls.key"), issued.PrivateKeyPem);
+            var yaml = $"listen_addr: \"127.0.0.1:0\"\ntunnel_domain: {Domain}\ntls:\n  cert_file: {dir}/tls.crt\n  key_file: {dir}/tls.key\nroutes:\n  everything: http://127.0.0.1:{port}\nupstream:\n  allowed_ips: [127.0.0.0/8]\n";
+            await using var proxy = ProxyServer.Create(ProxyConfigLoader.Parse(yaml).Config, new ProxyServerOptions { LogToConsole = false, HandleStopSignals = false });
+            await proxy.StartAsync();
+            await using var edge = await EdgeServer.StartAsync(
+                new EdgeServerOptions(new IPEndPoint(IPAddress.Loopback, 0), new Uri($"ws://127.0.0.1:{proxy.ListenUri.Port}/"), [X509CertificateLoader.LoadCertificate(ca.Certificate.RawData)], Domain, "everything"),
+                null,
+                CancellationToken.None);
+
+            var tunnelled = await RunSuiteAsync(new Uri(edge.BaseUri, "/mcp").ToString());
+
+            output.WriteLine($"direct:     {direct.Passed} passed, {direct.Failed} failed");
+            output.WriteLine($"tunnelled:  {tunnelled.Passed} passed, {tunnelled.Failed} failed");
+            Assert.True(direct.Scenarios.Count >= 20, $"the suite ran too few scenarios:\n{direct.Raw}");
+            Assert.Equal(direct.Scenarios, tunnelled.Scenarios);
+            Assert.Equal((direct.Passed, direct.Failed), (tunnelled.Passed, tunnelled.Failed));
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static async Task<SuiteResult> RunSuiteAsync(string url)
+    {
+        var raw = await NodePeers.RunToEndAsync(NodePeers.Bin("conformance"), ["server", "--url", url], TimeSpan.FromMinutes(3));
+        var scenarios = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (Match m in ScenarioLine().Matches(raw))
+        {
+            scenarios[m.Groups[1].Value] = $"{m.Groups[2].Value} passed, {m.Groups[3].Value} failed";
+        }
+
+        var total = TotalLine().Matches(raw);
+        Assert.True(total.Count > 0, $"no Total line in the conformance output:\n{raw}");
+        var last = total[^1];
+        return new SuiteResult(int.Parse(last.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), int.Parse(last.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), scenarios, raw);
+    }
+
+    [GeneratedRegex(@"^[✓✗] ([a-z0-9-]+): (\d+) passed, (\d+) failed$", RegexOptions.Multiline)]
+    private static partial Regex ScenarioLine();
+
+    [GeneratedRegex(@"^Total: (\d+) passed, (\d+) failed$", RegexOptions.Multiline)]
+    private static partial Regex TotalLine();
+
+    private sealed record SuiteResult(int Passed, int Failed, SortedDictionary<string, string> Scenarios, string Raw);
+}

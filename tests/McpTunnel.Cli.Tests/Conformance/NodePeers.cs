@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using McpTunnel.Cli.Tests.Hello;
+
+namespace McpTunnel.Cli.Tests.Conformance;
+
+/// <summary>Starts the npm peers from tests/node (installed by <c>npm ci</c>, which ./test.sh runs first).</summary>
+internal static class NodePeers
+{
+    public static string NodeDirectory => Path.Combine(HelloNodeClientTests.RepoRoot(), "tests", "node");
+
+    public static string Bin(string name)
+    {
+        var path = Path.Combine(NodeDirectory, "node_modules", ".bin", name);
+        Assert.True(File.Exists(path), $"npm peer {name} missing: run `npm ci` in {NodeDirectory} (./test.sh does).");
+        return path;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Starts the reference server (streamable HTTP) and waits, bounded, until its port accepts connections.</summary>
+    public static async Task<Process> StartEverythingServerAsync(int port)
+    {
+        var start = new ProcessStartInfo(Bin("mcp-server-everything"), "streamableHttp")
+        {
+            WorkingDirectory = NodeDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start mcp-server-everything");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port);
+                return process;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                await Task.Delay(100); // polling a condition (port open), bounded by the deadline
+            }
+        }
+    }
+
+    public static async Task<string> RunToEndAsync(string file, IEnumerable<string> args, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(file) { WorkingDirectory = NodeDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return await stdout + await stderr;
+    }
+}
