@@ -104,6 +104,28 @@ public sealed class EdgeFailureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WithoutFixedRoute_RouteComesFromTheHostsFirstLabel()
+    {
+        await using var proxy = await StartProxyAsync(_ca.IssueServerCertificate(new ServerCertificateRequest(Domain)));
+        await using var edge = await EdgeServer.StartAsync(
+            new EdgeServerOptions(new IPEndPoint(IPAddress.Loopback, 0), new Uri($"ws://127.0.0.1:{proxy.ListenUri.Port}/"), [X509CertificateLoader.LoadCertificate(_ca.Certificate.RawData)], Domain),
+            null,
+            CancellationToken.None);
+        using var client = new HttpClient();
+
+        using var byLabel = new HttpRequestMessage(HttpMethod.Post, new Uri(edge.BaseUri, "/mcp")) { Content = new StringContent("{}") };
+        byLabel.Headers.Host = $"echo.localhost:{edge.BaseUri.Port}";
+        using var routed = await client.SendAsync(byLabel);
+        using var bare = await client.PostAsync(new Uri(edge.BaseUri, "/mcp"), new StringContent("{}"));
+
+        // The sample server answers (its own 4xx for a bare "{}" body): the request crossed the tunnel.
+        Assert.NotEqual(HttpStatusCode.BadGateway, routed.StatusCode);
+        Assert.True(proxy.Tunnels.ActiveTunnels >= 1);
+        Assert.Equal(HttpStatusCode.BadRequest, bare.StatusCode);
+        Assert.Contains("--route", await bare.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnknownRoute_Gives502NoRoute()
     {
         await using var proxy = await StartProxyAsync(_ca.IssueServerCertificate(new ServerCertificateRequest(Domain)));
