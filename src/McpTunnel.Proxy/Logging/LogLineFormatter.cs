@@ -61,7 +61,7 @@ internal sealed class LogLineFormatter : ConsoleFormatter
         textWriter.Write('\n');
     }
 
-    private string Timestamp() => _time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.fffK", CultureInfo.InvariantCulture);
+    private string Timestamp() => _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private string FormatText(string message, LogLevel level, List<KeyValuePair<string, string>> fields)
     {

@@ -52,6 +52,15 @@ public sealed class EgressEndToEndTests
     }
 
     [Fact]
+    public async Task RefusedLiteralUpstream_IsReportedAtStartup()
+    {
+        await using var proxy = await TestProxy.StartAsync("echo: http://127.0.0.1:9", extraYaml: "");
+
+        var warning = await proxy.Logs.WaitForMessageAsync("config warning");
+        Assert.Contains("routes.echo: upstream address 127.0.0.1 is refused by IP validation", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PublicUpstream_DefaultPolicy_IsRefused()
     {
         await using var proxy = await TestProxy.StartAsync("echo: http://8.8.8.8:80", extraYaml: "");
