@@ -14,8 +14,16 @@ internal sealed class BenchTarget(string kind, Version version, Uri baseUri, Fun
 
     public string Name => $"{Kind} h{(Version.Major == 2 ? "2" : "1.1")}";
 
-    /// <summary>A fresh client (fresh connection pool) for one measurement.</summary>
-    public HttpMessageInvoker CreateInvoker() => new(createHandler(), disposeHandler: true);
+    /// <summary>
+    /// A fresh client (fresh connection pool). Connections are capped, as wrk2 fixes them: an open-loop burst then
+    /// queues (and is charged for it) instead of opening new TLS connections or tunnels mid-measurement.
+    /// </summary>
+    public HttpMessageInvoker CreateInvoker(int maxConnections = int.MaxValue)
+    {
+        var handler = createHandler();
+        handler.MaxConnectionsPerServer = maxConnections;
+        return new HttpMessageInvoker(handler, disposeHandler: true);
+    }
 
     public HttpRequestMessage Get(string pathAndQuery) => new(HttpMethod.Get, new Uri(BaseUri, pathAndQuery))
     {

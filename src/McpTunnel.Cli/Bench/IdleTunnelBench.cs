@@ -20,7 +20,7 @@ internal static class IdleTunnelBench
         await using var proxy = await ProxyHost.StartAsync(BenchStack.ProxyConfigYaml(certFile, keyFile, stack.Upstream.Port, maxCount + 1000), stack.Directory, options.ProxyBinary, options.ProxyOutOfProcess, cancellationToken);
         var connector = new TunnelConnector(proxy.WebSocketUri, stack.Validator);
         var live = new BenchTarget("tunnel", HttpVersion.Version11, new Uri($"https://{BenchStack.RouteHost}/"), connector.CreateHttpHandler);
-        using var invoker = live.CreateInvoker();
+        using var invoker = live.CreateInvoker(maxConnections: 8);
         await LoadGenerator.ClosedLoopAsync(invoker, live, 4, options.Warmup, options.MaxRequests, cancellationToken);
         var baseline = await LoadGenerator.OpenLoopAsync(invoker, live, options.IdleLiveRate, options.Duration, options.MaxRequests, cancellationToken);
         await Task.Delay(TimeSpan.FromSeconds(options.Smoke ? 0.2 : 2), cancellationToken);

@@ -15,7 +15,7 @@ internal static class RequestResponseBench
         var open = targets.ToDictionary(t => t.Name, _ => new List<LoadResult>());
 
         // One pooled client per target for the whole part (connections and tunnels stay warm, as in production).
-        var invokers = targets.ToDictionary(t => t.Name, t => t.CreateInvoker());
+        var invokers = targets.ToDictionary(t => t.Name, t => t.CreateInvoker(options.Concurrency));
         try
         {
             foreach (var target in targets)
