@@ -1,4 +1,5 @@
 using System.CommandLine;
+using McpTunnel.Cli.Bench;
 using McpTunnel.Cli.Certs;
 using McpTunnel.Cli.Check;
 using McpTunnel.Cli.Demo;
@@ -23,6 +24,7 @@ internal static class CliApp
             CheckCommand.Create(),
             QuickstartCommand.Create(),
             DoctorCommand.Create(),
+            BenchCommand.Create(),
         };
         return root;
     }

@@ -1,0 +1,58 @@
+using System.CommandLine;
+
+namespace McpTunnel.Cli.Bench;
+
+/// <summary>
+/// <c>mcptunnel bench</c>: the performance harness of issue 7. Starts the upstream, nginx (if installed) and mcp-proxy on
+/// loopback, drives them with its own load client, and writes a Markdown report with ratios and SVG latency charts.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var duration = new Option<double>("--duration") { Description = "Seconds per measurement", DefaultValueFactory = _ => 5 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Closed-loop concurrency (connections for HTTP/1.1, streams for h2)", DefaultValueFactory = _ => 32 };
+        var rate = new Option<int>("--rate") { Description = "Open-loop offered rate in requests/s; 0 = half of nginx's closed-loop maximum", DefaultValueFactory = _ => 0 };
+        var runs = new Option<int>("--runs") { Description = "Alternating rounds per part (medians are reported)", DefaultValueFactory = _ => 3 };
+        var parts = new Option<string>("--parts") { Description = "Comma-separated: rr,sse,bulk,handshake,idle", DefaultValueFactory = _ => "rr,sse,bulk,handshake,idle" };
+        var protocols = new Option<string>("--http") { Description = "HTTP versions inside the tunnel: 1.1,2", DefaultValueFactory = _ => "1.1,2" };
+        var idle = new Option<string>("--idle-counts") { Description = "Idle tunnel counts to hold", DefaultValueFactory = _ => "1000,5000,10000" };
+        var handshakes = new Option<int>("--handshakes") { Description = "New tunnels per key type", DefaultValueFactory = _ => 1000 };
+        var output = new Option<string>("--out") { Description = "Output directory for report.md and the SVG charts", DefaultValueFactory = _ => "bench-results" };
+        var smoke = new Option<bool>("--smoke") { Description = "A few hundred requests per target, well under 30 s (CI); skips nginx if absent" };
+        var noNginx = new Option<bool>("--no-nginx") { Description = "Skip the nginx target (b)" };
+        var inProcess = new Option<bool>("--in-process") { Description = "Host mcp-proxy inside this process instead of as a child process" };
+        var binary = new Option<string?>("--proxy-binary") { Description = "mcp-proxy binary or dll (default: mcp-proxy.dll next to mcptunnel)" };
+        var command = new Command("bench", "Measure the tunnel against the upstream directly and nginx: throughput, latency percentiles, SSE, bulk, handshakes, idle memory.")
+        {
+            duration, concurrency, rate, runs, parts, protocols, idle, handshakes, output, smoke, noNginx, inProcess, binary,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var outDir = Path.GetFullPath(parse.GetValue(output)!);
+            var options = parse.GetValue(smoke) ? BenchOptions.ForSmoke(outDir) : new BenchOptions
+            {
+                OutputDirectory = outDir,
+                Duration = TimeSpan.FromSeconds(parse.GetValue(duration)),
+                Concurrency = parse.GetValue(concurrency),
+                Rate = parse.GetValue(rate),
+                Runs = parse.GetValue(runs),
+                Handshakes = parse.GetValue(handshakes),
+                IdleCounts = [.. Split(parse.GetValue(idle)!).Select(int.Parse)],
+            };
+            options = options with
+            {
+                Parts = new HashSet<BenchPart>(Split(parse.GetValue(parts)!).Select(p => Enum.Parse<BenchPart>(p, ignoreCase: true))),
+                Protocols = [.. Split(parse.GetValue(protocols)!)],
+                UseNginx = !parse.GetValue(noNginx),
+                ProxyOutOfProcess = !parse.GetValue(inProcess) && (parse.GetValue(smoke) ? ProxyHost.FindProxyDll() is not null : true),
+                ProxyBinary = parse.GetValue(binary),
+            };
+            await BenchRunner.RunAsync(options, "mcptunnel " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)), Console.Out, cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+
+    private static string[] Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

@@ -1,0 +1,59 @@
+namespace McpTunnel.Cli.Bench;
+
+/// <summary>What one <c>mcptunnel bench</c> run measures, and how long each measurement lasts.</summary>
+internal sealed record BenchOptions
+{
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(2);
+    public int Concurrency { get; init; } = 32;
+    /// <summary>Open-loop offered rate; 0 means half of nginx's closed-loop maximum (the target).</summary>
+    public int Rate { get; init; }
+    public int Runs { get; init; } = 3;
+    /// <summary>Upper bound on requests per measurement (bounds every load loop in count as well as time).</summary>
+    public int MaxRequests { get; init; } = 2_000_000;
+    public IReadOnlySet<BenchPart> Parts { get; init; } = new HashSet<BenchPart>(Enum.GetValues<BenchPart>());
+    public IReadOnlyList<string> Protocols { get; init; } = ["1.1", "2"];
+    public int SseEvents { get; init; } = 300;
+    public int SseIntervalMs { get; init; } = 5;
+    public int BulkMiB { get; init; } = 50;
+    public int Handshakes { get; init; } = 1000;
+    public int HandshakeConcurrency { get; init; } = 4;
+    public IReadOnlyList<int> IdleCounts { get; init; } = [1000, 5000, 10000];
+    public int IdleLiveRate { get; init; } = 500;
+    public bool Smoke { get; init; }
+    public bool UseNginx { get; init; } = true;
+    /// <summary>Run mcp-proxy as a child process (its own GC settings, RSS measurable) rather than in this process.</summary>
+    public bool ProxyOutOfProcess { get; init; } = true;
+    public string? ProxyBinary { get; init; }
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>A few hundred requests per target, well under 30 s: keeps the harness working in CI.</summary>
+    public static BenchOptions ForSmoke(string outputDirectory) => new()
+    {
+        OutputDirectory = outputDirectory,
+        Smoke = true,
+        Duration = TimeSpan.FromSeconds(1),
+        Warmup = TimeSpan.FromMilliseconds(200),
+        Concurrency = 4,
+        Rate = 200,
+        Runs = 1,
+        MaxRequests = 300,
+        SseEvents = 20,
+        SseIntervalMs = 2,
+        BulkMiB = 4,
+        Handshakes = 20,
+        HandshakeConcurrency = 2,
+        IdleCounts = [50],
+        IdleLiveRate = 100,
+        ProxyOutOfProcess = false,
+    };
+}
+
+internal enum BenchPart
+{
+    Rr,
+    Sse,
+    Bulk,
+    Handshake,
+    Idle,
+}

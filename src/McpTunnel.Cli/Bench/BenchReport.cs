@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Text;
+
+namespace McpTunnel.Cli.Bench;
+
+/// <summary>The Markdown report: one table per part, ratios c/a (tunnel ÷ direct) and c/b (tunnel ÷ nginx), and the issue's targets.</summary>
+internal static class BenchReport
+{
+    public static string Render(BenchResults r)
+    {
+        var o = r.Options;
+        var md = new StringBuilder();
+        Line(md, $"# mcptunnel bench: {r.Started:yyyy-MM-dd HH:mm} UTC");
+        Line(md);
+        Line(md, $"`{r.CommandLine}` — {Environment.ProcessorCount} cores, .NET {Environment.Version}, proxy {(r.ProxyOutOfProcess ? "out of process (mcp-proxy)" : "in process")}, nginx {(r.NginxPresent ? "present" : "absent: target (b) skipped")}{(o.Smoke ? ", **smoke mode** (figures meaningless)" : "")}.");
+        Line(md, $"Medians over {o.Runs} alternating round(s) of {o.Duration.TotalSeconds:0.#} s each. (a) direct = plain HTTP/1.1 to the upstream, (b) nginx TLS proxy, (c) tunnel = WebSocket + inner TLS + mcp-proxy.");
+        Line(md);
+        foreach (var rr in r.RequestResponse)
+        {
+            var http = rr.Version.Major == 2 ? "HTTP/2" : "HTTP/1.1";
+            Line(md, $"## Request/response, {http} inside TLS: closed loop, concurrency {o.Concurrency}");
+            Line(md);
+            Line(md, "| target | rps | p50 ms | p99 ms | p99.9 ms | errors | c/a | c/b |");
+            Line(md, "|---|---:|---:|---:|---:|---:|---:|---:|");
+            Rows(md, rr, openLoop: false);
+            Line(md);
+            Line(md, $"## Request/response, {http}: open loop at {rr.OpenRate} rps offered (latency from intended send time)");
+            Line(md);
+            Line(md, "| target | achieved rps | p50 ms | p99 ms | p99.9 ms | errors | p99 c/a | p99 c/b |");
+            Line(md, "|---|---:|---:|---:|---:|---:|---:|---:|");
+            Rows(md, rr, openLoop: true);
+            Line(md);
+        }
+
+        if (r.Sse is { } sse)
+        {
+            Line(md, $"## SSE: upstream write → client read, per event ({o.SseEvents} events, {o.SseIntervalMs} ms apart, per round)");
+            Line(md);
+            Line(md, "| target | events | p50 ms | p99 ms | p99.9 ms | max ms |");
+            Line(md, "|---|---:|---:|---:|---:|---:|");
+            foreach (var (name, h) in sse)
+            {
+                Line(md, $"| {name} | {h.Count} | {h.PercentileMs(50):F3} | {h.PercentileMs(99):F3} | {h.PercentileMs(99.9):F3} | {h.Max.TotalMilliseconds:F3} |");
+            }
+
+            Line(md);
+        }
+
+        if (r.Bulk is { } bulk)
+        {
+            Line(md, $"## Bulk: one {o.BulkMiB} MiB response");
+            Line(md);
+            Line(md, "| target | MiB/s (median) | runs |");
+            Line(md, "|---|---:|---|");
+            foreach (var (name, runs) in bulk)
+            {
+                Line(md, $"| {name} | {RequestResponseBench.Median(runs):F0} | {string.Join(", ", runs.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} |");
+            }
+
+            Line(md);
+        }
+
+        if (r.Handshakes is { } handshakes)
+        {
+            Line(md, $"## New tunnels (WebSocket + inner TLS handshake + close), {o.Handshakes} per key type, {o.HandshakeConcurrency} at a time");
+            Line(md);
+            Line(md, "| server key | tunnels/s (wall) | tunnels per proxy CPU-second (\"per core\") | failed |");
+            Line(md, "|---|---:|---:|---:|");
+            foreach (var h in handshakes)
+            {
+                Line(md, $"| {h.Algorithm} | {h.PerSecond:F0} | {h.PerCpuSecond:F0}{(h.OutOfProcess ? "" : " (in process: includes the client)")} | {h.Failed} |");
+            }
+
+            Line(md);
+        }
+
+        if (r.Idle is { } idle)
+        {
+            Line(md, $"## Idle tunnels: proxy RSS over its warmed-up baseline ({idle.BaselineRss / 1048576.0:F1} MiB), live requests at {idle.LiveRate} rps");
+            Line(md);
+            Line(md, $"Live p99 with no idle tunnels: {idle.BaselineP99Ms:F2} ms.{(idle.OutOfProcess ? "" : " (proxy in process: RSS includes the client; smoke only)")}");
+            Line(md);
+            Line(md, "| idle tunnels | RSS delta MiB | KB per tunnel | live p99 ms | p99 ÷ idle-free | failed opens |");
+            Line(md, "|---:|---:|---:|---:|---:|---:|");
+            foreach (var row in idle.Rows)
+            {
+                Line(md, $"| {row.Tunnels} | {row.RssDelta / 1048576.0:F1} | {row.BytesPerTunnel / 1024:F1} | {row.LiveP99Ms:F2} | {row.LiveP99Ms / idle.BaselineP99Ms:F2} | {row.Failed} |");
+            }
+
+            Line(md);
+        }
+
+        Targets(md, r);
+        return md.ToString();
+    }
+
+    private static void Rows(StringBuilder md, RequestResponseResult rr, bool openLoop)
+    {
+        var direct = rr.Targets.First(t => t.Kind == "direct").Name;
+        var nginx = rr.Targets.FirstOrDefault(t => t.Kind == "nginx")?.Name;
+        foreach (var target in rr.Targets)
+        {
+            var rps = rr.MedianRps(target.Name, openLoop);
+            var p99 = rr.MedianPercentile(target.Name, 99, openLoop);
+            var errors = (openLoop ? rr.Open : rr.Closed)[target.Name].Sum(x => x.Errors);
+            string ca = "", cb = "";
+            if (target.Kind == "tunnel")
+            {
+                ca = openLoop ? Ratio(p99, rr.MedianPercentile(direct, 99, true)) : Ratio(rps, rr.MedianRps(direct));
+                cb = nginx is null ? "n/a" : openLoop ? Ratio(p99, rr.MedianPercentile(nginx, 99, true)) : Ratio(rps, rr.MedianRps(nginx));
+            }
+
+            Line(md, $"| {target.Name} | {rps:F0} | {rr.MedianPercentile(target.Name, 50, openLoop):F2} | {p99:F2} | {rr.MedianPercentile(target.Name, 99.9, openLoop):F2} | {errors} | {ca} | {cb} |");
+        }
+    }
+
+    private static void Targets(StringBuilder md, BenchResults r)
+    {
+        Line(md, "## Targets (issue 7)");
+        Line(md);
+        Line(md, "| target | measured | met |");
+        Line(md, "|---|---|---|");
+        foreach (var rr in r.RequestResponse)
+        {
+            var http = rr.Version.Major == 2 ? "h2" : "h1.1";
+            var nginx = rr.Targets.FirstOrDefault(t => t.Kind == "nginx")?.Name;
+            var tunnel = rr.Targets.First(t => t.Kind == "tunnel").Name;
+            if (nginx is null)
+            {
+                Line(md, $"| throughput ≥ 1.0× nginx ({http}) | nginx absent | n/a |");
+                continue;
+            }
+
+            var throughput = rr.MedianRps(tunnel) / rr.MedianRps(nginx);
+            Line(md, $"| throughput ≥ 1.0× nginx ({http}, c={r.Options.Concurrency}) | {throughput:F2}× | {Met(throughput >= 1.0)} |");
+            var p99 = rr.MedianPercentile(tunnel, 99, true) / rr.MedianPercentile(nginx, 99, true);
+            Line(md, $"| p99 ≤ 1.5× nginx at half nginx's max ({http}, {rr.OpenRate} rps) | {p99:F2}× | {Met(p99 <= 1.5)} |");
+        }
+
+        if (r.Sse is { } sse)
+        {
+            foreach (var (name, h) in sse.Where(s => s.Key.StartsWith("tunnel", StringComparison.Ordinal)))
+            {
+                Line(md, $"| SSE per-event latency p99 ≤ 1 ms ({name}) | {h.PercentileMs(99):F3} ms | {Met(h.PercentileMs(99) <= 1.0)} |");
+            }
+        }
+
+        if (r.Handshakes?.FirstOrDefault(h => h.Algorithm == Pki.KeyAlgorithm.EcdsaP256) is { } ecdsa)
+        {
+            Line(md, $"| ≥ 1,500 new tunnels/s per core, ECDSA P-256 | {ecdsa.PerCpuSecond:F0} per proxy CPU-second ({ecdsa.PerSecond:F0}/s wall, client on the same cores) | {Met(ecdsa.PerCpuSecond >= 1500)} |");
+        }
+
+        if (r.Idle is { Rows.Count: > 0 } idle)
+        {
+            var worst = idle.Rows.Max(x => x.BytesPerTunnel) / 1024;
+            var largest = idle.Rows[^1];
+            Line(md, $"| ≤ 40 KB per idle tunnel | {worst:F1} KB (worst of {string.Join("/", idle.Rows.Select(x => x.Tunnels))}) | {Met(worst <= 40)} |");
+            var ratio = largest.LiveP99Ms / idle.BaselineP99Ms;
+            Line(md, $"| {largest.Tunnels} idle tunnels, live p99 ≤ 1.5× idle-free | {ratio:F2}× ({largest.LiveP99Ms:F2} vs {idle.BaselineP99Ms:F2} ms) | {Met(ratio <= 1.5 && largest.Tunnels >= 10_000)} |");
+        }
+
+        Line(md);
+    }
+
+    private static string Met(bool met) => met ? "yes" : "**no**";
+
+    private static string Ratio(double a, double b) => double.IsNaN(a) || double.IsNaN(b) || b == 0 ? "n/a" : (a / b).ToString("F2", CultureInfo.InvariantCulture) + "×";
+
+    private static void Line(StringBuilder md, string text = "") => md.Append(text).Append('\n');
+}

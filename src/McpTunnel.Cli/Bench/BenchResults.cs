@@ -1,0 +1,16 @@
+namespace McpTunnel.Cli.Bench;
+
+/// <summary>Everything one run measured; parts that did not run are empty.</summary>
+internal sealed class BenchResults
+{
+    public required BenchOptions Options { get; init; }
+    public required string CommandLine { get; init; }
+    public DateTimeOffset Started { get; } = DateTimeOffset.UtcNow;
+    public bool NginxPresent { get; set; }
+    public bool ProxyOutOfProcess { get; set; }
+    public List<RequestResponseResult> RequestResponse { get; } = [];
+    public IReadOnlyDictionary<string, LatencyHistogram>? Sse { get; set; }
+    public IReadOnlyDictionary<string, List<double>>? Bulk { get; set; }
+    public IReadOnlyList<HandshakeResult>? Handshakes { get; set; }
+    public IdleResult? Idle { get; set; }
+}

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Security;
+using McpTunnel.Pki;
+using McpTunnel.Proxy.Client;
+
+namespace McpTunnel.Cli.Bench;
+
+/// <summary>
+/// Part 4: memory per idle tunnel (RSS delta of the proxy process over its warmed-up baseline, divided by the
+/// tunnels held) at each count, and the p99 of live requests at a fixed rate while they are held, against the
+/// same figure with no idle tunnels. Idle tunnels are WebSocket + inner TLS (http/1.1) with no request; each keeps a
+/// read pending so it answers the proxy's pings, as a live edge does.
+/// </summary>
+internal static class IdleTunnelBench
+{
+    public static async Task<IdleResult> RunAsync(BenchStack stack, BenchOptions options, TextWriter log, CancellationToken cancellationToken)
+    {
+        var (certFile, keyFile) = BenchStack.WriteServerCertificate(stack.Ca, stack.Directory, KeyAlgorithm.EcdsaP256);
+        var maxCount = options.IdleCounts.Max();
+        await using var proxy = await ProxyHost.StartAsync(BenchStack.ProxyConfigYaml(certFile, keyFile, stack.Upstream.Port, maxCount + 1000), stack.Directory, options.ProxyBinary, options.ProxyOutOfProcess, cancellationToken);
+        var connector = new TunnelConnector(proxy.WebSocketUri, stack.Validator);
+        var live = new BenchTarget("tunnel", HttpVersion.Version11, new Uri($"https://{BenchStack.RouteHost}/"), connector.CreateHttpHandler);
+        using var invoker = live.CreateInvoker(maxConnections: 8);
+        await LoadGenerator.ClosedLoopAsync(invoker, live, 4, options.Warmup, options.MaxRequests, cancellationToken);
+        var baseline = await LoadGenerator.OpenLoopAsync(invoker, live, options.IdleLiveRate, options.Duration, options.MaxRequests, cancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(options.Smoke ? 0.2 : 2), cancellationToken);
+        var rss0 = proxy.ResidentBytes();
+        await log.WriteLineAsync($"  idle    baseline RSS {rss0 / 1048576.0:F1} MiB  live p99 {baseline.Histogram.PercentileMs(99):F2} ms at {options.IdleLiveRate} rps");
+
+        var held = new List<SslStream>(maxCount);
+        var rows = new List<IdleRow>();
+        try
+        {
+            foreach (var count in options.IdleCounts.Order())
+            {
+                var failed = await OpenIdleAsync(connector, held, count, cancellationToken);
+                await Task.Delay(TimeSpan.FromSeconds(options.Smoke ? 0.2 : 3), cancellationToken);
+                var rss = proxy.ResidentBytes();
+                var during = await LoadGenerator.OpenLoopAsync(invoker, live, options.IdleLiveRate, options.Duration, options.MaxRequests, cancellationToken);
+                var row = new IdleRow(held.Count, failed, rss - rss0, during.Histogram.PercentileMs(99), during.Errors);
+                rows.Add(row);
+                await log.WriteLineAsync($"  idle    {held.Count,6} tunnels  RSS +{row.RssDelta / 1048576.0:F1} MiB  {row.BytesPerTunnel / 1024:F1} KB/tunnel  live p99 {row.LiveP99Ms:F2} ms  failed {failed}");
+            }
+        }
+        finally
+        {
+            await Parallel.ForEachAsync(held, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (ssl, _) => await ssl.DisposeAsync());
+        }
+
+        return new IdleResult(proxy.OutOfProcess, rss0, baseline.Histogram.PercentileMs(99), options.IdleLiveRate, rows);
+    }
+
+    private static async Task<int> OpenIdleAsync(TunnelConnector connector, List<SslStream> held, int target, CancellationToken cancellationToken)
+    {
+        var failed = 0;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(180));
+        var toOpen = target - held.Count;
+        await Parallel.ForEachAsync(Enumerable.Range(0, toOpen), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = deadline.Token }, async (index, ct) =>
+        {
+            try
+            {
+                var ssl = await connector.ConnectTlsAsync(BenchStack.RouteHost, [SslApplicationProtocol.Http11], ct);
+                lock (held)
+                {
+                    held.Add(ssl);
+                }
+
+                _ = KeepReadingAsync(ssl);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Interlocked.Increment(ref failed);
+            }
+        });
+        return failed;
+    }
+
+    /// <summary>A pending read lets the client WebSocket answer pings; it ends when the tunnel closes.</summary>
+    private static async Task KeepReadingAsync(SslStream ssl)
+    {
+        var buffer = new byte[1];
+        try
+        {
+            while (await ssl.ReadAsync(buffer) > 0)
+            {
+            }
+        }
+        catch (Exception)
+        {
+            // closed or disposed: nothing to keep alive any more
+        }
+    }
+}
+
+internal sealed record IdleRow(int Tunnels, int Failed, long RssDelta, double LiveP99Ms, long LiveErrors)
+{
+    public double BytesPerTunnel => Tunnels == 0 ? double.NaN : (double)RssDelta / Tunnels;
+}
+
+internal sealed record IdleResult(bool OutOfProcess, long BaselineRss, double BaselineP99Ms, int LiveRate, IReadOnlyList<IdleRow> Rows);
