@@ -50,13 +50,18 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker)
         {
             timeout.CancelAfter(Timeout.InfiniteTimeSpan);
 
-            // Step 3: status and headers, sent immediately.
+            // Step 3: status and headers. A body of unknown length (SSE, streaming) gets them at once, so the client
+            // sees the stream open; a body of known length sends them with its first chunk: one TLS record and one
+            // WebSocket message for a small JSON-RPC answer instead of two.
             CopyResponseHeaders(response, context.Response);
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
             try
             {
                 await context.Response.StartAsync(clientAborted);
-                await context.Response.BodyWriter.FlushAsync(clientAborted); // StartAsync alone leaves the headers buffered
+                if (response.Content.Headers.ContentLength is null or 0)
+                {
+                    await context.Response.BodyWriter.FlushAsync(clientAborted); // StartAsync alone leaves the headers buffered
+                }
             }
             catch (Exception ex) when (clientAborted.IsCancellationRequested || ex is IOException or OperationCanceledException)
             {
@@ -76,7 +81,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker)
             ? rawTarget
             : incoming.PathBase.Add(incoming.Path).ToUriComponent() + incoming.QueryString.ToUriComponent();
 
-        var request = new HttpRequestMessage(new HttpMethod(incoming.Method), target.Prefix + pathAndQuery)
+        var request = new HttpRequestMessage(HttpMethod.Parse(incoming.Method), target.Prefix + pathAndQuery)
         {
             Version = target.Version,
             VersionPolicy = target.VersionPolicy,

@@ -138,6 +138,9 @@ internal sealed class TunnelConnection : ConnectionContext,
         {
             while (true)
             {
+                // Wait for data without a buffer (as Kestrel's socket transport does): an idle tunnel then holds
+                // neither a pipe segment nor SslStream's read buffer, which is most of its memory.
+                _ = await _ssl.ReadAsync(Memory<byte>.Empty);
                 var memory = writer.GetMemory(8 * 1024);
                 var read = await _ssl.ReadAsync(memory);
                 if (read == 0)

@@ -29,11 +29,6 @@ internal sealed class WebSocketTunnelStream(WebSocket socket, bool ownsSocket = 
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (buffer.IsEmpty)
-        {
-            return 0;
-        }
-
         while (true)
         {
             if (Socket.State is not (WebSocketState.Open or WebSocketState.CloseSent))
@@ -61,7 +56,9 @@ internal sealed class WebSocketTunnelStream(WebSocket socket, bool ownsSocket = 
                     await CloseOutputAsync(WebSocketCloseStatus.InvalidMessageType, "binary messages only", CancellationToken.None);
                     throw new IOException("the peer sent a text WebSocket message; tunnels carry binary messages only");
                 default:
-                    if (result.Count > 0)
+                    // A zero-byte read (SslStream issues one for an idle tunnel, so that no buffer is held while it
+                    // waits) completes once a data frame has arrived; its payload stays unread in the socket.
+                    if (result.Count > 0 || buffer.IsEmpty)
                     {
                         return result.Count;
                     }
