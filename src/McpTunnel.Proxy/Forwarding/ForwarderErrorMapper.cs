@@ -39,8 +39,9 @@ internal static class ForwarderErrorMapper
         context.Response.Clear();
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
-        if (error == ForwarderError.ShuttingDown)
+        if (error == ForwarderError.ShuttingDown && HttpProtocol.IsHttp11(context.Request.Protocol))
         {
+            // HTTP/2 has no Connection header; Kestrel's GOAWAY tells those clients instead.
             context.Response.Headers.Connection = "close";
         }
 
