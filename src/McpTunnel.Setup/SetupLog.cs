@@ -11,6 +11,14 @@ internal sealed class SetupLog(TextWriter output, TextWriter error)
     private const string Redacted = "[redacted]";
     private readonly List<string> _secrets = [];
 
+    /// <summary>Registers every secret a stored output holds (tunnel token, CA key, server key).</summary>
+    public void RegisterSecrets(Outputs.StoredOutput stored)
+    {
+        RegisterSecret(stored.TunnelToken);
+        RegisterSecret(stored.CaKeyPem);
+        RegisterSecret(stored.ServerKeyPem);
+    }
+
     public void RegisterSecret(string? secret)
     {
         if (!string.IsNullOrWhiteSpace(secret) && secret.Length >= 8)

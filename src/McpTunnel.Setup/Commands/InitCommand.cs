@@ -194,9 +194,7 @@ internal sealed class InitCommand(InitSettings settings, SetupHost host, SetupLo
 
     private void RegisterSecrets(StoredOutput stored)
     {
-        log.RegisterSecret(stored.TunnelToken);
-        log.RegisterSecret(stored.CaKeyPem);
-        log.RegisterSecret(stored.ServerKeyPem);
+        log.RegisterSecrets(stored);
         log.RegisterSecret(settings.Identity.IdentityToken);
     }
 }

@@ -30,9 +30,7 @@ internal sealed class RenewCertCommand(RenewCertSettings settings, SetupHost hos
     {
         var store = OutputStores.Open(settings.Output, host, resources);
         var stored = await store.ReadAsync(cancellationToken);
-        log.RegisterSecret(stored.CaKeyPem);
-        log.RegisterSecret(stored.ServerKeyPem);
-        log.RegisterSecret(stored.TunnelToken);
+        log.RegisterSecrets(stored);
 
         if (!stored.HasCa)
         {
