@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using McpTunnel.Cli.Terminal;
+using McpTunnel.Proxy.Forwarding;
 
 namespace McpTunnel.Cli.Doctor;
 
@@ -43,6 +44,9 @@ internal sealed class McpInitializeProbe(HttpClient client, string path)
         }
     }
 
+    private static bool IsProxyAnswer(string body, ForwarderError error) =>
+        body.Contains(ForwarderErrorMapper.Map(error).Body, StringComparison.Ordinal);
+
     private static DoctorCheck Classify(string host, Uri uri, HttpStatusCode status, string body)
     {
         var code = (int)status;
@@ -53,17 +57,18 @@ internal sealed class McpInitializeProbe(HttpClient client, string path)
                 : DoctorCheck.Fail(Layer, host, "mcp initialize", $"POST {uri.AbsolutePath} → {code} but no JSON-RPC initialize result in the body", null, "Check that the upstream is an MCP server (streamable HTTP) and --path is its endpoint");
         }
 
-        if (body.Contains("No route configured for host", StringComparison.Ordinal))
+        // The proxy's answer bodies come from ForwarderErrorMapper; ask it rather than repeating its texts here.
+        if (IsProxyAnswer(body, ForwarderError.NoRoute))
         {
             return DoctorCheck.Fail(Layer, host, "mcp initialize", "the running proxy answered 502 No route configured for host although this config has the route", Troubleshooting.ConfigNotReloaded);
         }
 
-        if (body.Contains("not allowed by the proxy's IP validation", StringComparison.Ordinal))
+        if (IsProxyAnswer(body, ForwarderError.EgressDenied))
         {
             return DoctorCheck.Fail(Layer, host, "mcp initialize", "the running proxy refused the upstream address (IP validation failed)", Troubleshooting.EgressDenied);
         }
 
-        if (body.Contains("Upstream connection failed", StringComparison.Ordinal))
+        if (IsProxyAnswer(body, ForwarderError.UpstreamConnectFailed))
         {
             return DoctorCheck.Fail(Layer, host, "mcp initialize", "the proxy could not connect to the upstream (502 Upstream connection failed)", Troubleshooting.HostProcess);
         }
