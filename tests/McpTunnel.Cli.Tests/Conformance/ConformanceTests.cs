@@ -20,7 +20,7 @@ public sealed partial class ConformanceTests(ITestOutputHelper output)
     [Fact]
     public async Task ServerScenarios_ThroughTunnel_MatchDirectRun()
     {
-        var port = NodePeers.FreePort();
+        var port = McpTunnel.Cli.Tests.Infrastructure.TestStack.FreePort();
         using var server = await NodePeers.StartEverythingServerAsync(port);
         var dir = Directory.CreateTempSubdirectory("mcptunnel-conformance-").FullName;
         try

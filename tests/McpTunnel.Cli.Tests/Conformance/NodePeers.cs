@@ -17,13 +17,6 @@ internal static class NodePeers
         return path;
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>Starts the reference server (streamable HTTP) and waits, bounded, until its port accepts connections.</summary>
     public static async Task<Process> StartEverythingServerAsync(int port)
     {
