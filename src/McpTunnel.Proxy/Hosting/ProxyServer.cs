@@ -80,6 +80,7 @@ internal sealed class ProxyServer : IAsyncDisposable
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.ShutdownTimeout);
 
+        TunnelAcceptor? acceptor = null; // created once the logger exists; used only after the server starts
         var endPoint = new TunnelEndPoint();
         var listener = new TunnelConnectionListener(endPoint);
         builder.Services.AddSingleton<IConnectionListenerFactory>(new TunnelConnectionListenerFactory(listener));
@@ -90,10 +91,11 @@ internal sealed class ProxyServer : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = null; // bodies stream through; no size cap (spec item 59)
             kestrel.Limits.KeepAliveTimeout = config.Limits.IdleTimeout;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
-            kestrel.Limits.MaxConcurrentUpgradedConnections = config.Limits.MaxTunnels + 64;
             kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
             kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(60);
-            ListenOuter(kestrel, config.ListenAddress);
+            // The outer endpoint: WebSocket upgrades are taken straight off the connection by the acceptor's
+            // middleware; everything else continues to Kestrel's HTTP/1.1 and gets the 426 page.
+            ListenOuter(kestrel, config.ListenAddress, outer => outer.Use(next => connection => acceptor!.OnConnectionAsync(connection, next)));
             kestrel.Listen(endPoint, o => o.Protocols = HttpProtocols.Http1AndHttp2);
         });
 
@@ -104,16 +106,12 @@ internal sealed class ProxyServer : IAsyncDisposable
         var egress = new EgressPolicy(config.Upstream);
         var invoker = new HttpMessageInvoker(UpstreamHandlerFactory.Create(config.Upstream, egress, logger), disposeHandler: true);
         var handler = new ProxyRequestHandler(routes, new HttpForwarder(invoker), config.Upstream.ResponseHeaderTimeout, logger, app.Lifetime.ApplicationStopping);
-        var acceptor = new TunnelAcceptor(certificates, listener, config.Limits, logger);
+        acceptor = new TunnelAcceptor(certificates, listener, config.Limits, logger);
 
         // Connections from the tunnel endpoint carry TunnelConnectionFeature; everything else is the outer listener.
         app.UseWhen(
             context => context.Features.Get<TunnelConnectionFeature>() is null,
-            outer =>
-            {
-                outer.UseWebSockets();
-                outer.Run(acceptor.HandleAsync);
-            });
+            outer => outer.Run(acceptor.RejectNonWebSocketAsync));
         app.Run(handler.InvokeAsync);
 
         app.Lifetime.ApplicationStopping.Register(() => ProxyLog.ShuttingDown(logger, Common.GoDuration.Format(config.ShutdownTimeout), handler.InFlight));
@@ -160,9 +158,14 @@ internal sealed class ProxyServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
-    private static void ListenOuter(KestrelServerOptions kestrel, ListenAddress address)
+    private static void ListenOuter(KestrelServerOptions kestrel, ListenAddress address, Action<ListenOptions> configure)
     {
-        void Http1(ListenOptions o) => o.Protocols = HttpProtocols.Http1;
+        void Http1(ListenOptions o)
+        {
+            o.Protocols = HttpProtocols.Http1;
+            configure(o);
+        }
+
         if (address.Host.Length == 0)
         {
             kestrel.ListenAnyIP(address.Port, Http1);

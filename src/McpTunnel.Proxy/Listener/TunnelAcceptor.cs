@@ -1,23 +1,29 @@
 using System.Net;
 using System.Net.Security;
+using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Security.Authentication;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Logging;
 using McpTunnel.Proxy.Tls;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace McpTunnel.Proxy.Listener;
 
 /// <summary>
-/// The outer listener's only handler (spec items 31-33; DESIGN.md "Outer listener"):
+/// The outer listener (spec items 31-33; DESIGN.md "Outer listener"), as a Kestrel connection middleware on
+/// <c>listen_addr</c>:
 /// <code>
-///   GET + Upgrade: websocket ──▶ cap check ──▶ 101 ──▶ inner TLS handshake (deadline) ──▶ queue to Kestrel ──▶ wait ──▶ close 1000
-///   anything else ──▶ 426 Upgrade Required
+///   WebSocket upgrade (WebSocketUpgrade) ──▶ cap check ──▶ 101 ──▶ inner TLS handshake (deadline) ──▶ queue to Kestrel ──▶ wait ──▶ close 1000
+///   anything else ──▶ left unread for Kestrel's HTTP/1.1 ──▶ <see cref="RejectNonWebSocketAsync"/>: 426 Upgrade Required
 /// </code>
-/// The TLS handshake runs here rather than in a Kestrel connection middleware so that a failure can be logged
-/// with the client's reason (<c>tls handshake failed: unknown certificate authority</c>) and bounded by our deadline.
+/// The upgrade and the WebSocket framing (<see cref="WebSocketServerStream"/>) run on the connection's own pipes:
+/// a tunnel costs no Kestrel request, ASP.NET WebSocket object or upgraded-body stream (measured in
+/// docs/PERFORMANCE.md). The TLS handshake runs here rather than in a Kestrel connection middleware so that a
+/// failure can be logged with the client's reason (<c>tls handshake failed: unknown certificate authority</c>) and
+/// bounded by our deadline.
 /// </summary>
 internal sealed class TunnelAcceptor(
     CertificateStore certificates,
@@ -27,46 +33,79 @@ internal sealed class TunnelAcceptor(
 {
     private static readonly List<SslApplicationProtocol> ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
 
+    /// <summary>How long a client may take to send its request head (Kestrel's RequestHeadersTimeout default).</summary>
+    private static readonly TimeSpan RequestHeadTimeout = TimeSpan.FromSeconds(30);
+
     private int _active;
 
     /// <summary>Tunnels currently open (WebSocket accepted and not yet closed).</summary>
     public int ActiveTunnels => Volatile.Read(ref _active);
 
-    public async Task HandleAsync(HttpContext context)
+    /// <summary>Connection middleware for the outer endpoint: WebSocket upgrades become tunnels, the rest goes to <paramref name="next"/>.</summary>
+    public async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
     {
-        var remote = context.Connection.RemoteIpAddress is { } ip ? new IPEndPoint(ip, context.Connection.RemotePort) : null;
-        if (!context.WebSockets.IsWebSocketRequest)
+        var input = connection.Transport.Input;
+        string key;
+        using (var headDeadline = new CancellationTokenSource(RequestHeadTimeout))
         {
-            // OQ1: a plain request gets 426 and a one-line explanation (curl users hit this, troubleshooting row h).
-            ProxyLog.NotWebSocket(logger, remote?.ToString() ?? "", context.Request.Method, context.Request.Path);
-            context.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
-            context.Response.Headers.Upgrade = "websocket";
-            context.Response.Headers.Connection = "Upgrade";
-            context.Response.ContentType = "text/plain; charset=utf-8";
-            await context.Response.WriteAsync("This port accepts WebSocket tunnels only: TLS runs inside the WebSocket stream.\n", context.RequestAborted);
-            return;
+            while (true)
+            {
+                ReadResult result;
+                try
+                {
+                    result = await input.ReadAsync(headDeadline.Token);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or IOException or ConnectionResetException)
+                {
+                    return; // no complete head in time, or the client went away: nothing to answer
+                }
+
+                var buffer = result.Buffer;
+                var parse = WebSocketUpgrade.TryParse(buffer, out var headEnd, out key);
+                if (parse == UpgradeParse.Upgrade)
+                {
+                    input.AdvanceTo(headEnd);
+                    break;
+                }
+
+                if (parse == UpgradeParse.Incomplete && !result.IsCompleted)
+                {
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                    continue;
+                }
+
+                // Not a tunnel: nothing consumed or examined, so Kestrel's HTTP/1.1 parser reads the same bytes and
+                // answers (426 from RejectNonWebSocketAsync, 400 for malformed HTTP, 431 for oversized headers).
+                input.AdvanceTo(buffer.Start);
+                await next(connection);
+                return;
+            }
         }
 
+        var remote = connection.RemoteEndPoint as IPEndPoint;
+        var output = connection.Transport.Output;
         if (Interlocked.Increment(ref _active) > limits.MaxTunnels)
         {
             Interlocked.Decrement(ref _active);
             ProxyLog.TunnelLimitReached(logger, remote?.ToString() ?? "", limits.MaxTunnels);
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = "1";
-            await context.Response.WriteAsync("Tunnel limit reached\n", context.RequestAborted);
+            WebSocketUpgrade.WriteTunnelLimitReached(output);
+            await output.FlushAsync();
             return;
         }
 
         try
         {
-            using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            WebSocketUpgrade.WriteSwitchingProtocols(output, key);
+            var flushed = await output.FlushAsync();
+            if (flushed.IsCompleted)
             {
-                // Pings keep edges from cutting idle tunnels; a peer that stops answering is closed (dead-peer detection).
-                KeepAliveInterval = limits.PingInterval,
-                KeepAliveTimeout = limits.PingTimeout,
-                DangerousEnableCompression = false,
-            });
-            await RunTunnelAsync(socket, remote, context.RequestAborted);
+                return;
+            }
+
+            // Pings keep edges from cutting idle tunnels; a peer that stops answering is cut (dead-peer detection).
+            await using var tunnel = new WebSocketServerStream(input, output, connection.Abort, limits.PingInterval, limits.PingTimeout);
+            tunnel.StartKeepAlive();
+            await RunTunnelAsync(tunnel, remote, connection.ConnectionClosed);
         }
         finally
         {
@@ -74,9 +113,22 @@ internal sealed class TunnelAcceptor(
         }
     }
 
-    private async Task RunTunnelAsync(WebSocket socket, IPEndPoint? remote, CancellationToken aborted)
+    /// <summary>The outer endpoint's HTTP handler: only requests that are not WebSocket upgrades reach it.</summary>
+    public async Task RejectNonWebSocketAsync(HttpContext context)
     {
-        var tunnel = new WebSocketTunnelStream(socket);
+        // OQ1: a plain request gets 426 and a one-line explanation (curl users hit this, troubleshooting row h).
+        var remote = context.Connection.RemoteIpAddress is { } ip ? new IPEndPoint(ip, context.Connection.RemotePort).ToString() : "";
+        ProxyLog.NotWebSocket(logger, remote, context.Request.Method, context.Request.Path);
+        context.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
+        context.Response.Headers.Upgrade = "websocket";
+        context.Response.Headers.Connection = "Upgrade";
+        context.Response.Headers.SecWebSocketVersion = "13"; // RFC 6455 section 4.4: the version we speak
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync("This port accepts WebSocket tunnels only: TLS runs inside the WebSocket stream.\n", context.RequestAborted);
+    }
+
+    private async Task RunTunnelAsync(WebSocketServerStream tunnel, IPEndPoint? remote, CancellationToken aborted)
+    {
         var ssl = new SslStream(tunnel, leaveInnerStreamOpen: true);
         var serverName = "";
         using var timer = new CancellationTokenSource(limits.HandshakeTimeout);
@@ -101,7 +153,7 @@ internal sealed class TunnelAcceptor(
                     null,
                     deadline.Token);
             }
-            catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or WebSocketException)
+            catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException)
             {
                 var timedOut = timer.IsCancellationRequested;
                 if (tunnel.RejectedTextMessage)

@@ -23,7 +23,7 @@ internal sealed class TunnelConnection : ConnectionContext,
     ITlsConnectionFeature, ITlsApplicationProtocolFeature, ITlsHandshakeFeature
 {
     private readonly SslStream _ssl;
-    private readonly WebSocketTunnelStream _tunnel;
+    private readonly WebSocketServerStream _tunnel;
     private readonly CancellationTokenSource _closed = new();
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Pipe _inbound;
@@ -32,7 +32,7 @@ internal sealed class TunnelConnection : ConnectionContext,
     private readonly Task _sending;
     private int _disposed;
 
-    public TunnelConnection(SslStream ssl, WebSocketTunnelStream tunnel, IPEndPoint? remote, EndPoint local, string serverName)
+    public TunnelConnection(SslStream ssl, WebSocketServerStream tunnel, IPEndPoint? remote, EndPoint local, string serverName)
     {
         _ssl = ssl;
         _tunnel = tunnel;
@@ -104,7 +104,7 @@ internal sealed class TunnelConnection : ConnectionContext,
     public override void Abort(ConnectionAbortedException abortReason)
     {
         _closed.Cancel();
-        _tunnel.Socket.Abort();
+        _tunnel.Abort();
     }
 
     public override async ValueTask DisposeAsync()

@@ -1,0 +1,318 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using System.Net.WebSockets;
+using McpTunnel.Proxy.Listener;
+
+namespace McpTunnel.Proxy.Tests.Listener;
+
+/// <summary>
+/// RFC 6455 framing on the outer connection's pipes (spec items 31, 33): what the client sends is checked, unmasked
+/// and concatenated; what the proxy sends is framed unmasked; control frames and keep-alive behave as the RFC says.
+/// Real pipes stand in for the socket; the client side is written byte for byte here.
+/// </summary>
+public sealed class WebSocketServerStreamTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    private sealed class Harness : IAsyncDisposable
+    {
+        // No backpressure: a test writes a whole large frame before it reads anything back.
+        public Pipe ClientToServer { get; } = new(new PipeOptions(pauseWriterThreshold: 0));
+
+        public Pipe ServerToClient { get; } = new(new PipeOptions(pauseWriterThreshold: 0));
+
+        public TaskCompletionSource Aborted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public WebSocketServerStream Stream { get; }
+
+        public Harness(TimeSpan? pingInterval = null, TimeSpan? pingTimeout = null)
+        {
+            Stream = new WebSocketServerStream(ClientToServer.Reader, ServerToClient.Writer, () => Aborted.TrySetResult(),
+                pingInterval ?? TimeSpan.FromHours(1), pingTimeout ?? TimeSpan.FromHours(1));
+        }
+
+        public async Task SendAsync(byte[] bytes, int chunk = int.MaxValue)
+        {
+            for (var i = 0; i < bytes.Length; i += chunk)
+            {
+                await ClientToServer.Writer.WriteAsync(bytes.AsMemory(i, Math.Min(chunk, bytes.Length - i)));
+            }
+        }
+
+        /// <summary>Reads one server frame: (opcode, payload).</summary>
+        public async Task<(int Opcode, byte[] Payload)> ReceiveFrameAsync()
+        {
+            using var deadline = new CancellationTokenSource(Wait);
+            var reader = ServerToClient.Reader;
+            while (true)
+            {
+                var result = await reader.ReadAsync(deadline.Token);
+                var bytes = result.Buffer.ToArray();
+                if (bytes.Length >= 2)
+                {
+                    Assert.Equal(0x80, bytes[0] & 0xF0); // FIN, no reserved bits
+                    Assert.Equal(0, bytes[1] & 0x80);    // server frames are never masked
+                    long length = bytes[1] & 0x7F;
+                    var header = 2;
+                    if (length == 126 && bytes.Length >= 4)
+                    {
+                        length = BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(2));
+                        header = 4;
+                    }
+                    else if (length == 127 && bytes.Length >= 10)
+                    {
+                        length = (long)BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(2));
+                        header = 10;
+                    }
+
+                    if ((length < 126 || header > 2) && bytes.Length >= header + length)
+                    {
+                        reader.AdvanceTo(result.Buffer.GetPosition(header + length));
+                        return (bytes[0] & 0x0F, bytes.AsSpan(header, (int)length).ToArray());
+                    }
+                }
+
+                Assert.False(result.IsCompleted, "the server side completed before a whole frame arrived");
+                reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            }
+        }
+
+        public async Task<byte[]> ReadExactlyAsync(int count)
+        {
+            using var deadline = new CancellationTokenSource(Wait);
+            var received = new byte[count];
+            var total = 0;
+            while (total < count)
+            {
+                var read = await Stream.ReadAsync(received.AsMemory(total), deadline.Token);
+                Assert.NotEqual(0, read);
+                total += read;
+            }
+
+            return received;
+        }
+
+        public async ValueTask DisposeAsync() => await Stream.DisposeAsync();
+    }
+
+    /// <summary>A client frame: FIN + opcode, MASK bit, length, 4-byte key, masked payload (RFC 6455 section 5.2).</summary>
+    private static byte[] ClientFrame(int opcode, byte[] payload, bool final = true, bool masked = true, byte[]? key = null)
+    {
+        key ??= [0x37, 0xfa, 0x21, 0x3d];
+        var header = new List<byte> { (byte)((final ? 0x80 : 0) | opcode) };
+        var maskBit = masked ? 0x80 : 0;
+        if (payload.Length < 126)
+        {
+            header.Add((byte)(maskBit | payload.Length));
+        }
+        else if (payload.Length <= ushort.MaxValue)
+        {
+            header.Add((byte)(maskBit | 126));
+            header.Add((byte)(payload.Length >> 8));
+            header.Add((byte)payload.Length);
+        }
+        else
+        {
+            header.Add((byte)(maskBit | 127));
+            var length = new byte[8];
+            BinaryPrimitives.WriteUInt64BigEndian(length, (ulong)payload.Length);
+            header.AddRange(length);
+        }
+
+        if (masked)
+        {
+            header.AddRange(key);
+        }
+
+        var body = payload.Select((b, i) => masked ? (byte)(b ^ key[i % 4]) : b);
+        return [.. header, .. body];
+    }
+
+    private static byte[] Pattern(int length) => Enumerable.Range(0, length).Select(i => (byte)(i * 7 + 3)).ToArray();
+
+    [Theory]
+    [InlineData(1, int.MaxValue)]
+    [InlineData(125, 1)]
+    [InlineData(126, 3)]
+    [InlineData(65_535, 1000)]
+    [InlineData(65_536, 4096)]
+    [InlineData(200_000, 7777)]
+    public async Task MaskedBinaryFrames_ArriveUnmasked_WhateverTheChunking(int length, int chunk)
+    {
+        await using var harness = new Harness();
+        var payload = Pattern(length);
+
+        await harness.SendAsync(ClientFrame(2, payload), chunk);
+
+        Assert.Equal(payload, await harness.ReadExactlyAsync(length));
+    }
+
+    [Fact]
+    public async Task FragmentedAndEmptyFrames_FormOneByteStream()
+    {
+        await using var harness = new Harness();
+        var payload = Pattern(300);
+
+        await harness.SendAsync([
+            .. ClientFrame(2, payload[..100], final: false),
+            .. ClientFrame(0, [], final: false),
+            .. ClientFrame(0, payload[100..], key: [1, 2, 3, 4]),
+            .. ClientFrame(2, []),
+        ]);
+
+        Assert.Equal(payload, await harness.ReadExactlyAsync(300));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Unmask_MatchesTheByteByByteDefinition_AtEveryKeyOffset(int offset)
+    {
+        var key = new byte[] { 0x11, 0xa5, 0x5a, 0xf0 };
+        var mask = BitConverter.ToUInt32(key);
+        foreach (var length in new[] { 0, 1, 3, 7, 8, 9, 31, 32, 33, 64, 100, 1000 })
+        {
+            var data = Pattern(length);
+            var expected = data.Select((b, i) => (byte)(b ^ key[(offset + i) % 4])).ToArray();
+
+            var next = WebSocketServerStream.Unmask(data, mask, offset);
+
+            Assert.Equal(expected, data);
+            Assert.Equal((offset + length) % 4, next);
+        }
+    }
+
+    [Fact]
+    public async Task Ping_IsAnsweredWithAPongCarryingTheSamePayload_AndDataAfterItStillArrives()
+    {
+        await using var harness = new Harness();
+        byte[] ping = [1, 2, 3];
+        var read = harness.ReadExactlyAsync(4);
+
+        await harness.SendAsync([.. ClientFrame(9, ping), .. ClientFrame(2, [9, 8, 7, 6])]);
+
+        Assert.Equal([9, 8, 7, 6], await read);
+        var (opcode, payload) = await harness.ReceiveFrameAsync();
+        Assert.Equal(0xA, opcode);
+        Assert.Equal(ping, payload);
+    }
+
+    [Fact]
+    public async Task CloseFromThePeer_EndsTheStream_AndIsEchoed()
+    {
+        await using var harness = new Harness();
+
+        await harness.SendAsync(ClientFrame(8, [0x03, 0xE9])); // 1001 going away
+
+        Assert.Equal(0, await harness.Stream.ReadAsync(new byte[10]));
+        var (opcode, payload) = await harness.ReceiveFrameAsync();
+        Assert.Equal(8, opcode);
+        Assert.Equal(1001, BinaryPrimitives.ReadUInt16BigEndian(payload));
+    }
+
+    [Fact]
+    public async Task TextFrame_FailsTheRead_AndClosesWith1003()
+    {
+        await using var harness = new Harness();
+
+        await harness.SendAsync(ClientFrame(1, "hello"u8.ToArray()));
+
+        await Assert.ThrowsAsync<IOException>(async () => _ = await harness.Stream.ReadAsync(new byte[10]));
+        Assert.True(harness.Stream.RejectedTextMessage);
+        var (opcode, payload) = await harness.ReceiveFrameAsync();
+        Assert.Equal(8, opcode);
+        Assert.Equal((int)WebSocketCloseStatus.InvalidMessageType, BinaryPrimitives.ReadUInt16BigEndian(payload));
+    }
+
+    public static TheoryData<string, byte[]> ProtocolViolations => new()
+    {
+        { "unmasked client frame", ClientFrame(2, [1, 2], masked: false) },
+        { "reserved bit", [.. ClientFrame(2, [1]).Select((b, i) => i == 0 ? (byte)(b | 0x40) : b)] },
+        { "unknown opcode", ClientFrame(3, [1]) },
+        { "fragmented ping", ClientFrame(9, [1], final: false) },
+        { "oversized close", ClientFrame(8, new byte[126]) },
+    };
+
+    [Theory]
+    [MemberData(nameof(ProtocolViolations))]
+    public async Task ProtocolViolation_FailsTheRead_AndClosesWith1002(string violation, byte[] frame)
+    {
+        await using var harness = new Harness();
+
+        await harness.SendAsync(frame);
+
+        await Assert.ThrowsAsync<IOException>(async () => _ = await harness.Stream.ReadAsync(new byte[10]));
+        Assert.False(string.IsNullOrEmpty(harness.Stream.ProtocolError), violation);
+        var (opcode, payload) = await harness.ReceiveFrameAsync();
+        Assert.Equal(8, opcode);
+        Assert.Equal((int)WebSocketCloseStatus.ProtocolError, BinaryPrimitives.ReadUInt16BigEndian(payload));
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(200)]
+    [InlineData(70_000)]
+    public async Task Writes_BecomeOneUnmaskedBinaryFrameEach(int length)
+    {
+        await using var harness = new Harness();
+        var payload = Pattern(length);
+
+        await harness.Stream.WriteAsync(payload);
+
+        var (opcode, received) = await harness.ReceiveFrameAsync();
+        Assert.Equal(2, opcode);
+        Assert.Equal(payload, received);
+    }
+
+    [Fact]
+    public async Task ZeroByteRead_CompletesOnlyOncePayloadIsThere_AndConsumesNothing()
+    {
+        await using var harness = new Harness();
+        await harness.SendAsync(ClientFrame(9, [])); // a control frame alone is not data
+        var waiting = harness.Stream.ReadAsync(Memory<byte>.Empty).AsTask();
+        _ = await harness.ReceiveFrameAsync();       // the pong proves the ping was processed
+        Assert.False(waiting.IsCompleted);
+
+        await harness.SendAsync(ClientFrame(2, [42]));
+
+        Assert.Equal(0, await waiting.WaitAsync(Wait));
+        Assert.Equal([42], await harness.ReadExactlyAsync(1));
+    }
+
+    [Fact]
+    public async Task KeepAlive_PingsAnIdlePeer_AndCutsItWhenNothingComesBack()
+    {
+        await using var harness = new Harness(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(150));
+
+        harness.Stream.StartKeepAlive();
+
+        var (opcode, _) = await harness.ReceiveFrameAsync();
+        Assert.Equal(9, opcode);
+        await harness.Aborted.Task.WaitAsync(Wait);
+        Assert.True(harness.Stream.PeerUnresponsive);
+    }
+
+    [Fact]
+    public async Task KeepAlive_KeepsAPeerThatAnswers()
+    {
+        // A generous timeout keeps a slow CI machine from cutting this peer; the proof is that pings keep coming,
+        // since a new ping is only sent once the previous one has been answered.
+        await using var harness = new Harness(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(30));
+        var reading = harness.Stream.ReadAsync(new byte[1]).AsTask();
+        harness.Stream.StartKeepAlive();
+
+        // Answer three pings in a row: each answer must reset the dead-peer clock.
+        for (var i = 0; i < 3; i++)
+        {
+            var (opcode, payload) = await harness.ReceiveFrameAsync();
+            Assert.Equal(9, opcode);
+            await harness.SendAsync(ClientFrame(0xA, payload));
+        }
+
+        Assert.False(harness.Aborted.Task.IsCompleted, "the peer answered every ping but was cut");
+        Assert.False(reading.IsCompleted, $"the read ended: {reading.Exception?.GetBaseException().Message}");
+    }
+}
