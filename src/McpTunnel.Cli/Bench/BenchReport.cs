@@ -12,7 +12,7 @@ internal static class BenchReport
         var md = new StringBuilder();
         Line(md, $"# mcptunnel bench: {r.Started:yyyy-MM-dd HH:mm} UTC");
         Line(md);
-        Line(md, $"`{r.CommandLine}` — {Environment.ProcessorCount} cores, .NET {Environment.Version}, proxy {(r.ProxyOutOfProcess ? "out of process (mcp-proxy)" : "in process")}, nginx {(r.NginxPresent ? "present" : "absent: target (b) skipped")}{(o.Smoke ? ", **smoke mode** (figures meaningless)" : "")}.");
+        Line(md, $"`{r.CommandLine}` — {Environment.ProcessorCount} cores, .NET {Environment.Version}, proxy {DescribeProxy(r)}, nginx {(r.NginxPresent ? "present" : "absent: target (b) skipped")}{(o.Smoke ? ", **smoke mode** (figures meaningless)" : "")}.");
         Line(md, $"Medians over {o.Runs} alternating round(s) of {o.Duration.TotalSeconds:0.#} s each. (a) direct = plain HTTP/1.1 to the upstream, (b) nginx TLS proxy, (c) tunnel = WebSocket + inner TLS + mcp-proxy.");
         Line(md);
         foreach (var rr in r.RequestResponse)
@@ -92,6 +92,17 @@ internal static class BenchReport
 
         Targets(md, r);
         return md.ToString();
+    }
+
+    private static string DescribeProxy(BenchResults r)
+    {
+        var variables = r.Options.ProxyEnvironment;
+        if (!r.ProxyOutOfProcess)
+        {
+            return variables.Count > 0 ? "in process (--proxy-env ignored)" : "in process";
+        }
+
+        return variables.Count > 0 ? $"out of process (mcp-proxy, environment {BenchStack.DescribeEnvironment(variables)})" : "out of process (mcp-proxy)";
     }
 
     private static void Rows(StringBuilder md, RequestResponseResult rr, bool openLoop)

@@ -43,7 +43,14 @@ internal sealed class BenchStack : IAsyncDisposable
         var ca = CertificateAuthority.Create();
         var (certFile, keyFile) = WriteServerCertificate(ca, directory, KeyAlgorithm.EcdsaP256);
         var upstream = await BenchUpstream.StartAsync(cancellationToken);
-        var proxy = await ProxyHost.StartAsync(ProxyConfigYaml(certFile, keyFile, upstream.Port, maxTunnels: 10_000), directory, options.ProxyBinary, options.ProxyOutOfProcess, cancellationToken);
+        if (options.ProxyEnvironment.Count > 0)
+        {
+            await log.WriteLineAsync(options.ProxyOutOfProcess
+                ? $"mcp-proxy environment: {DescribeEnvironment(options.ProxyEnvironment)}"
+                : "--proxy-env ignored: mcp-proxy runs inside this process (--in-process, or --smoke without mcp-proxy.dll).");
+        }
+
+        var proxy = await ProxyHost.StartAsync(ProxyConfigYaml(certFile, keyFile, upstream.Port, maxTunnels: 10_000), directory, options, cancellationToken);
         NginxPeer? nginx = null;
         if (options.UseNginx && NginxPeer.FindBinary() is { } binary)
         {
@@ -74,6 +81,10 @@ internal sealed class BenchStack : IAsyncDisposable
         limits:
           max_tunnels: {maxTunnels}
         """;
+
+    /// <summary><c>NAME=VALUE NAME=VALUE</c>, as given to <c>--proxy-env</c>: for the log and the report header.</summary>
+    public static string DescribeEnvironment(IEnumerable<KeyValuePair<string, string>> variables) =>
+        string.Join(' ', variables.Select(v => $"{v.Key}={v.Value}"));
 
     public static (string CertFile, string KeyFile) WriteServerCertificate(CertificateAuthority ca, string directory, KeyAlgorithm algorithm)
     {

@@ -18,7 +18,7 @@ internal static class HandshakeBench
         foreach (var algorithm in new[] { KeyAlgorithm.EcdsaP256, KeyAlgorithm.Rsa2048, KeyAlgorithm.Rsa4096 })
         {
             var (certFile, keyFile) = BenchStack.WriteServerCertificate(stack.Ca, stack.Directory, algorithm);
-            await using var proxy = await ProxyHost.StartAsync(BenchStack.ProxyConfigYaml(certFile, keyFile, stack.Upstream.Port, 10_000), stack.Directory, options.ProxyBinary, options.ProxyOutOfProcess, cancellationToken);
+            await using var proxy = await ProxyHost.StartAsync(BenchStack.ProxyConfigYaml(certFile, keyFile, stack.Upstream.Port, 10_000), stack.Directory, options, cancellationToken);
             var connector = new TunnelConnector(proxy.WebSocketUri, stack.Validator);
             await OpenCloseAsync(connector, Math.Max(10, options.Handshakes / 10), options.HandshakeConcurrency, cancellationToken); // warm-up
 

@@ -12,7 +12,8 @@ public sealed class BenchSmokeTests
         try
         {
             // nginx is skipped (and the output says so) when it is not installed; in process keeps CI free of child processes.
-            var options = BenchOptions.ForSmoke(directory) with { Handshakes = 10, IdleCounts = [20] };
+            // --proxy-env cannot reach a proxy in process: the run must say it ignored it rather than pretend.
+            var options = BenchOptions.ForSmoke(directory) with { Handshakes = 10, IdleCounts = [20], ProxyEnvironment = [new("DOTNET_gcServer", "1")] };
             using var log = new StringWriter();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
 
@@ -28,6 +29,8 @@ public sealed class BenchSmokeTests
             Assert.All(results.Handshakes!, h => Assert.Equal(10, h.Done));
             Assert.StartsWith("<svg", await File.ReadAllTextAsync(Path.Combine(directory, "latency-closed.svg")), StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(directory, "latency-open.svg")));
+            Assert.Contains("--proxy-env ignored", log.ToString(), StringComparison.Ordinal);
+            Assert.Contains("proxy in process (--proxy-env ignored)", report, StringComparison.Ordinal);
             if (NginxPeer.FindBinary() is null)
             {
                 Assert.Contains("nginx is not installed", log.ToString(), StringComparison.Ordinal);
@@ -37,6 +40,42 @@ public sealed class BenchSmokeTests
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    [Fact]
+    public void ProxyEnv_WithoutEquals_IsAParseErrorNamingTheOption()
+    {
+        var parse = CliApp.CreateRootCommand().Parse(["bench", "--proxy-env", "DOTNET_gcServer=1", "--proxy-env", "FOO"]);
+
+        var error = Assert.Single(parse.Errors);
+        Assert.Contains("--proxy-env", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'FOO'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("=1")]
+    [InlineData("1X=1")]
+    [InlineData("A-B=1")]
+    public void ProxyEnv_InvalidName_IsRejectedNamingTheOption(string assignment)
+    {
+        Assert.False(BenchCommand.TryParseProxyEnvironment([assignment], out _, out var error));
+        Assert.StartsWith("--proxy-env", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProxyEnv_SameNameTwice_IsRejected()
+    {
+        Assert.False(BenchCommand.TryParseProxyEnvironment(["A=1", "A=2"], out _, out var error));
+        Assert.Contains("A more than once", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProxyEnv_ValidAssignments_KeepOrderAndEverythingAfterTheFirstEquals()
+    {
+        Assert.True(BenchCommand.TryParseProxyEnvironment(["DOTNET_gcServer=1", "OPTS=a=b", "EMPTY="], out var variables, out var error), error);
+
+        Assert.Equal([new("DOTNET_gcServer", "1"), new("OPTS", "a=b"), new KeyValuePair<string, string>("EMPTY", "")], variables);
+        Assert.Empty(CliApp.CreateRootCommand().Parse(["bench", "--proxy-env", "DOTNET_gcServer=1", "--proxy-env", "OPTS=a=b"]).Errors);
     }
 
     [Theory]
