@@ -20,9 +20,11 @@ internal static class BenchReport
             var http = rr.Version.Major == 2 ? "HTTP/2" : "HTTP/1.1";
             Line(md, $"## Request/response, {http} inside TLS: closed loop, concurrency {o.Concurrency}");
             Line(md);
-            Line(md, "| target | rps | p50 ms | p99 ms | p99.9 ms | errors | c/a | c/b |");
-            Line(md, "|---|---:|---:|---:|---:|---:|---:|---:|");
+            Line(md, "| target | rps | p50 ms | p99 ms | p99.9 ms | errors | c/a | c/b | server CPU µs/req | client+upstream CPU µs/req |");
+            Line(md, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             Rows(md, rr, openLoop: false);
+            Line(md);
+            ServerCpuComparison(md, rr, r.ProxyOutOfProcess);
             Line(md);
             Line(md, $"## Request/response, {http}: open loop at {rr.OpenRate} rps offered (latency from intended send time)");
             Line(md);
@@ -105,6 +107,28 @@ internal static class BenchReport
         return variables.Count > 0 ? $"out of process (mcp-proxy, environment {BenchStack.DescribeEnvironment(variables)})" : "out of process (mcp-proxy)";
     }
 
+    /// <summary>Under the closed-loop table: how the servers compare per request, which the client's share of the 2 cores does not distort.</summary>
+    private static void ServerCpuComparison(StringBuilder md, RequestResponseResult rr, bool proxyOutOfProcess)
+    {
+        var tunnel = rr.Targets.First(t => t.Kind == "tunnel").Name;
+        var nginx = rr.Targets.FirstOrDefault(t => t.Kind == "nginx")?.Name;
+        if (!proxyOutOfProcess)
+        {
+            Line(md, "Server CPU per request, tunnel ÷ nginx: n/a (proxy in process: its CPU is inside the tunnel's client+upstream figure).");
+            return;
+        }
+
+        if (nginx is null)
+        {
+            Line(md, "Server CPU per request, tunnel ÷ nginx: n/a (nginx absent).");
+            return;
+        }
+
+        var tunnelCpu = rr.MedianServerCpuPerRequest(tunnel);
+        var nginxCpu = rr.MedianServerCpuPerRequest(nginx);
+        Line(md, $"Server CPU per request, tunnel ÷ nginx: {Ratio(tunnelCpu, nginxCpu)} ({RequestResponseBench.Micros(tunnelCpu)} µs mcp-proxy vs {RequestResponseBench.Micros(nginxCpu)} µs nginx master + workers; medians over rounds).");
+    }
+
     private static void Rows(StringBuilder md, RequestResponseResult rr, bool openLoop)
     {
         var direct = rr.Targets.First(t => t.Kind == "direct").Name;
@@ -121,7 +145,8 @@ internal static class BenchReport
                 cb = nginx is null ? "n/a" : openLoop ? Ratio(p99, rr.MedianPercentile(nginx, 99, true)) : Ratio(rps, rr.MedianRps(nginx));
             }
 
-            Line(md, $"| {target.Name} | {rps:F0} | {rr.MedianPercentile(target.Name, 50, openLoop):F2} | {p99:F2} | {rr.MedianPercentile(target.Name, 99.9, openLoop):F2} | {errors} | {ca} | {cb} |");
+            var cpu = openLoop ? "" : $" {RequestResponseBench.Micros(rr.MedianServerCpuPerRequest(target.Name))} | {RequestResponseBench.Micros(rr.MedianClientCpuPerRequest(target.Name))} |";
+            Line(md, $"| {target.Name} | {rps:F0} | {rr.MedianPercentile(target.Name, 50, openLoop):F2} | {p99:F2} | {rr.MedianPercentile(target.Name, 99.9, openLoop):F2} | {errors} | {ca} | {cb} |{cpu}");
         }
     }
 

@@ -101,7 +101,8 @@ internal sealed class BenchStack : IAsyncDisposable
     {
         var targets = new List<BenchTarget>
         {
-            new("direct", HttpVersion.Version11, new Uri($"http://127.0.0.1:{Upstream.Port}/"), () => Handler(null)),
+            // Nothing stands between client and upstream, so no server CPU is charged to direct.
+            new("direct", HttpVersion.Version11, new Uri($"http://127.0.0.1:{Upstream.Port}/"), () => Handler(null), () => TimeSpan.Zero),
         };
         if (Nginx is { } nginx)
         {
@@ -118,11 +119,12 @@ internal sealed class BenchStack : IAsyncDisposable
                     socket.Dispose();
                     throw;
                 }
-            })));
+            }), nginx.CpuTime));
         }
 
         var connector = new TunnelConnector(Proxy.WebSocketUri, Validator);
-        targets.Add(new("tunnel", version, new Uri($"https://{RouteHost}/"), connector.CreateHttpHandler));
+        // In process the proxy's CPU is this process's CPU, mixed with the client's and the upstream's: not separable.
+        targets.Add(new("tunnel", version, new Uri($"https://{RouteHost}/"), connector.CreateHttpHandler, Proxy.OutOfProcess ? Proxy.CpuTime : null));
         return targets;
     }
 

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using McpTunnel.Cli.Bench;
 
 namespace McpTunnel.Cli.Tests.Bench;
@@ -31,6 +32,23 @@ public sealed class BenchSmokeTests
             Assert.True(File.Exists(Path.Combine(directory, "latency-open.svg")));
             Assert.Contains("--proxy-env ignored", log.ToString(), StringComparison.Ordinal);
             Assert.Contains("proxy in process (--proxy-env ignored)", report, StringComparison.Ordinal);
+
+            // CPU per request: the in-process proxy's CPU cannot be told apart from the client's, so it is n/a, never a number.
+            Assert.Contains("| server CPU µs/req | client+upstream CPU µs/req |", report, StringComparison.Ordinal);
+            Assert.Contains("Server CPU per request, tunnel ÷ nginx: n/a (proxy in process", report, StringComparison.Ordinal);
+            foreach (var rr in results.RequestResponse)
+            {
+                var tunnel = rr.Targets.First(t => t.Kind == "tunnel").Name;
+                Assert.True(double.IsNaN(rr.MedianServerCpuPerRequest(tunnel)));
+                Assert.True(rr.MedianClientCpuPerRequest(tunnel) > 0);
+                Assert.Matches(new Regex($@"^\| {Regex.Escape(tunnel)} \|.*\| n/a \| \d+ \|$", RegexOptions.Multiline), report);
+                Assert.Equal(0, rr.MedianServerCpuPerRequest("direct h1.1"));
+                if (rr.Targets.FirstOrDefault(t => t.Kind == "nginx") is { } nginx)
+                {
+                    Assert.True(rr.MedianServerCpuPerRequest(nginx.Name) > 0, "nginx master + workers used no CPU");
+                }
+            }
+
             if (NginxPeer.FindBinary() is null)
             {
                 Assert.Contains("nginx is not installed", log.ToString(), StringComparison.Ordinal);
@@ -76,6 +94,16 @@ public sealed class BenchSmokeTests
 
         Assert.Equal([new("DOTNET_gcServer", "1"), new("OPTS", "a=b"), new KeyValuePair<string, string>("EMPTY", "")], variables);
         Assert.Empty(CliApp.CreateRootCommand().Parse(["bench", "--proxy-env", "DOTNET_gcServer=1", "--proxy-env", "OPTS=a=b"]).Errors);
+    }
+
+    [Fact]
+    public void ProcStat_CommandNameWithSpacesAndParentheses_ParsesParentAndCpuTicks()
+    {
+        // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime …
+        var (parent, ticks) = ProcessTreeCpu.ParseStat("4242 (nginx: worker (x) ) S 4241 4241 4241 0 -1 4194624 10 0 0 0 37 5 0 0 20 0 1 0 100 0\n");
+
+        Assert.Equal(4241, parent);
+        Assert.Equal(42, ticks);
     }
 
     [Theory]
