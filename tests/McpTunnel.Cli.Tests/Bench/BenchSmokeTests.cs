@@ -52,6 +52,15 @@ public sealed class BenchSmokeTests
             if (NginxPeer.FindBinary() is null)
             {
                 Assert.Contains("nginx is not installed", log.ToString(), StringComparison.Ordinal);
+                Assert.DoesNotContain(results.Handshakes!, h => h.Peer == HandshakePeer.NginxTlsOnly);
+            }
+            else
+            {
+                var reference = Assert.Single(results.Handshakes!, h => h.Peer == HandshakePeer.NginxTlsOnly);
+                Assert.Equal(Pki.KeyAlgorithm.EcdsaP256, reference.Algorithm);
+                Assert.True(reference.PerCpuSecond > 0, "nginx used no CPU for the TLS-only reference");
+                Assert.Contains("| nginx TLS only (reference) | EcdsaP256 |", report, StringComparison.Ordinal);
+                Assert.Contains("nginx TLS-only reference", report, StringComparison.Ordinal);
             }
         }
         finally
