@@ -23,13 +23,32 @@ internal static class BenchCommand
         var noNginx = new Option<bool>("--no-nginx") { Description = "Skip the nginx target (b)" };
         var inProcess = new Option<bool>("--in-process") { Description = "Host mcp-proxy inside this process instead of as a child process" };
         var binary = new Option<string?>("--proxy-binary") { Description = "mcp-proxy binary or dll (default: mcp-proxy.dll next to mcptunnel)" };
+        var proxyEnv = new Option<string[]>("--proxy-env")
+        {
+            Description = "NAME=VALUE environment variable for the mcp-proxy child process only (repeatable), e.g. DOTNET_gcServer=1; ignored with --in-process",
+            DefaultValueFactory = _ => [],
+        };
+        proxyEnv.Validators.Add(result =>
+        {
+            if (!TryParseProxyEnvironment(result.Tokens.Select(t => t.Value), out _, out var error))
+            {
+                result.AddError(error);
+            }
+        });
         var command = new Command("bench", "Measure the tunnel against the upstream directly and nginx: throughput, latency percentiles, SSE, bulk, handshakes, idle memory.")
         {
-            duration, concurrency, rate, runs, parts, protocols, idle, handshakes, output, smoke, noNginx, inProcess, binary,
+            duration, concurrency, rate, runs, parts, protocols, idle, handshakes, output, smoke, noNginx, inProcess, binary, proxyEnv,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var outDir = Path.GetFullPath(parse.GetValue(output)!);
+            if (!TryParseProxyEnvironment(parse.GetValue(proxyEnv)!, out var proxyEnvironment, out var proxyEnvError))
+            {
+                // Unreachable through the command line (the option's validator rejects these at parse time).
+                Console.Error.WriteLine($"mcptunnel bench: {proxyEnvError}");
+                return 2;
+            }
+
             var options = parse.GetValue(smoke) ? BenchOptions.ForSmoke(outDir) : new BenchOptions
             {
                 OutputDirectory = outDir,
@@ -47,11 +66,48 @@ internal static class BenchCommand
                 UseNginx = !parse.GetValue(noNginx),
                 ProxyOutOfProcess = !parse.GetValue(inProcess) && (parse.GetValue(smoke) ? ProxyHost.FindProxyDll() is not null : true),
                 ProxyBinary = parse.GetValue(binary),
+                ProxyEnvironment = proxyEnvironment,
             };
             await BenchRunner.RunAsync(options, "mcptunnel " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)), Console.Out, cancellationToken);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Parses <c>--proxy-env</c> values: each must be NAME=VALUE with a shell-style NAME (letters, digits, '_', not
+    /// starting with a digit), each NAME at most once. VALUE may be empty or contain '='.
+    /// </summary>
+    internal static bool TryParseProxyEnvironment(IEnumerable<string> assignments, out List<KeyValuePair<string, string>> variables, out string error)
+    {
+        variables = [];
+        error = "";
+        foreach (var assignment in assignments)
+        {
+            var equals = assignment.IndexOf('=');
+            if (equals < 0)
+            {
+                error = $"--proxy-env expects NAME=VALUE, e.g. DOTNET_gcServer=1 (got '{assignment}').";
+                return false;
+            }
+
+            var name = assignment[..equals];
+            if (name.Length == 0 || char.IsAsciiDigit(name[0]) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            {
+                error = $"--proxy-env: '{name}' is not an environment variable name (letters, digits and '_', not starting with a digit; got '{assignment}').";
+                return false;
+            }
+
+            if (variables.Any(v => v.Key == name))
+            {
+                error = $"--proxy-env sets {name} more than once.";
+                return false;
+            }
+
+            variables.Add(new(name, assignment[(equals + 1)..]));
+        }
+
+        return true;
     }
 
     private static string[] Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

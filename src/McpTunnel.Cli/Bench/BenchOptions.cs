@@ -25,6 +25,8 @@ internal sealed record BenchOptions
     /// <summary>Run mcp-proxy as a child process (its own GC settings, RSS measurable) rather than in this process.</summary>
     public bool ProxyOutOfProcess { get; init; } = true;
     public string? ProxyBinary { get; init; }
+    /// <summary>Environment variables for the mcp-proxy child process only (<c>--proxy-env</c>), in the order given: A/B runs of runtime knobs.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ProxyEnvironment { get; init; } = [];
     public required string OutputDirectory { get; init; }
 
     /// <summary>A few hundred requests per target, well under 30 s: keeps the harness working in CI.</summary>

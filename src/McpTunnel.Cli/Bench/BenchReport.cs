@@ -12,7 +12,7 @@ internal static class BenchReport
         var md = new StringBuilder();
         Line(md, $"# mcptunnel bench: {r.Started:yyyy-MM-dd HH:mm} UTC");
         Line(md);
-        Line(md, $"`{r.CommandLine}` — {Environment.ProcessorCount} cores, .NET {Environment.Version}, proxy {(r.ProxyOutOfProcess ? "out of process (mcp-proxy)" : "in process")}, nginx {(r.NginxPresent ? "present" : "absent: target (b) skipped")}{(o.Smoke ? ", **smoke mode** (figures meaningless)" : "")}.");
+        Line(md, $"`{r.CommandLine}` — {Environment.ProcessorCount} cores, .NET {Environment.Version}, proxy {DescribeProxy(r)}, nginx {(r.NginxPresent ? "present" : "absent: target (b) skipped")}{(o.Smoke ? ", **smoke mode** (figures meaningless)" : "")}.");
         Line(md, $"Medians over {o.Runs} alternating round(s) of {o.Duration.TotalSeconds:0.#} s each. (a) direct = plain HTTP/1.1 to the upstream, (b) nginx TLS proxy, (c) tunnel = WebSocket + inner TLS + mcp-proxy.");
         Line(md);
         foreach (var rr in r.RequestResponse)
@@ -20,9 +20,11 @@ internal static class BenchReport
             var http = rr.Version.Major == 2 ? "HTTP/2" : "HTTP/1.1";
             Line(md, $"## Request/response, {http} inside TLS: closed loop, concurrency {o.Concurrency}");
             Line(md);
-            Line(md, "| target | rps | p50 ms | p99 ms | p99.9 ms | errors | c/a | c/b |");
-            Line(md, "|---|---:|---:|---:|---:|---:|---:|---:|");
+            Line(md, "| target | rps | p50 ms | p99 ms | p99.9 ms | errors | c/a | c/b | server CPU µs/req | client+upstream CPU µs/req |");
+            Line(md, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             Rows(md, rr, openLoop: false);
+            Line(md);
+            ServerCpuComparison(md, rr, r.ProxyOutOfProcess);
             Line(md);
             Line(md, $"## Request/response, {http}: open loop at {rr.OpenRate} rps offered (latency from intended send time)");
             Line(md);
@@ -64,11 +66,18 @@ internal static class BenchReport
         {
             Line(md, $"## New tunnels (WebSocket + inner TLS handshake + close), {o.Handshakes} per key type, {o.HandshakeConcurrency} at a time");
             Line(md);
-            Line(md, "| server key | tunnels/s (wall) | tunnels per proxy CPU-second (\"per core\") | failed |");
-            Line(md, "|---|---:|---:|---:|");
+            if (handshakes.Any(h => h.Peer == HandshakePeer.NginxTlsOnly))
+            {
+                Line(md, "nginx TLS only (reference): TCP connect + TLS handshake (the tunnel's client options: ALPN http/1.1, same CA validation) + close, against the bench nginx; per CPU-second of nginx master + workers.");
+                Line(md);
+            }
+
+            Line(md, "| server | key | per second (wall) | per server CPU-second (\"per core\") | failed |");
+            Line(md, "|---|---|---:|---:|---:|");
             foreach (var h in handshakes)
             {
-                Line(md, $"| {h.Algorithm} | {h.PerSecond:F0} | {h.PerCpuSecond:F0}{(h.OutOfProcess ? "" : " (in process: includes the client)")} | {h.Failed} |");
+                var server = h.Peer == HandshakePeer.NginxTlsOnly ? "nginx TLS only (reference)" : "tunnel (mcp-proxy)";
+                Line(md, $"| {server} | {h.Algorithm} | {h.PerSecond:F0} | {h.PerCpuSecond:F0}{(h.CpuIncludesClient ? " (in process: includes the client)" : "")} | {h.Failed} |");
             }
 
             Line(md);
@@ -94,6 +103,39 @@ internal static class BenchReport
         return md.ToString();
     }
 
+    private static string DescribeProxy(BenchResults r)
+    {
+        var variables = r.Options.ProxyEnvironment;
+        if (!r.ProxyOutOfProcess)
+        {
+            return variables.Count > 0 ? "in process (--proxy-env ignored)" : "in process";
+        }
+
+        return variables.Count > 0 ? $"out of process (mcp-proxy, environment {BenchStack.DescribeEnvironment(variables)})" : "out of process (mcp-proxy)";
+    }
+
+    /// <summary>Under the closed-loop table: how the servers compare per request, which the client's share of the 2 cores does not distort.</summary>
+    private static void ServerCpuComparison(StringBuilder md, RequestResponseResult rr, bool proxyOutOfProcess)
+    {
+        var tunnel = rr.Targets.First(t => t.Kind == "tunnel").Name;
+        var nginx = rr.Targets.FirstOrDefault(t => t.Kind == "nginx")?.Name;
+        if (!proxyOutOfProcess)
+        {
+            Line(md, "Server CPU per request, tunnel ÷ nginx: n/a (proxy in process: its CPU is inside the tunnel's client+upstream figure).");
+            return;
+        }
+
+        if (nginx is null)
+        {
+            Line(md, "Server CPU per request, tunnel ÷ nginx: n/a (nginx absent).");
+            return;
+        }
+
+        var tunnelCpu = rr.MedianServerCpuPerRequest(tunnel);
+        var nginxCpu = rr.MedianServerCpuPerRequest(nginx);
+        Line(md, $"Server CPU per request, tunnel ÷ nginx: {Ratio(tunnelCpu, nginxCpu)} ({RequestResponseBench.Micros(tunnelCpu)} µs mcp-proxy vs {RequestResponseBench.Micros(nginxCpu)} µs nginx master + workers; medians over rounds).");
+    }
+
     private static void Rows(StringBuilder md, RequestResponseResult rr, bool openLoop)
     {
         var direct = rr.Targets.First(t => t.Kind == "direct").Name;
@@ -110,7 +152,8 @@ internal static class BenchReport
                 cb = nginx is null ? "n/a" : openLoop ? Ratio(p99, rr.MedianPercentile(nginx, 99, true)) : Ratio(rps, rr.MedianRps(nginx));
             }
 
-            Line(md, $"| {target.Name} | {rps:F0} | {rr.MedianPercentile(target.Name, 50, openLoop):F2} | {p99:F2} | {rr.MedianPercentile(target.Name, 99.9, openLoop):F2} | {errors} | {ca} | {cb} |");
+            var cpu = openLoop ? "" : $" {RequestResponseBench.Micros(rr.MedianServerCpuPerRequest(target.Name))} | {RequestResponseBench.Micros(rr.MedianClientCpuPerRequest(target.Name))} |";
+            Line(md, $"| {target.Name} | {rps:F0} | {rr.MedianPercentile(target.Name, 50, openLoop):F2} | {p99:F2} | {rr.MedianPercentile(target.Name, 99.9, openLoop):F2} | {errors} | {ca} | {cb} |{cpu}");
         }
     }
 
@@ -145,9 +188,12 @@ internal static class BenchReport
             }
         }
 
-        if (r.Handshakes?.FirstOrDefault(h => h.Algorithm == Pki.KeyAlgorithm.EcdsaP256) is { } ecdsa)
+        if (r.Handshakes?.FirstOrDefault(h => h.Peer == HandshakePeer.Tunnel && h.Algorithm == Pki.KeyAlgorithm.EcdsaP256) is { } ecdsa)
         {
-            Line(md, $"| ≥ 1,500 new tunnels/s per core, ECDSA P-256 | {ecdsa.PerCpuSecond:F0} per proxy CPU-second ({ecdsa.PerSecond:F0}/s wall, client on the same cores) | {Met(ecdsa.PerCpuSecond >= 1500)} |");
+            var reference = r.Handshakes.FirstOrDefault(h => h.Peer == HandshakePeer.NginxTlsOnly) is { } nginx
+                ? $"; nginx TLS-only reference {nginx.PerCpuSecond:F0} per CPU-second"
+                : "";
+            Line(md, $"| ≥ 1,500 new tunnels/s per core, ECDSA P-256 | {ecdsa.PerCpuSecond:F0} per proxy CPU-second ({ecdsa.PerSecond:F0}/s wall, client on the same cores){reference} | {Met(ecdsa.PerCpuSecond >= 1500)} |");
         }
 
         if (r.Idle is { Rows.Count: > 0 } idle)

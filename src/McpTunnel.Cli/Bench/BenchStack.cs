@@ -43,7 +43,14 @@ internal sealed class BenchStack : IAsyncDisposable
         var ca = CertificateAuthority.Create();
         var (certFile, keyFile) = WriteServerCertificate(ca, directory, KeyAlgorithm.EcdsaP256);
         var upstream = await BenchUpstream.StartAsync(cancellationToken);
-        var proxy = await ProxyHost.StartAsync(ProxyConfigYaml(certFile, keyFile, upstream.Port, maxTunnels: 10_000), directory, options.ProxyBinary, options.ProxyOutOfProcess, cancellationToken);
+        if (options.ProxyEnvironment.Count > 0)
+        {
+            await log.WriteLineAsync(options.ProxyOutOfProcess
+                ? $"mcp-proxy environment: {DescribeEnvironment(options.ProxyEnvironment)}"
+                : "--proxy-env ignored: mcp-proxy runs inside this process (--in-process, or --smoke without mcp-proxy.dll).");
+        }
+
+        var proxy = await ProxyHost.StartAsync(ProxyConfigYaml(certFile, keyFile, upstream.Port, maxTunnels: 10_000), directory, options, cancellationToken);
         NginxPeer? nginx = null;
         if (options.UseNginx && NginxPeer.FindBinary() is { } binary)
         {
@@ -75,6 +82,10 @@ internal sealed class BenchStack : IAsyncDisposable
           max_tunnels: {maxTunnels}
         """;
 
+    /// <summary><c>NAME=VALUE NAME=VALUE</c>, as given to <c>--proxy-env</c>: for the log and the report header.</summary>
+    public static string DescribeEnvironment(IEnumerable<KeyValuePair<string, string>> variables) =>
+        string.Join(' ', variables.Select(v => $"{v.Key}={v.Value}"));
+
     public static (string CertFile, string KeyFile) WriteServerCertificate(CertificateAuthority ca, string directory, KeyAlgorithm algorithm)
     {
         var server = ca.IssueServerCertificate(new ServerCertificateRequest(TunnelDomain) { KeyAlgorithm = algorithm });
@@ -90,7 +101,8 @@ internal sealed class BenchStack : IAsyncDisposable
     {
         var targets = new List<BenchTarget>
         {
-            new("direct", HttpVersion.Version11, new Uri($"http://127.0.0.1:{Upstream.Port}/"), () => Handler(null)),
+            // Nothing stands between client and upstream, so no server CPU is charged to direct.
+            new("direct", HttpVersion.Version11, new Uri($"http://127.0.0.1:{Upstream.Port}/"), () => Handler(null), () => TimeSpan.Zero),
         };
         if (Nginx is { } nginx)
         {
@@ -107,11 +119,12 @@ internal sealed class BenchStack : IAsyncDisposable
                     socket.Dispose();
                     throw;
                 }
-            })));
+            }), nginx.CpuTime));
         }
 
         var connector = new TunnelConnector(Proxy.WebSocketUri, Validator);
-        targets.Add(new("tunnel", version, new Uri($"https://{RouteHost}/"), connector.CreateHttpHandler));
+        // In process the proxy's CPU is this process's CPU, mixed with the client's and the upstream's: not separable.
+        targets.Add(new("tunnel", version, new Uri($"https://{RouteHost}/"), connector.CreateHttpHandler, Proxy.OutOfProcess ? Proxy.CpuTime : null));
         return targets;
     }
 

@@ -4,13 +4,19 @@ namespace McpTunnel.Cli.Bench;
 /// One path to the upstream: (a) <c>direct</c>, (b) <c>nginx</c>, (c) <c>tunnel</c>, at one HTTP version.
 /// Every target is driven by the same client code (<see cref="SocketsHttpHandler"/>), so only the path differs.
 /// </summary>
-internal sealed class BenchTarget(string kind, Version version, Uri baseUri, Func<SocketsHttpHandler> createHandler)
+internal sealed class BenchTarget(string kind, Version version, Uri baseUri, Func<SocketsHttpHandler> createHandler, Func<TimeSpan>? serverCpu = null)
 {
     public string Kind { get; } = kind;
 
     public Version Version { get; } = version;
 
     public Uri BaseUri { get; } = baseUri;
+
+    /// <summary>
+    /// CPU time the server under test (nginx, or the mcp-proxy process) has used so far, read before and after a
+    /// measurement; null when that server runs inside this process and its CPU cannot be told apart.
+    /// </summary>
+    public Func<TimeSpan>? ServerCpu { get; } = serverCpu;
 
     public string Name => $"{Kind} h{(Version.Major == 2 ? "2" : "1.1")}";
 

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Security;
+using System.Net.Sockets;
 using McpTunnel.Pki;
 using McpTunnel.Proxy.Client;
 
@@ -9,6 +11,9 @@ namespace McpTunnel.Cli.Bench;
 /// Part 3: new tunnels per second (WebSocket upgrade + full inner TLS handshake, then close), per server key type.
 /// Each key type gets its own proxy; "per core" divides the tunnels by the CPU time the proxy process spent
 /// (out of process only: in process the client's half of every handshake is in the same figure).
+/// With nginx present, a reference row for ECDSA P-256: a plain TCP connect + TLS handshake to nginx (which serves
+/// an ECDSA P-256 certificate from the same CA), the same count, concurrency and client TLS options, per nginx
+/// CPU-second: what the TLS handshake alone costs a server built for it.
 /// </summary>
 internal static class HandshakeBench
 {
@@ -18,25 +23,71 @@ internal static class HandshakeBench
         foreach (var algorithm in new[] { KeyAlgorithm.EcdsaP256, KeyAlgorithm.Rsa2048, KeyAlgorithm.Rsa4096 })
         {
             var (certFile, keyFile) = BenchStack.WriteServerCertificate(stack.Ca, stack.Directory, algorithm);
-            await using var proxy = await ProxyHost.StartAsync(BenchStack.ProxyConfigYaml(certFile, keyFile, stack.Upstream.Port, 10_000), stack.Directory, options.ProxyBinary, options.ProxyOutOfProcess, cancellationToken);
+            await using var proxy = await ProxyHost.StartAsync(BenchStack.ProxyConfigYaml(certFile, keyFile, stack.Upstream.Port, 10_000), stack.Directory, options, cancellationToken);
             var connector = new TunnelConnector(proxy.WebSocketUri, stack.Validator);
-            await OpenCloseAsync(connector, Math.Max(10, options.Handshakes / 10), options.HandshakeConcurrency, cancellationToken); // warm-up
-
-            var cpuBefore = proxy.CpuTime();
-            var started = Stopwatch.GetTimestamp();
-            var (done, failed) = await OpenCloseAsync(connector, options.Handshakes, options.HandshakeConcurrency, cancellationToken);
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            var cpu = proxy.CpuTime() - cpuBefore;
-            var result = new HandshakeResult(algorithm, done, failed, elapsed, cpu, proxy.OutOfProcess);
+            var result = await MeasureAsync(
+                HandshakePeer.Tunnel, algorithm, ct => connector.ConnectTlsAsync(BenchStack.RouteHost, [SslApplicationProtocol.Http11], ct), proxy.CpuTime, !proxy.OutOfProcess, options, cancellationToken);
             results.Add(result);
-            await log.WriteLineAsync($"  handshake {algorithm,-10} {result.PerSecond,7:F0} tunnels/s  {result.PerCpuSecond,7:F0} per proxy CPU-second  failed {failed}");
+            await log.WriteLineAsync($"  handshake {algorithm,-10} {result.PerSecond,7:F0} tunnels/s  {result.PerCpuSecond,7:F0} per proxy CPU-second  failed {result.Failed}");
+
+            // BenchStack started nginx with an ECDSA P-256 certificate, so only that key type has a like-for-like reference.
+            if (algorithm == KeyAlgorithm.EcdsaP256 && stack.Nginx is { } nginx)
+            {
+                var reference = await MeasureAsync(
+                    HandshakePeer.NginxTlsOnly,
+                    algorithm,
+                    ct => ConnectTlsAsync(nginx.Port, connector.CreateClientOptions(BenchStack.RouteHost, [SslApplicationProtocol.Http11]), ct),
+                    nginx.CpuTime,
+                    cpuIncludesClient: false,
+                    options,
+                    cancellationToken);
+                results.Add(reference);
+                await log.WriteLineAsync($"  handshake nginx TLS only (reference, {algorithm}) {reference.PerSecond,7:F0} handshakes/s  {reference.PerCpuSecond,7:F0} per nginx CPU-second  failed {reference.Failed}");
+            }
         }
 
         return results;
     }
 
-    /// <summary>Opens and closes <paramref name="count"/> tunnels, <paramref name="concurrency"/> at a time (bounded in count and by a 120 s deadline).</summary>
-    private static async Task<(int Done, int Failed)> OpenCloseAsync(TunnelConnector connector, int count, int concurrency, CancellationToken cancellationToken)
+    /// <summary>A warm-up of a tenth of the count (JIT, connection paths), then the measured run with the server's CPU delta.</summary>
+    private static async Task<HandshakeResult> MeasureAsync(
+        HandshakePeer peer, KeyAlgorithm algorithm, Func<CancellationToken, Task<SslStream>> connect, Func<TimeSpan> serverCpu, bool cpuIncludesClient, BenchOptions options, CancellationToken cancellationToken)
+    {
+        await OpenCloseAsync(connect, Math.Max(10, options.Handshakes / 10), options.HandshakeConcurrency, cancellationToken);
+        var cpuBefore = serverCpu();
+        var started = Stopwatch.GetTimestamp();
+        var (done, failed) = await OpenCloseAsync(connect, options.Handshakes, options.HandshakeConcurrency, cancellationToken);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var cpu = serverCpu() - cpuBefore;
+        return new HandshakeResult(peer, algorithm, done, failed, elapsed, cpu, cpuIncludesClient);
+    }
+
+    /// <summary>TCP connect to nginx and a TLS handshake with the tunnel's own client options (ALPN, protocols, CA validation).</summary>
+    private static async Task<SslStream> ConnectTlsAsync(int port, SslClientAuthenticationOptions clientOptions, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        SslStream? ssl = null;
+        try
+        {
+            await socket.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+            ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+            await ssl.AuthenticateAsClientAsync(clientOptions, cancellationToken);
+            return ssl;
+        }
+        catch
+        {
+            if (ssl is not null)
+            {
+                await ssl.DisposeAsync();
+            }
+
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens and closes <paramref name="count"/> TLS sessions, <paramref name="concurrency"/> at a time (bounded in count and by a 120 s deadline).</summary>
+    private static async Task<(int Done, int Failed)> OpenCloseAsync(Func<CancellationToken, Task<SslStream>> connect, int count, int concurrency, CancellationToken cancellationToken)
     {
         var remaining = count;
         int done = 0, failed = 0;
@@ -49,7 +100,7 @@ internal static class HandshakeBench
             {
                 try
                 {
-                    await using var ssl = await connector.ConnectTlsAsync(BenchStack.RouteHost, [SslApplicationProtocol.Http11], deadline.Token);
+                    await using var ssl = await connect(deadline.Token);
                     Interlocked.Increment(ref done);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !deadline.IsCancellationRequested)
@@ -63,10 +114,18 @@ internal static class HandshakeBench
     }
 }
 
-internal sealed record HandshakeResult(KeyAlgorithm Algorithm, int Done, int Failed, TimeSpan Elapsed, TimeSpan ProxyCpu, bool OutOfProcess)
+/// <summary>What a handshake row measures: new tunnels through mcp-proxy, or the nginx TLS-only reference.</summary>
+internal enum HandshakePeer
+{
+    Tunnel,
+    NginxTlsOnly,
+}
+
+/// <summary>One handshake row; <paramref name="ServerCpu"/> is mcp-proxy's CPU for tunnels, nginx's (master + workers) for the reference.</summary>
+internal sealed record HandshakeResult(HandshakePeer Peer, KeyAlgorithm Algorithm, int Done, int Failed, TimeSpan Elapsed, TimeSpan ServerCpu, bool CpuIncludesClient)
 {
     public double PerSecond => Done / Elapsed.TotalSeconds;
 
-    /// <summary>Tunnels per second of proxy CPU time: the "per core" figure.</summary>
-    public double PerCpuSecond => ProxyCpu > TimeSpan.Zero ? Done / ProxyCpu.TotalSeconds : double.NaN;
+    /// <summary>Handshakes per second of server CPU time: the "per core" figure.</summary>
+    public double PerCpuSecond => ServerCpu > TimeSpan.Zero ? Done / ServerCpu.TotalSeconds : double.NaN;
 }

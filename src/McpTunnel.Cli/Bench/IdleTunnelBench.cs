@@ -17,7 +17,7 @@ internal static class IdleTunnelBench
     {
         var (certFile, keyFile) = BenchStack.WriteServerCertificate(stack.Ca, stack.Directory, KeyAlgorithm.EcdsaP256);
         var maxCount = options.IdleCounts.Max();
-        await using var proxy = await ProxyHost.StartAsync(BenchStack.ProxyConfigYaml(certFile, keyFile, stack.Upstream.Port, maxCount + 1000), stack.Directory, options.ProxyBinary, options.ProxyOutOfProcess, cancellationToken);
+        await using var proxy = await ProxyHost.StartAsync(BenchStack.ProxyConfigYaml(certFile, keyFile, stack.Upstream.Port, maxCount + 1000), stack.Directory, options, cancellationToken);
         var connector = new TunnelConnector(proxy.WebSocketUri, stack.Validator);
         var live = new BenchTarget("tunnel", HttpVersion.Version11, new Uri($"https://{BenchStack.RouteHost}/"), connector.CreateHttpHandler);
         using var invoker = live.CreateInvoker(maxConnections: 8);

@@ -123,8 +123,20 @@ internal static class LoadGenerator
     }
 }
 
-/// <summary>One measurement: latencies of the successful requests, failures, wall time.</summary>
+/// <summary>One measurement: latencies of the successful requests, failures, wall time, and (closed loop) CPU used.</summary>
 internal sealed record LoadResult(LatencyHistogram Histogram, long Errors, TimeSpan Elapsed)
 {
     public double RequestsPerSecond => Histogram.Count / Elapsed.TotalSeconds;
+
+    /// <summary>CPU the server under test used during the measurement; null when not measured or not separable (proxy in process).</summary>
+    public TimeSpan? ServerCpu { get; init; }
+
+    /// <summary>CPU this process (load client and upstream) used during the measurement; null when not measured.</summary>
+    public TimeSpan? ClientCpu { get; init; }
+
+    public double ServerCpuMicrosPerRequest => PerRequest(ServerCpu);
+
+    public double ClientCpuMicrosPerRequest => PerRequest(ClientCpu);
+
+    private double PerRequest(TimeSpan? cpu) => cpu is { } used && Histogram.Count > 0 ? used.TotalMicroseconds / Histogram.Count : double.NaN;
 }

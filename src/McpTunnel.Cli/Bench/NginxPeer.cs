@@ -19,6 +19,9 @@ internal sealed class NginxPeer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>CPU time nginx has used so far: the master (our child process) and all its workers.</summary>
+    public TimeSpan CpuTime() => ProcessTreeCpu.Of(_process.Id);
+
     private static readonly string[] Candidates = ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"];
 
     public static string? FindBinary() => Candidates.FirstOrDefault(File.Exists);

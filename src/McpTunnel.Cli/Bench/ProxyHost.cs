@@ -31,9 +31,13 @@ internal sealed class ProxyHost : IAsyncDisposable
 
     public Uri WebSocketUri => new($"ws://127.0.0.1:{Port}/");
 
-    public static async Task<ProxyHost> StartAsync(string configYamlWithoutListen, string directory, string? binary, bool outOfProcess, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts mcp-proxy as <paramref name="options"/> say: as a child process (<see cref="BenchOptions.ProxyBinary"/>,
+    /// with <see cref="BenchOptions.ProxyEnvironment"/> added to its environment) or inside this process.
+    /// </summary>
+    public static async Task<ProxyHost> StartAsync(string configYamlWithoutListen, string directory, BenchOptions options, CancellationToken cancellationToken)
     {
-        if (!outOfProcess)
+        if (!options.ProxyOutOfProcess)
         {
             var config = ProxyConfigLoader.Parse("listen_addr: \"127.0.0.1:0\"\n" + configYamlWithoutListen).Config;
             var server = ProxyServer.Create(config, new ProxyServerOptions { LogToConsole = false, HandleStopSignals = false });
@@ -44,7 +48,7 @@ internal sealed class ProxyHost : IAsyncDisposable
         var port = FreePort();
         var configPath = Path.Combine(directory, $"proxy-{port}.yaml");
         await File.WriteAllTextAsync(configPath, $"listen_addr: \"127.0.0.1:{port}\"\n" + configYamlWithoutListen, cancellationToken);
-        var dll = binary ?? FindProxyDll() ?? throw new InvalidOperationException("mcp-proxy.dll not found next to mcptunnel; pass --proxy-binary");
+        var dll = options.ProxyBinary ?? FindProxyDll() ?? throw new InvalidOperationException("mcp-proxy.dll not found next to mcptunnel; pass --proxy-binary");
         var start = new ProcessStartInfo(dll.EndsWith(".dll", StringComparison.Ordinal) ? "dotnet" : dll)
         {
             RedirectStandardOutput = true,
@@ -58,6 +62,11 @@ internal sealed class ProxyHost : IAsyncDisposable
 
         start.ArgumentList.Add("-config");
         start.ArgumentList.Add(configPath);
+        foreach (var (name, value) in options.ProxyEnvironment)
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start mcp-proxy");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) =>

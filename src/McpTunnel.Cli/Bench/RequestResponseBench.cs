@@ -27,9 +27,9 @@ internal static class RequestResponseBench
             {
                 foreach (var target in Rotate(targets, round))
                 {
-                    var result = await LoadGenerator.ClosedLoopAsync(invokers[target.Name], target, options.Concurrency, options.Duration, options.MaxRequests, cancellationToken);
+                    var result = await ClosedLoopWithCpuAsync(invokers[target.Name], target, options, cancellationToken);
                     closed[target.Name].Add(result);
-                    await log.WriteLineAsync($"  closed  c={options.Concurrency,-4} {target.Name,-12} {result.RequestsPerSecond,9:F0} rps  p50 {result.Histogram.PercentileMs(50),6:F2} ms  p99 {result.Histogram.PercentileMs(99),6:F2} ms  errors {result.Errors}");
+                    await log.WriteLineAsync($"  closed  c={options.Concurrency,-4} {target.Name,-12} {result.RequestsPerSecond,9:F0} rps  p50 {result.Histogram.PercentileMs(50),6:F2} ms  p99 {result.Histogram.PercentileMs(99),6:F2} ms  errors {result.Errors}  CPU µs/req server {Micros(result.ServerCpuMicrosPerRequest)} client+upstream {Micros(result.ClientCpuMicrosPerRequest)}");
                 }
             }
 
@@ -57,6 +57,24 @@ internal static class RequestResponseBench
         }
     }
 
+    /// <summary>
+    /// One closed-loop measurement with the CPU time used meanwhile by the server under test and by this process.
+    /// The server is read outside this process's window, so reading nginx's /proc entries is not charged to the client.
+    /// </summary>
+    private static async Task<LoadResult> ClosedLoopWithCpuAsync(HttpMessageInvoker invoker, BenchTarget target, BenchOptions options, CancellationToken cancellationToken)
+    {
+        var serverBefore = target.ServerCpu?.Invoke();
+        var clientBefore = Environment.CpuUsage.TotalTime;
+        var result = await LoadGenerator.ClosedLoopAsync(invoker, target, options.Concurrency, options.Duration, options.MaxRequests, cancellationToken);
+        var client = Environment.CpuUsage.TotalTime - clientBefore;
+        var server = target.ServerCpu?.Invoke() - serverBefore;
+        return result with { ServerCpu = server, ClientCpu = client };
+    }
+
+    /// <summary>Microseconds for tables and progress lines; "n/a" when not measurable.</summary>
+    internal static string Micros(double microseconds) =>
+        double.IsNaN(microseconds) ? "n/a" : microseconds.ToString("F0", System.Globalization.CultureInfo.InvariantCulture);
+
     internal static IEnumerable<T> Rotate<T>(IReadOnlyList<T> items, int round) =>
         Enumerable.Range(0, items.Count).Select(i => items[(i + round) % items.Count]);
 
@@ -82,6 +100,14 @@ internal sealed record RequestResponseResult(
 
     public double MedianPercentile(string target, double percentile, bool openLoop = false) =>
         RequestResponseBench.Median((openLoop ? Open : Closed)[target].Select(r => r.Histogram.PercentileMs(percentile)));
+
+    /// <summary>Median over closed-loop rounds of the server's CPU µs per request; NaN when not separable.</summary>
+    public double MedianServerCpuPerRequest(string target) =>
+        RequestResponseBench.Median(Closed[target].Select(r => r.ServerCpuMicrosPerRequest));
+
+    /// <summary>Median over closed-loop rounds of this process's (client + upstream) CPU µs per request.</summary>
+    public double MedianClientCpuPerRequest(string target) =>
+        RequestResponseBench.Median(Closed[target].Select(r => r.ClientCpuMicrosPerRequest));
 
     public LatencyHistogram Merged(string target, bool openLoop)
     {

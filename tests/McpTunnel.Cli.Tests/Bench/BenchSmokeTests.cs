@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using McpTunnel.Cli.Bench;
 
 namespace McpTunnel.Cli.Tests.Bench;
@@ -12,7 +13,8 @@ public sealed class BenchSmokeTests
         try
         {
             // nginx is skipped (and the output says so) when it is not installed; in process keeps CI free of child processes.
-            var options = BenchOptions.ForSmoke(directory) with { Handshakes = 10, IdleCounts = [20] };
+            // --proxy-env cannot reach a proxy in process: the run must say it ignored it rather than pretend.
+            var options = BenchOptions.ForSmoke(directory) with { Handshakes = 10, IdleCounts = [20], ProxyEnvironment = [new("DOTNET_gcServer", "1")] };
             using var log = new StringWriter();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
 
@@ -28,15 +30,89 @@ public sealed class BenchSmokeTests
             Assert.All(results.Handshakes!, h => Assert.Equal(10, h.Done));
             Assert.StartsWith("<svg", await File.ReadAllTextAsync(Path.Combine(directory, "latency-closed.svg")), StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(directory, "latency-open.svg")));
+            Assert.Contains("--proxy-env ignored", log.ToString(), StringComparison.Ordinal);
+            Assert.Contains("proxy in process (--proxy-env ignored)", report, StringComparison.Ordinal);
+
+            // CPU per request: the in-process proxy's CPU cannot be told apart from the client's, so it is n/a, never a number.
+            Assert.Contains("| server CPU µs/req | client+upstream CPU µs/req |", report, StringComparison.Ordinal);
+            Assert.Contains("Server CPU per request, tunnel ÷ nginx: n/a (proxy in process", report, StringComparison.Ordinal);
+            foreach (var rr in results.RequestResponse)
+            {
+                var tunnel = rr.Targets.First(t => t.Kind == "tunnel").Name;
+                Assert.True(double.IsNaN(rr.MedianServerCpuPerRequest(tunnel)));
+                Assert.True(rr.MedianClientCpuPerRequest(tunnel) > 0);
+                Assert.Matches(new Regex($@"^\| {Regex.Escape(tunnel)} \|.*\| n/a \| \d+ \|$", RegexOptions.Multiline), report);
+                Assert.Equal(0, rr.MedianServerCpuPerRequest("direct h1.1"));
+                if (rr.Targets.FirstOrDefault(t => t.Kind == "nginx") is { } nginx)
+                {
+                    Assert.True(rr.MedianServerCpuPerRequest(nginx.Name) > 0, "nginx master + workers used no CPU");
+                }
+            }
+
             if (NginxPeer.FindBinary() is null)
             {
                 Assert.Contains("nginx is not installed", log.ToString(), StringComparison.Ordinal);
+                Assert.DoesNotContain(results.Handshakes!, h => h.Peer == HandshakePeer.NginxTlsOnly);
+            }
+            else
+            {
+                var reference = Assert.Single(results.Handshakes!, h => h.Peer == HandshakePeer.NginxTlsOnly);
+                Assert.Equal(Pki.KeyAlgorithm.EcdsaP256, reference.Algorithm);
+                Assert.True(reference.PerCpuSecond > 0, "nginx used no CPU for the TLS-only reference");
+                Assert.Contains("| nginx TLS only (reference) | EcdsaP256 |", report, StringComparison.Ordinal);
+                Assert.Contains("nginx TLS-only reference", report, StringComparison.Ordinal);
             }
         }
         finally
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    [Fact]
+    public void ProxyEnv_WithoutEquals_IsAParseErrorNamingTheOption()
+    {
+        var parse = CliApp.CreateRootCommand().Parse(["bench", "--proxy-env", "DOTNET_gcServer=1", "--proxy-env", "FOO"]);
+
+        var error = Assert.Single(parse.Errors);
+        Assert.Contains("--proxy-env", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'FOO'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("=1")]
+    [InlineData("1X=1")]
+    [InlineData("A-B=1")]
+    public void ProxyEnv_InvalidName_IsRejectedNamingTheOption(string assignment)
+    {
+        Assert.False(BenchCommand.TryParseProxyEnvironment([assignment], out _, out var error));
+        Assert.StartsWith("--proxy-env", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProxyEnv_SameNameTwice_IsRejected()
+    {
+        Assert.False(BenchCommand.TryParseProxyEnvironment(["A=1", "A=2"], out _, out var error));
+        Assert.Contains("A more than once", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProxyEnv_ValidAssignments_KeepOrderAndEverythingAfterTheFirstEquals()
+    {
+        Assert.True(BenchCommand.TryParseProxyEnvironment(["DOTNET_gcServer=1", "OPTS=a=b", "EMPTY="], out var variables, out var error), error);
+
+        Assert.Equal([new("DOTNET_gcServer", "1"), new("OPTS", "a=b"), new KeyValuePair<string, string>("EMPTY", "")], variables);
+        Assert.Empty(CliApp.CreateRootCommand().Parse(["bench", "--proxy-env", "DOTNET_gcServer=1", "--proxy-env", "OPTS=a=b"]).Errors);
+    }
+
+    [Fact]
+    public void ProcStat_CommandNameWithSpacesAndParentheses_ParsesParentAndCpuTicks()
+    {
+        // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime …
+        var (parent, ticks) = ProcessTreeCpu.ParseStat("4242 (nginx: worker (x) ) S 4241 4241 4241 0 -1 4194624 10 0 0 0 37 5 0 0 20 0 1 0 100 0\n");
+
+        Assert.Equal(4241, parent);
+        Assert.Equal(42, ticks);
     }
 
     [Theory]
