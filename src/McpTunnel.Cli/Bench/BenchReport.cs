@@ -89,11 +89,13 @@ internal static class BenchReport
             Line(md);
             Line(md, $"Live p99 with no idle tunnels: {idle.BaselineP99Ms:F2} ms.{(idle.OutOfProcess ? "" : " (proxy in process: RSS includes the client; smoke only)")}");
             Line(md);
-            Line(md, "| idle tunnels | RSS delta MiB | KB per tunnel | live p99 ms | p99 ÷ idle-free | failed opens |");
-            Line(md, "|---:|---:|---:|---:|---:|---:|");
+            Line(md, "Fresh = handshake only, never used; after one request = the same tunnels once each has carried one MCP POST.");
+            Line(md);
+            Line(md, "| idle tunnels | RSS delta MiB | KB per tunnel (fresh) | KB per tunnel (after one request) | live p99 ms | p99 ÷ idle-free | failed |");
+            Line(md, "|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var row in idle.Rows)
             {
-                Line(md, $"| {row.Tunnels} | {row.RssDelta / 1048576.0:F1} | {row.BytesPerTunnel / 1024:F1} | {row.LiveP99Ms:F2} | {row.LiveP99Ms / idle.BaselineP99Ms:F2} | {row.Failed} |");
+                Line(md, $"| {row.Tunnels} | {row.RssDelta / 1048576.0:F1} | {row.BytesPerTunnel / 1024:F1} | {row.BytesPerTunnelAfterUse / 1024:F1} | {row.LiveP99Ms:F2} | {row.LiveP99Ms / idle.BaselineP99Ms:F2} | {row.Failed} |");
             }
 
             Line(md);
@@ -199,8 +201,11 @@ internal static class BenchReport
         if (r.Idle is { Rows.Count: > 0 } idle)
         {
             var worst = idle.Rows.Max(x => x.BytesPerTunnel) / 1024;
+            var worstUsed = idle.Rows.Max(x => x.BytesPerTunnelAfterUse) / 1024;
             var largest = idle.Rows[^1];
-            Line(md, $"| ≤ 40 KB per idle tunnel | {worst:F1} KB (worst of {string.Join("/", idle.Rows.Select(x => x.Tunnels))}) | {Met(worst <= 40)} |");
+            var counts = string.Join("/", idle.Rows.Select(x => x.Tunnels));
+            Line(md, $"| ≤ 40 KB per idle tunnel (fresh: handshake only) | {worst:F1} KB (worst of {counts}) | {Met(worst <= 40)} |");
+            Line(md, $"| ≤ 40 KB per idle tunnel (idle after one request) | {worstUsed:F1} KB (worst of {counts}) | {Met(worstUsed <= 40)} |");
             var ratio = largest.LiveP99Ms / idle.BaselineP99Ms;
             Line(md, $"| {largest.Tunnels} idle tunnels, live p99 ≤ 1.5× idle-free | {ratio:F2}× ({largest.LiveP99Ms:F2} vs {idle.BaselineP99Ms:F2} ms) | {Met(ratio <= 1.5 && largest.Tunnels >= 10_000)} |");
         }

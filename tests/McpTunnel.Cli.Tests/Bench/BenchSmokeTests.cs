@@ -27,6 +27,8 @@ public sealed class BenchSmokeTests
             Assert.Contains("| tunnel h2 |", report, StringComparison.Ordinal);
             Assert.Contains("## Targets (issue 7)", report, StringComparison.Ordinal);
             Assert.Equal(20, results.Idle!.Rows[0].Tunnels);
+            Assert.Equal(0, results.Idle.Rows[0].Failed); // every idle tunnel opened and answered its one request
+            Assert.Contains("KB per tunnel (after one request)", report, StringComparison.Ordinal);
             Assert.All(results.Handshakes!, h => Assert.Equal(10, h.Done));
             Assert.StartsWith("<svg", await File.ReadAllTextAsync(Path.Combine(directory, "latency-closed.svg")), StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(directory, "latency-open.svg")));
