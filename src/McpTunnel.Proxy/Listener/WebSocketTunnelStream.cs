@@ -3,9 +3,10 @@ using System.Net.WebSockets;
 namespace McpTunnel.Proxy.Listener;
 
 /// <summary>
-/// Presents a WebSocket as the byte stream the inner TLS session runs over (spec items 31, 33; OQ1):
-/// binary messages are concatenated, their boundaries mean nothing. A text message is a protocol error and
-/// closes the tunnel with 1003 (unsupported data). Used on both ends: by the proxy and by <c>mcptunnel edge</c>.
+/// Presents a client <see cref="WebSocket"/> as the byte stream the inner TLS session runs over (spec items 31, 33;
+/// OQ1): binary messages are concatenated, their boundaries mean nothing; a text message is a protocol error.
+/// The client end of a tunnel (<c>mcptunnel edge</c>, doctor, bench, tests); the proxy's end is
+/// <see cref="WebSocketServerStream"/>, framed on the connection's pipes.
 /// One reader and one writer may use it concurrently, which is what <see cref="System.Net.Security.SslStream"/> does.
 /// </summary>
 internal sealed class WebSocketTunnelStream(WebSocket socket, bool ownsSocket = false) : Stream
