@@ -136,6 +136,7 @@ internal sealed class TunnelConnection : ConnectionContext,
         var writer = _inbound.Writer;
         try
         {
+            await ReleaseHandshakeBufferAsync();
             while (true)
             {
                 // Wait for data without a buffer (as Kestrel's socket transport does): an idle tunnel then holds
@@ -173,6 +174,25 @@ internal sealed class TunnelConnection : ConnectionContext,
             catch (ObjectDisposedException)
             {
             }
+        }
+    }
+
+    /// <summary>
+    /// SslStream keeps the read buffer it rented for the handshake (8 KB) until its first read completes, which for a
+    /// tunnel that stays idle is never. A zero-byte read with an already-cancelled token runs SslStream's read path far
+    /// enough to return that buffer (the cancellation surfaces from our stream's pipe read, before anything is read),
+    /// and leaves the stream as it was. Measured with SslStream pairs: managed memory per idle pair 22.9 KB → 6.8 KB.
+    /// </summary>
+    private async ValueTask ReleaseHandshakeBufferAsync()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        try
+        {
+            _ = await _ssl.ReadAsync(Memory<byte>.Empty, cancelled.Token);
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
