@@ -170,7 +170,7 @@ internal sealed class TunnelAcceptor(
             }
         }
 
-        // An idle tunnel then holds no OpenSSL record buffers (~15 KB each); see OpenSslIdleBuffers for why and how.
+        // An idle tunnel then holds no OpenSSL record buffers (~10-17 KB each); see OpenSslIdleBuffers for why and how.
         OpenSslIdleBuffers.TryEnable(ssl);
         var connection = new TunnelConnection(ssl, tunnel, remote, listener.EndPoint, serverName);
         ProxyLog.TunnelOpened(logger, remote?.ToString() ?? "", serverName, ssl.NegotiatedApplicationProtocol.ToString(), ssl.SslProtocol.ToString());
