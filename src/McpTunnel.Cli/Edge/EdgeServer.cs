@@ -82,8 +82,8 @@ internal sealed class EdgeServer : IAsyncDisposable
         var target = _targets.GetOrAdd(host, h => new ForwardTarget(
             $"https://{h}",
             h,
-            AddForwardedHeaders: false,
-            ResponseHeaderTimeout: TimeSpan.FromSeconds(100), // the real edge gives up at about this point
+            addForwardedHeaders: false,
+            responseHeaderTimeout: TimeSpan.FromSeconds(100), // the real edge gives up at about this point
             HttpVersion.Version20,
             HttpVersionPolicy.RequestVersionOrLower));
         EdgeLog.Forwarding(_logger, context.Request.Method, host, context.Request.Path.Value ?? "/");

@@ -81,7 +81,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker)
             ? rawTarget
             : incoming.PathBase.Add(incoming.Path).ToUriComponent() + incoming.QueryString.ToUriComponent();
 
-        var request = new HttpRequestMessage(HttpMethod.Parse(incoming.Method), target.Prefix + pathAndQuery)
+        var request = new HttpRequestMessage(HttpMethod.Parse(incoming.Method), target.DestinationFor(pathAndQuery))
         {
             Version = target.Version,
             VersionPolicy = target.VersionPolicy,

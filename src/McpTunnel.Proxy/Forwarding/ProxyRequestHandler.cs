@@ -36,7 +36,7 @@ internal sealed class ProxyRequestHandler
                 r.UpstreamPrefix,
                 // An https upstream is verified against its own name, so it also gets its own name as Host and SNI.
                 r.Upstream.IsHttps ? $"{r.Upstream.Host}:{r.Upstream.Port}" : null,
-                AddForwardedHeaders: true,
+                addForwardedHeaders: true,
                 responseHeaderTimeout,
                 System.Net.HttpVersion.Version11,
                 HttpVersionPolicy.RequestVersionOrLower));
