@@ -15,8 +15,15 @@ namespace McpTunnel.Proxy.Tls;
 /// <c>SSL*</c> after the handshake. The mode only acts on the next read or write, so a tunnel that stays idle after its
 /// handshake would keep the read buffer the handshake filled: <c>SSL_free_buffers</c> returns it at once (measured with
 /// SslStream pairs: RSS per idle pair 84 KB → 74 KB). OpenSSL refuses (returns 0) when a buffer still holds data.
-/// That call is made only on OpenSSL versions with the fix for CVE-2024-4741 (a use-after-free in
-/// <c>SSL_free_buffers</c>): 3.0.14, 3.1.6, 3.2.2, 3.3.1 and later; on older ones only the mode is set.
+/// </para>
+/// <para>
+/// CVE-2024-4741: before 3.0.14, 3.1.6, 3.2.2 and 3.3.1, <c>SSL_free_buffers</c> also freed a buffer still in use in
+/// two cases (OpenSSL advisory of 2024-05-28): a record header read whose body has not arrived, and a record whose
+/// application data was only partly read. Neither can hold right after the handshake (SslStream hands OpenSSL whole
+/// TLS frames during the handshake and has read no application data yet). Distributions backport such fixes without
+/// changing the version number (Ubuntu 24.04, the base of our image, reports 3.0.13), so the version cannot tell; on a
+/// version without the fix in its number both cases are ruled out explicitly before the call: the record layer must be
+/// waiting for a record header (<c>SSL_rstate_string</c> is "RH") and hold nothing unread (<c>SSL_has_pending</c> is 0).
 /// </para>
 /// <para>
 /// How, and why it is safe: the handle comes from SslStream's security context (a SafeHandle over the <c>SSL*</c> on
@@ -46,6 +53,12 @@ internal static class OpenSslIdleBuffers
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate nuint OpenSslVersionNum();
 
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate nint SslRstateString(nint ssl);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate int SslHasPending(nint ssl);
+
     /// <summary>What <see cref="TryEnable"/> did to one connection.</summary>
     [Flags]
     public enum Outcome
@@ -66,7 +79,11 @@ internal static class OpenSslIdleBuffers
     /// Sets <c>SSL_MODE_RELEASE_BUFFERS</c> on an authenticated stream and frees its idle buffers; <see cref="Outcome.None"/>
     /// when not possible here. Call it before anything else reads or writes the stream.
     /// </summary>
-    public static Outcome TryEnable(SslStream stream)
+    public static Outcome TryEnable(SslStream stream) => TryEnable(stream, checkIdleFirst: false);
+
+    /// <param name="stream">An authenticated stream nothing else uses yet.</param>
+    /// <param name="checkIdleFirst">Rule out the CVE-2024-4741 cases even where the version has the fix (tests use it to cover that path).</param>
+    internal static Outcome TryEnable(SslStream stream, bool checkIdleFirst)
     {
         if (Library.Value is not { } openSsl || SecurityContextField?.GetValue(stream) is not SafeHandle handle
             || handle.IsInvalid || handle.IsClosed || handle.GetType().Name != "SafeSslHandle")
@@ -82,7 +99,8 @@ internal static class OpenSslIdleBuffers
             var outcome = (openSsl.Ctrl(ssl, SslCtrlMode, SslModeReleaseBuffers, 0) & SslModeReleaseBuffers) != 0
                 ? Outcome.ReleaseModeSet
                 : Outcome.None;
-            if (openSsl.FreeBuffers is { } free && free(ssl) == 1)
+            if (openSsl.FreeBuffers is { } free && ((openSsl.FreeBuffersChecksIdle && !checkIdleFirst) || RecordLayerIsIdle(openSsl, ssl))
+                && free(ssl) == 1)
             {
                 outcome |= Outcome.HandshakeBuffersFreed;
             }
@@ -122,6 +140,18 @@ internal static class OpenSslIdleBuffers
         };
     }
 
+    /// <summary>The record layer waits for a record header and holds no unread data: nothing to free under anyone's feet.</summary>
+    private static bool RecordLayerIsIdle(OpenSsl openSsl, nint ssl)
+    {
+        if (openSsl.RstateString is not { } rstate || openSsl.HasPending is not { } hasPending)
+        {
+            return false;
+        }
+
+        var state = Marshal.PtrToStringAnsi(rstate(ssl));
+        return state == "RH" && hasPending(ssl) == 0;
+    }
+
     private static OpenSsl? Resolve()
     {
         if (Environment.GetEnvironmentVariable("MCP_PROXY_OPENSSL_RELEASE_BUFFERS") == "0")
@@ -149,15 +179,14 @@ internal static class OpenSslIdleBuffers
         {
             var library = NativeLibrary.Load(path); // already loaded by the runtime: same handle, same library
             var ctrl = Marshal.GetDelegateForFunctionPointer<SslCtrl>(NativeLibrary.GetExport(library, "SSL_ctrl"));
-            SslFreeBuffers? free = null;
-            if (NativeLibrary.TryGetExport(library, "OpenSSL_version_num", out var versionExport)
-                && FreeBuffersIsSafe(Marshal.GetDelegateForFunctionPointer<OpenSslVersionNum>(versionExport)())
-                && NativeLibrary.TryGetExport(library, "SSL_free_buffers", out var freeExport))
-            {
-                free = Marshal.GetDelegateForFunctionPointer<SslFreeBuffers>(freeExport);
-            }
-
-            return new OpenSsl(ctrl, free);
+            var fixedVersion = NativeLibrary.TryGetExport(library, "OpenSSL_version_num", out var versionExport)
+                && FreeBuffersIsSafe(Marshal.GetDelegateForFunctionPointer<OpenSslVersionNum>(versionExport)());
+            return new OpenSsl(
+                ctrl,
+                Export<SslFreeBuffers>(library, "SSL_free_buffers"),
+                fixedVersion,
+                Export<SslRstateString>(library, "SSL_rstate_string"),
+                Export<SslHasPending>(library, "SSL_has_pending"));
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
         {
@@ -192,6 +221,15 @@ internal static class OpenSslIdleBuffers
         return null;
     }
 
-    /// <summary>The entry points used; <see cref="FreeBuffers"/> is null where it is unsafe or missing.</summary>
-    private sealed record OpenSsl(SslCtrl Ctrl, SslFreeBuffers? FreeBuffers);
+    private static T? Export<T>(nint library, string name)
+        where T : Delegate
+        => NativeLibrary.TryGetExport(library, name, out var address) ? Marshal.GetDelegateForFunctionPointer<T>(address) : null;
+
+    /// <summary>The entry points used (null where missing); <see cref="FreeBuffersChecksIdle"/>: this version has the CVE-2024-4741 fix in its number.</summary>
+    private sealed record OpenSsl(
+        SslCtrl Ctrl,
+        SslFreeBuffers? FreeBuffers,
+        bool FreeBuffersChecksIdle,
+        SslRstateString? RstateString,
+        SslHasPending? HasPending);
 }

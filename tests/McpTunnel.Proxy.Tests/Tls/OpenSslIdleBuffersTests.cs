@@ -13,7 +13,14 @@ namespace McpTunnel.Proxy.Tests.Tls;
 public sealed class OpenSslIdleBuffersTests
 {
     [Fact]
-    public async Task AfterTheHandshake_ReleaseModeIsSetAndHandshakeBuffersFreed_AndTrafficStillFlowsBothWays()
+    public Task AfterTheHandshake_ReleaseModeIsSetAndHandshakeBuffersFreed_AndTrafficStillFlowsBothWays()
+        => HandshakeThenTrafficAsync(checkIdleFirst: false);
+
+    [Fact]
+    public Task OnOpenSslWithoutTheFixInItsVersion_TheIdleChecksPassAfterTheHandshake_AndBuffersAreFreed()
+        => HandshakeThenTrafficAsync(checkIdleFirst: true);
+
+    private static async Task HandshakeThenTrafficAsync(bool checkIdleFirst)
     {
         using var ca = CertificateAuthority.Create();
         var issued = ca.IssueServerCertificate(new ServerCertificateRequest("buffers.test"));
@@ -29,9 +36,9 @@ public sealed class OpenSslIdleBuffersTests
         await Task.WhenAll(
             server.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = serverCertificate }),
             tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "buffers.test" }));
-        var outcome = OpenSslIdleBuffers.TryEnable(server);
+        var outcome = OpenSslIdleBuffers.TryEnable(server, checkIdleFirst);
 
-        // The CI machine's OpenSSL (Debian 12: 3.0.x with the CVE-2024-4741 fix) allows both.
+        // The CI machine's OpenSSL (Debian 12: 3.0.x with the CVE-2024-4741 fix) allows both; so do the idle checks.
         Assert.Equal(
             OpenSslIdleBuffers.Outcome.ReleaseModeSet | OpenSslIdleBuffers.Outcome.HandshakeBuffersFreed,
             outcome);
@@ -61,7 +68,7 @@ public sealed class OpenSslIdleBuffersTests
     [InlineData(0x30300010UL, true)]   // 3.3.1
     [InlineData(0x30500000UL, true)]   // 3.5.0
     [InlineData(0x1010117FUL, false)]  // 1.1.1w
-    public void FreeBuffers_IsUsedOnlyOnOpenSslVersionsWithTheUseAfterFreeFix(ulong versionNumber, bool safe)
+    public void FreeBuffers_IsTrustedWithoutIdleChecksOnlyOnOpenSslVersionsWithTheUseAfterFreeFix(ulong versionNumber, bool safe)
     {
         Assert.Equal(safe, OpenSslIdleBuffers.FreeBuffersIsSafe(versionNumber));
     }
