@@ -37,6 +37,7 @@ internal sealed class WebSocketServerStream : Stream
     private long _payloadRemaining;
     private uint _mask; // the frame's masking key as read (first key byte in the lowest byte)
     private int _maskOffset;
+    private bool _inFragmentedMessage; // a binary message's first frame was not final: continuations must follow
     private bool _receiveDone;
 
     // Keep-alive state (Environment.TickCount64 values), written by the reader and the timer.
@@ -154,7 +155,20 @@ internal sealed class WebSocketServerStream : Stream
                     }
                     else
                     {
-                        // Binary and continuation frames are all payload (text never gets as far as a continuation).
+                        // Binary and continuation frames are all payload (text never gets as far as a continuation),
+                        // but they must still come in order (RFC 6455 section 5.4).
+                        var sequenceError = header.Opcode == WebSocketOpcode.Continuation
+                            ? _inFragmentedMessage ? null : "continuation frame without a message to continue"
+                            : _inFragmentedMessage ? "new message before the fragmented one ended" : null;
+                        if (sequenceError is not null)
+                        {
+                            _input.AdvanceTo(data.End);
+                            ProtocolError = sequenceError;
+                            await FailAsync(WebSocketCloseStatus.ProtocolError, sequenceError);
+                            throw new IOException($"WebSocket protocol error: {sequenceError}");
+                        }
+
+                        _inFragmentedMessage = !header.Final;
                         _payloadRemaining = header.PayloadLength;
                         _mask = header.Mask;
                         _maskOffset = 0;
@@ -334,12 +348,50 @@ internal sealed class WebSocketServerStream : Stream
                 Volatile.Write(ref _pingSent, 0);
                 break;
             case WebSocketOpcode.Close:
-                // Answer with the peer's status (RFC 6455 section 5.5.1), then report end of stream.
+                // Answer with the peer's status (RFC 6455 section 5.5.1), then report end of stream. A malformed close
+                // (a 1-byte body, a status that may not be sent, a reason that is not UTF-8) is answered as section 7.4 says.
                 _receiveDone = true;
+                if (CloseFrameError(payload) is { } closeError)
+                {
+                    ProtocolError = closeError.Reason;
+                    await CloseOutputAsync(closeError.Status, closeError.Reason, CancellationToken.None);
+                    throw new IOException($"WebSocket protocol error: {closeError.Reason}");
+                }
+
                 var status = payload.Length >= 2 ? (WebSocketCloseStatus)BinaryPrimitives.ReadUInt16BigEndian(payload) : WebSocketCloseStatus.NormalClosure;
-                await CloseOutputAsync(status == WebSocketCloseStatus.Empty ? WebSocketCloseStatus.NormalClosure : status, "", CancellationToken.None);
+                await CloseOutputAsync(status, "", CancellationToken.None);
                 break;
         }
+    }
+
+    /// <summary>What is wrong with a close frame's body, or null when it is well formed (RFC 6455 sections 5.5.1, 7.4).</summary>
+    internal static (WebSocketCloseStatus Status, string Reason)? CloseFrameError(ReadOnlySpan<byte> payload)
+    {
+        if (payload.IsEmpty)
+        {
+            return null;
+        }
+
+        if (payload.Length == 1)
+        {
+            return (WebSocketCloseStatus.ProtocolError, "close frame body of 1 byte (a status code takes 2)");
+        }
+
+        var code = BinaryPrimitives.ReadUInt16BigEndian(payload);
+        // 1000-1003 and 1007-1014 are defined, 3000-4999 are for registration and private use; 1004-1006 and 1015
+        // must never be sent, and the rest is unassigned.
+        var valid = code is >= 1000 and <= 1003 or >= 1007 and <= 1014 or >= 3000 and <= 4999;
+        if (!valid)
+        {
+            return (WebSocketCloseStatus.ProtocolError, $"close status {code} may not be sent");
+        }
+
+        if (!System.Text.Unicode.Utf8.IsValid(payload[2..]))
+        {
+            return (WebSocketCloseStatus.InvalidPayloadData, "close reason is not valid UTF-8");
+        }
+
+        return null;
     }
 
     private async ValueTask SendControlAsync(WebSocketOpcode opcode, byte[] payload)
@@ -526,7 +578,7 @@ internal sealed class WebSocketServerStream : Stream
             return FrameRead.Incomplete;
         }
 
-        header = new FrameHeader(opcode, length, headerLength + 4, MemoryMarshal.Read<uint>(bytes[headerLength..]), isControl);
+        header = new FrameHeader(opcode, final, length, headerLength + 4, MemoryMarshal.Read<uint>(bytes[headerLength..]), isControl);
         return FrameRead.Complete;
 
         FrameRead Error(string reason)
@@ -553,5 +605,5 @@ internal sealed class WebSocketServerStream : Stream
         Pong = 0xA,
     }
 
-    private readonly record struct FrameHeader(WebSocketOpcode Opcode, long PayloadLength, int HeaderLength, uint Mask, bool IsControl);
+    private readonly record struct FrameHeader(WebSocketOpcode Opcode, bool Final, long PayloadLength, int HeaderLength, uint Mask, bool IsControl);
 }

@@ -234,6 +234,13 @@ public sealed class WebSocketServerStreamTests
         { "unknown opcode", ClientFrame(3, [1]) },
         { "fragmented ping", ClientFrame(9, [1], final: false) },
         { "oversized close", ClientFrame(8, new byte[126]) },
+        { "continuation without a message", ClientFrame(0, [1, 2]) },
+        { "new message inside a fragmented one", [.. ClientFrame(2, [1], final: false), .. ClientFrame(2, [2])] },
+        { "close with a 1-byte body", ClientFrame(8, [0x03]) },
+        { "close status 1005 (never sent)", ClientFrame(8, [0x03, 0xED]) },
+        { "close status 1006 (never sent)", ClientFrame(8, [0x03, 0xEE]) },
+        { "close status 999", ClientFrame(8, [0x03, 0xE7]) },
+        { "close status 5000", ClientFrame(8, [0x13, 0x88]) },
     };
 
     [Theory]
@@ -244,11 +251,47 @@ public sealed class WebSocketServerStreamTests
 
         await harness.SendAsync(frame);
 
-        await Assert.ThrowsAsync<IOException>(async () => _ = await harness.Stream.ReadAsync(new byte[10]));
+        // Payload before the violation (a fragmented message's first frame) is still delivered; then the read fails.
+        await Assert.ThrowsAsync<IOException>(async () =>
+        {
+            while (await harness.Stream.ReadAsync(new byte[10]) > 0)
+            {
+            }
+        });
         Assert.False(string.IsNullOrEmpty(harness.Stream.ProtocolError), violation);
         var (opcode, payload) = await harness.ReceiveFrameAsync();
         Assert.Equal(8, opcode);
         Assert.Equal((int)WebSocketCloseStatus.ProtocolError, BinaryPrimitives.ReadUInt16BigEndian(payload));
+    }
+
+    [Fact]
+    public async Task CloseWithAReasonThatIsNotUtf8_FailsTheRead_AndClosesWith1007()
+    {
+        await using var harness = new Harness();
+
+        await harness.SendAsync(ClientFrame(8, [0x03, 0xE8, 0xC3, 0x28])); // 1000, then an invalid 2-byte sequence
+
+        await Assert.ThrowsAsync<IOException>(async () => _ = await harness.Stream.ReadAsync(new byte[10]));
+        var (opcode, payload) = await harness.ReceiveFrameAsync();
+        Assert.Equal(8, opcode);
+        Assert.Equal((int)WebSocketCloseStatus.InvalidPayloadData, BinaryPrimitives.ReadUInt16BigEndian(payload));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x03, 0xE8 }, 1000)]
+    [InlineData(new byte[] { 0x0F, 0xA0, 0x6F, 0x6B }, 4000)] // private-use status with a reason ("ok")
+    [InlineData(new byte[0], 1000)]                              // no body: answered with 1000
+    public async Task WellFormedClose_IsEchoedWithTheStatus(byte[] body, int expected)
+    {
+        await using var harness = new Harness();
+
+        await harness.SendAsync(ClientFrame(8, body));
+
+        Assert.Equal(0, await harness.Stream.ReadAsync(new byte[10]));
+        Assert.Null(harness.Stream.ProtocolError);
+        var (opcode, payload) = await harness.ReceiveFrameAsync();
+        Assert.Equal(8, opcode);
+        Assert.Equal(expected, BinaryPrimitives.ReadUInt16BigEndian(payload));
     }
 
     [Theory]
