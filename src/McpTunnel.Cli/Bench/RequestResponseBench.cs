@@ -109,6 +109,17 @@ internal sealed record RequestResponseResult(
     public double MedianClientCpuPerRequest(string target) =>
         RequestResponseBench.Median(Closed[target].Select(r => r.ClientCpuMicrosPerRequest));
 
+    /// <summary>
+    /// <paramref name="numerator"/> ÷ <paramref name="denominator"/> round by round (both ran in the same round, minutes
+    /// apart at most): how far the host's noise moves a ratio that the report gives as a median.
+    /// </summary>
+    public IReadOnlyList<double> RoundRatios(string numerator, string denominator, Func<LoadResult, double> metric, bool openLoop = false)
+    {
+        var top = (openLoop ? Open : Closed)[numerator];
+        var bottom = (openLoop ? Open : Closed)[denominator];
+        return [.. top.Zip(bottom, (a, b) => metric(a) / metric(b))];
+    }
+
     public LatencyHistogram Merged(string target, bool openLoop)
     {
         var merged = new LatencyHistogram();
