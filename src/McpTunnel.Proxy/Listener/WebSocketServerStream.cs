@@ -127,8 +127,7 @@ internal sealed class WebSocketServerStream : Stream
                 if (frame == FrameRead.Error)
                 {
                     _input.AdvanceTo(data.End);
-                    await FailAsync(WebSocketCloseStatus.ProtocolError, ProtocolError!);
-                    throw new IOException($"WebSocket protocol error: {ProtocolError}");
+                    throw await ProtocolViolationAsync(WebSocketCloseStatus.ProtocolError, ProtocolError!);
                 }
 
                 if (frame == FrameRead.Complete)
@@ -163,9 +162,7 @@ internal sealed class WebSocketServerStream : Stream
                         if (sequenceError is not null)
                         {
                             _input.AdvanceTo(data.End);
-                            ProtocolError = sequenceError;
-                            await FailAsync(WebSocketCloseStatus.ProtocolError, sequenceError);
-                            throw new IOException($"WebSocket protocol error: {sequenceError}");
+                            throw await ProtocolViolationAsync(WebSocketCloseStatus.ProtocolError, sequenceError);
                         }
 
                         _inFragmentedMessage = !header.Final;
@@ -353,9 +350,7 @@ internal sealed class WebSocketServerStream : Stream
                 _receiveDone = true;
                 if (CloseFrameError(payload) is { } closeError)
                 {
-                    ProtocolError = closeError.Reason;
-                    await CloseOutputAsync(closeError.Status, closeError.Reason, CancellationToken.None);
-                    throw new IOException($"WebSocket protocol error: {closeError.Reason}");
+                    throw await ProtocolViolationAsync(closeError.Status, closeError.Reason);
                 }
 
                 var status = payload.Length >= 2 ? (WebSocketCloseStatus)BinaryPrimitives.ReadUInt16BigEndian(payload) : WebSocketCloseStatus.NormalClosure;
@@ -419,6 +414,14 @@ internal sealed class WebSocketServerStream : Stream
     {
         _receiveDone = true;
         await CloseOutputAsync(status, reason, CancellationToken.None);
+    }
+
+    /// <summary>Records the violation, closes with <paramref name="status"/> and returns the exception the read fails with.</summary>
+    private async ValueTask<IOException> ProtocolViolationAsync(WebSocketCloseStatus status, string reason)
+    {
+        ProtocolError = reason;
+        await FailAsync(status, reason);
+        return new IOException($"WebSocket protocol error: {reason}");
     }
 
     private void OnKeepAliveTick()
