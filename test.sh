@@ -13,7 +13,8 @@ dotnet build McpTunnel.slnx -c Release -nologo -clp:NoSummary -v:q
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-dotnet test McpTunnel.slnx -c Release --no-build -nologo -v:q 2>&1 | tee "$log" || status=$?
+# The console logger at "minimal" prints each failing test's message and stack trace (-v:q alone prints only its name).
+dotnet test McpTunnel.slnx -c Release --no-build -nologo -v:q --logger "console;verbosity=minimal" 2>&1 | tee "$log" || status=$?
 
 # Sum the per-project summaries ("Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12 ...").
 awk '

@@ -12,6 +12,7 @@ internal sealed class HelloSession : IAsyncDisposable
 {
     private readonly Task _run;
     private readonly ILogger _logger;
+    private readonly CancellationTokenSource _ended = new();
     private int _getStreamStarted;
     private int _disposed;
 
@@ -44,12 +45,36 @@ internal sealed class HelloSession : IAsyncDisposable
     /// <summary>Only one standalone GET stream per session, as in the official ASP.NET Core handler.</summary>
     public bool TryStartGetStream() => Interlocked.Exchange(ref _getStreamStarted, 1) == 0;
 
+    /// <summary>
+    /// Serves the standalone GET stream until the client, the caller's token or the end of the session stops it.
+    /// </summary>
+    /// <remarks>
+    /// The session's own token is linked in because the SDK transport only ends a GET stream that had already
+    /// started when it was disposed: a DELETE that wins the race against a GET handler (headers flushed, the
+    /// transport not yet entered) would otherwise leave that GET open until the server stops.
+    /// </remarks>
+    public async Task RunGetStreamAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _ended.Token);
+        try
+        {
+            await Transport.HandleGetRequestAsync(body, cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            // How GET streams normally end.
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
+
+        // Cancelled first so a GET handler that has not reached the transport yet ends as soon as it does.
+        await _ended.CancelAsync().ConfigureAwait(false);
 
         // Disposing the transport completes its message reader, which ends RunAsync and any GET stream.
         await Transport.DisposeAsync().ConfigureAwait(false);

@@ -107,7 +107,7 @@ internal sealed class StreamableHttpEndpoint(Func<McpServerOptions> createServer
         {
             StartSse(context);
             await context.Response.Body.FlushAsync(cts.Token).ConfigureAwait(false);
-            await session.Transport.HandleGetRequestAsync(context.Response.Body, cts.Token).ConfigureAwait(false);
+            await session.RunGetStreamAsync(context.Response.Body, cts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
