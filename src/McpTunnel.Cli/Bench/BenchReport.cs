@@ -38,13 +38,18 @@ internal static class BenchReport
         {
             Line(md, $"## SSE: upstream write → client read, per event ({o.SseEvents} events, {o.SseIntervalMs} ms apart, per round)");
             Line(md);
-            Line(md, "| target | events | p50 ms | p99 ms | p99.9 ms | max ms |");
-            Line(md, "|---|---:|---:|---:|---:|---:|");
+            Line(md, "| target | events | p50 ms | p99 ms | p99.9 ms | max ms | p50 added ms | p99 added ms |");
+            Line(md, "|---|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var (name, h) in sse)
             {
-                Line(md, $"| {name} | {h.Count} | {h.PercentileMs(50):F3} | {h.PercentileMs(99):F3} | {h.PercentileMs(99.9):F3} | {h.Max.TotalMilliseconds:F3} |");
+                var added = name.StartsWith("direct", StringComparison.Ordinal)
+                    ? " | "
+                    : $"{Millis(SseAddedMs(sse, name, 50))} | {Millis(SseAddedMs(sse, name, 99))}";
+                Line(md, $"| {name} | {h.Count} | {h.PercentileMs(50):F3} | {h.PercentileMs(99):F3} | {h.PercentileMs(99.9):F3} | {h.Max.TotalMilliseconds:F3} | {added} |");
             }
 
+            Line(md);
+            Line(md, "Added = the target's percentile minus the direct path's, from the same rounds: what the hop costs beyond the host's own wake-up tail, which the direct path sees too.");
             Line(md);
         }
 
@@ -159,6 +164,17 @@ internal static class BenchReport
         }
     }
 
+    /// <summary>
+    /// The latency an SSE target adds over the direct path at one percentile: the difference of the two percentiles
+    /// measured in the same rounds (events of different streams cannot be paired one by one). Null without a direct run.
+    /// </summary>
+    internal static double? SseAddedMs(IReadOnlyDictionary<string, LatencyHistogram> sse, string name, double percentile) =>
+        sse.FirstOrDefault(s => s.Key.StartsWith("direct", StringComparison.Ordinal)).Value is { } direct
+            ? sse[name].PercentileMs(percentile) - direct.PercentileMs(percentile)
+            : null;
+
+    private static string Millis(double? value) => value is { } v ? v.ToString("F3", CultureInfo.InvariantCulture) : "n/a";
+
     private static void Targets(StringBuilder md, BenchResults r)
     {
         Line(md, "## Targets (issue 7)");
@@ -188,7 +204,15 @@ internal static class BenchReport
         {
             foreach (var (name, h) in sse.Where(s => s.Key.StartsWith("tunnel", StringComparison.Ordinal)))
             {
-                Line(md, $"| SSE per-event latency p99 ≤ 1 ms ({name}) | {h.PercentileMs(99):F3} ms | {Met(h.PercentileMs(99) <= 1.0)} |");
+                // The issue asks for the latency the tunnel adds; the absolute figure stays beside it because on a
+                // quiet host both are small and on a noisy one the difference is what the proxy is answerable for.
+                var absolute = h.PercentileMs(99);
+                if (SseAddedMs(sse, name, 99) is { } added)
+                {
+                    Line(md, $"| SSE added latency per event p99 ≤ 1 ms ({name}, p99 − direct p99) | {added:F3} ms (tunnel {absolute:F3}, direct {absolute - added:F3}) | {Met(added <= 1.0)} |");
+                }
+
+                Line(md, $"| SSE per-event latency p99 ≤ 1 ms, absolute ({name}) | {absolute:F3} ms | {Met(absolute <= 1.0)} |");
             }
         }
 

@@ -41,4 +41,38 @@ public sealed class BenchReportTests
         Assert.Equal(" (rounds: 0.60×, 0.70×, 0.50×)", BenchReport.PerRound([0.6, 0.7, 0.5]));
         Assert.Equal("", BenchReport.PerRound([0.6]));
     }
+
+    [Fact]
+    public void SseAddedMs_IsTheTargetsPercentileMinusTheDirectPaths()
+    {
+        var sse = new Dictionary<string, LatencyHistogram>
+        {
+            ["direct h1.1"] = Histogram(100, 2_000_000),
+            ["tunnel h1.1"] = Histogram(100, 3_500_000),
+        };
+
+        var added = BenchReport.SseAddedMs(sse, "tunnel h1.1", 99);
+
+        Assert.NotNull(added);
+        Assert.Equal(1.5, added.Value, precision: 1);
+    }
+
+    [Fact]
+    public void SseAddedMs_WithoutADirectRun_IsNull()
+    {
+        var sse = new Dictionary<string, LatencyHistogram> { ["tunnel h2"] = Histogram(10, 1_000_000) };
+
+        Assert.Null(BenchReport.SseAddedMs(sse, "tunnel h2", 99));
+    }
+
+    private static LatencyHistogram Histogram(int events, long nanoseconds)
+    {
+        var histogram = new LatencyHistogram();
+        for (var i = 0; i < events; i++)
+        {
+            histogram.Record(nanoseconds);
+        }
+
+        return histogram;
+    }
 }
