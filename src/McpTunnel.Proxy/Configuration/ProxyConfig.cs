@@ -46,7 +46,11 @@ internal sealed record TlsSettings(string CertFile, string KeyFile)
 }
 
 /// <summary>One <c>routes</c> entry: a bare subdomain or full hostname key and its upstream.</summary>
-internal sealed record RouteDefinition(string Key, UpstreamAddress Upstream);
+internal sealed record RouteDefinition(string Key, UpstreamAddress Upstream)
+{
+    /// <summary>From <c>upstream.host_header.&lt;key&gt;</c>; null when the route keeps the default (see <see cref="UpstreamHostSetting"/>).</summary>
+    public UpstreamHostSetting? HostHeader { get; init; }
+}
 
 /// <summary>An upstream written exactly as <c>scheme://host:port</c> (spec item 25).</summary>
 internal sealed record UpstreamAddress(string Scheme, string Host, int Port)

@@ -74,6 +74,11 @@ internal sealed class ProxyConfigLoader
         var tls = ReadTls(root);
         var routes = ReadRoutes(root, tunnelDomain);
         var upstream = ReadUpstream(root);
+        if (routes is not null)
+        {
+            routes = ApplyHostHeaders(root, routes);
+        }
+
         var limits = ReadLimits(root);
         WarnUnknownKeys(root, "", "listen_addr", "log_level", "log_format", "shutdown_timeout", "tunnel_domain", "tls", "routes", "upstream", "limits");
 
@@ -275,7 +280,7 @@ internal sealed class ProxyConfigLoader
             return new UpstreamSettings();
         }
 
-        WarnUnknownKeys(upstream, "upstream.", "allowed_ips", "disable_ip_validation", "tls", "connect_timeout", "response_header_timeout");
+        WarnUnknownKeys(upstream, "upstream.", "allowed_ips", "disable_ip_validation", "tls", "connect_timeout", "response_header_timeout", "host_header");
         var allowed = ReadAllowedIps(upstream);
         var disable = ReadBool(upstream, "disable_ip_validation", false, "upstream.");
         if (allowed.Count > 0 && disable)
@@ -311,6 +316,59 @@ internal sealed class ProxyConfigLoader
             ConnectTimeout = ReadDuration(upstream, "connect_timeout", TimeSpan.FromSeconds(10), "upstream."),
             ResponseHeaderTimeout = ReadDuration(upstream, "response_header_timeout", TimeSpan.FromSeconds(60), "upstream."),
         };
+    }
+
+    /// <summary>
+    /// <c>upstream.host_header</c>: route key → <c>original</c> | <c>upstream</c> | a literal host[:port]. It lives
+    /// beside the routes rather than in them because <c>routes</c> must stay a flat name → URL map (spec item 24).
+    /// </summary>
+    private List<RouteDefinition> ApplyHostHeaders(YamlMappingNode root, List<RouteDefinition> routes)
+    {
+        // ReadUpstream has already reported an upstream: that is not a mapping.
+        if (!root.Children.TryGetValue(new YamlScalarNode("upstream"), out var upstreamNode)
+            || upstreamNode is not YamlMappingNode upstream
+            || !upstream.Children.TryGetValue(new YamlScalarNode("host_header"), out var node)
+            || node is YamlScalarNode { Value: null or "" })
+        {
+            return routes;
+        }
+
+        const string Example = "upstream:\n  host_header:\n    echo: upstream";
+        if (node is not YamlMappingNode map)
+        {
+            _errors.Add(new ConfigError("upstream.host_header", $"line {node.Start.Line}: cannot unmarshal {Tag(node)} into map[string]string", $"map each route name to original, upstream or a host, e.g. {Example}"));
+            return routes;
+        }
+
+        var byKey = routes.ToDictionary(r => r.Key, StringComparer.Ordinal);
+        foreach (var (keyNode, valueNode) in map.Children)
+        {
+            var rawKey = (keyNode as YamlScalarNode)?.Value ?? "";
+            var field = $"upstream.host_header.{rawKey}";
+            if (valueNode is not YamlScalarNode { Value: { } rawValue })
+            {
+                _errors.Add(new ConfigError(field, $"line {valueNode.Start.Line}: cannot unmarshal {Tag(valueNode)} into string", "give one value: original, upstream, or a host such as localhost:9000"));
+                continue;
+            }
+
+            var key = NormalizeDomain(rawKey);
+            if (!byKey.TryGetValue(key, out var route))
+            {
+                var known = string.Join(", ", routes.Select(r => r.Key));
+                _errors.Add(new ConfigError(field, $"\"{rawKey}\" is not a routes key", $"use a key from routes: ({known})"));
+                continue;
+            }
+
+            if (!UpstreamHostParser.TryParse(rawValue, out var setting, out var reason))
+            {
+                _errors.Add(new ConfigError(field, $"\"{rawValue}\" is not original, upstream or a host[:port]: {reason}", $"write original (the caller's Host, the default), upstream (sends {route.Upstream.Host}:{route.Upstream.Port}), or a host such as localhost:{route.Upstream.Port}"));
+                continue;
+            }
+
+            byKey[key] = route with { HostHeader = setting };
+        }
+
+        return [.. routes.Select(r => byKey[r.Key])];
     }
 
     private List<IPNetwork> ReadAllowedIps(YamlMappingNode upstream)

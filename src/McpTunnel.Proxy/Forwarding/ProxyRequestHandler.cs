@@ -34,8 +34,7 @@ internal sealed class ProxyRequestHandler
             r => r,
             r => new ForwardTarget(
                 r.UpstreamPrefix,
-                // An https upstream is verified against its own name, so it also gets its own name as Host and SNI.
-                r.Upstream.IsHttps ? $"{r.Upstream.Host}:{r.Upstream.Port}" : null,
+                r.UpstreamHostHeader, // upstream.host_header, decided once per route by Routing/UpstreamHostPolicy
                 addForwardedHeaders: true,
                 responseHeaderTimeout,
                 System.Net.HttpVersion.Version11,

@@ -9,6 +9,11 @@ internal sealed class Route(RouteDefinition definition)
 
     public UpstreamAddress Upstream { get; } = definition.Upstream;
 
+    public RouteDefinition Definition { get; } = definition;
+
+    /// <summary>The Host the upstream receives; null keeps the caller's (see <see cref="UpstreamHostPolicy"/>).</summary>
+    public string? UpstreamHostHeader { get; } = UpstreamHostPolicy.HostHeaderFor(definition);
+
     /// <summary><c>scheme://host:port</c> without a trailing slash; the request's path and query are appended unchanged.</summary>
     public string UpstreamPrefix { get; } = definition.Upstream.BaseUri.GetLeftPart(UriPartial.Authority);
 }
