@@ -76,7 +76,8 @@ internal static class ConfigCheckAction
         output.WriteLine($"config {options.ConfigPath}: OK (listen {config.ListenAddress}, tunnel_domain {(config.TunnelDomain.Length == 0 ? "(none)" : config.TunnelDomain)}, {config.Routes.Count} route{(config.Routes.Count == 1 ? "" : "s")})");
         foreach (var route in table.Routes)
         {
-            output.WriteLine($"  route {route.Key} -> {route.Upstream}   Claude calls https://{table.PublicHostName(route)}/<path>");
+            var host = route.Definition.HostHeader is { } setting ? $"   upstream Host: {route.UpstreamHostHeader ?? "the caller's"} (host_header {setting})" : "";
+            output.WriteLine($"  route {route.Key} -> {route.Upstream}   Claude calls https://{table.PublicHostName(route)}/<path>{host}");
         }
 
         foreach (var warning in result.Warnings)

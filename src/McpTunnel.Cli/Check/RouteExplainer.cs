@@ -5,6 +5,7 @@ using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Egress;
 using McpTunnel.Proxy.Forwarding;
 using McpTunnel.Proxy.Routing;
+using Route = McpTunnel.Proxy.Routing.Route;
 
 namespace McpTunnel.Cli.Check;
 
@@ -39,6 +40,7 @@ internal sealed class RouteExplainer(ProxyConfig config, HostResolver resolver)
             ? $"  route:    {route.Key} (exact match: the host equals the routes key)"
             : $"  route:    {route.Key} (subdomain match: the host ends with .{config.TunnelDomain} (tunnel_domain) and the rest, \"{route.Key}\", is a routes key)");
         output.WriteLine($"  upstream: {route.Upstream}");
+        output.WriteLine($"  Host:     {DescribeHost(route, StripPort(host))}");
 
         // Step 2: resolution, as the proxy's dial does.
         IPAddress[] addresses;
@@ -84,6 +86,19 @@ internal sealed class RouteExplainer(ProxyConfig config, HostResolver resolver)
 
         output.WriteLine($"  result:   forwarded to {route.UpstreamPrefix}{pathAndQuery ?? "/..."} (the proxy dials {chosen.Address}:{route.Upstream.Port}; the path and query pass unchanged)");
         return true;
+    }
+
+    /// <summary>What the upstream sees as Host, and where that comes from (upstream.host_header or the default).</summary>
+    private static string DescribeHost(Route route, string callerHost)
+    {
+        var setting = UpstreamHostPolicy.Effective(route.Definition);
+        var sent = route.UpstreamHostHeader ?? callerHost;
+        var source = route.Definition.HostHeader is null
+            ? route.Upstream.IsHttps
+                ? "default for an https upstream: its certificate is checked against its own name"
+                : $"default: the caller's Host; a server that refuses it (403 Invalid Host) needs upstream.host_header: {{ {route.Key}: upstream }}"
+            : $"upstream.host_header.{route.Key}: {setting}";
+        return $"the upstream receives Host: {sent} ({source}); X-Forwarded-Host: {callerHost}";
     }
 
     private static void WriteOutcome(TextWriter output, ForwarderError error, string logLine, TroubleshootingRow row)

@@ -10,6 +10,9 @@ internal sealed record QuickstartOptions(string Directory)
     /// <summary><c>--route name=scheme://host:port</c>, in order.</summary>
     public IReadOnlyList<string> Routes { get; init; } = [];
 
+    /// <summary><c>--upstream-host name=original|upstream|host[:port]</c>: the Host a route's upstream receives.</summary>
+    public IReadOnlyList<string> UpstreamHosts { get; init; } = [];
+
     public bool Sample { get; init; }
 
     /// <summary>Accept defaults without asking (the sample server when no route is given).</summary>
@@ -35,4 +38,8 @@ internal sealed record QuickstartEnvironment
 }
 
 /// <summary>The resolved plan: domain and routes (name → upstream), plus whether the sample server is included.</summary>
-internal sealed record QuickstartPlan(string Domain, IReadOnlyList<KeyValuePair<string, string>> Routes, bool Sample);
+internal sealed record QuickstartPlan(string Domain, IReadOnlyList<KeyValuePair<string, string>> Routes, bool Sample)
+{
+    /// <summary>Route name → <c>upstream.host_header</c> value, in the order given.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> HostHeaders { get; init; } = [];
+}

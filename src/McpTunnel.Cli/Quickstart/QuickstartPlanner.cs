@@ -74,7 +74,20 @@ internal static class QuickstartPlanner
             routes.Insert(0, new(QuickstartTemplates.SampleRouteName, QuickstartTemplates.SampleUpstream));
         }
 
-        return new QuickstartPlan(domain, routes, sample);
+        var hostHeaders = new List<KeyValuePair<string, string>>();
+        foreach (var text in options.UpstreamHosts)
+        {
+            if (QuickstartValidation.UpstreamHostError(text, routes.Select(r => r.Key).ToList(), out var name, out var value) is { } hostError)
+            {
+                error.WriteLine($"quickstart: {hostError}");
+                return null;
+            }
+
+            hostHeaders.RemoveAll(h => h.Key == name);
+            hostHeaders.Add(new(name, value));
+        }
+
+        return new QuickstartPlan(domain, routes, sample) { HostHeaders = hostHeaders };
     }
 
     /// <summary>Loopback and public literals are refused by the default egress policy (spec item 49); say so now.</summary>

@@ -41,6 +41,17 @@ internal static class QuickstartTemplates
             builder.Append($"  {name}: {upstream}\n");
         }
 
+        if (plan.HostHeaders.Count > 0)
+        {
+            // The route map stays name -> URL; the Host each upstream receives is set beside it.
+            builder.Append("upstream:\n");
+            builder.Append("  host_header:             # original (the caller's Host, default) | upstream (the route's host:port) | host[:port]\n");
+            foreach (var (name, value) in plan.HostHeaders)
+            {
+                builder.Append($"    {name}: {value}\n");
+            }
+        }
+
         return builder.ToString();
     }
 

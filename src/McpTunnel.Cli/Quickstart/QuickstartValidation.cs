@@ -40,6 +40,31 @@ internal static partial class QuickstartValidation
             : $"route {name}: invalid upstream (must be scheme://host:port): {reason}";
     }
 
+    /// <summary>Null when <paramref name="text"/> is <c>name=value</c> naming a route, with a value the proxy accepts.</summary>
+    public static string? UpstreamHostError(string text, IReadOnlyList<string> routes, out string name, out string value)
+    {
+        var separator = text.IndexOf('=', StringComparison.Ordinal);
+        name = separator > 0 ? text[..separator].Trim().ToLowerInvariant() : "";
+        value = separator > 0 ? text[(separator + 1)..].Trim() : "";
+        if (separator <= 0)
+        {
+            return $"--upstream-host \"{text}\" must be name=upstream, name=original or name=host[:port], e.g. echo=upstream";
+        }
+
+        if (!routes.Contains(name))
+        {
+            return $"--upstream-host {name}: no route {name} (routes: {string.Join(", ", routes)}); give the route with --route first";
+        }
+
+        if (!UpstreamHostParser.TryParse(value, out var setting, out var reason))
+        {
+            return $"--upstream-host {name}: \"{value}\" is not original, upstream or a host[:port]: {reason}";
+        }
+
+        value = setting.ToString();
+        return null;
+    }
+
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
     private static partial Regex Label();
 

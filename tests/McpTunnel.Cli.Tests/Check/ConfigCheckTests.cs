@@ -221,6 +221,30 @@ public sealed class ConfigCheckTests : IAsyncLifetime
         Assert.Contains("forwarded to http://10.0.0.5:9000/mcp", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Explain_RouteWithHostHeaderUpstream_ShowsTheHostTheUpstreamReceives()
+    {
+        var config = _stack.WriteConfig("echo: http://wiki-mcp:9000\nplain: http://wiki-mcp:9001", extra: "upstream:\n  host_header:\n    echo: upstream\n");
+
+        var (exit, output) = await RunAsync(config, $"https://echo.{Domain}/mcp", $"https://plain.{Domain}/mcp");
+
+        Assert.Equal(0, exit);
+        Assert.Contains($"route echo -> http://wiki-mcp:9000   Claude calls https://echo.{Domain}/<path>   upstream Host: wiki-mcp:9000 (host_header upstream)", output, StringComparison.Ordinal);
+        Assert.Contains($"Host:     the upstream receives Host: wiki-mcp:9000 (upstream.host_header.echo: upstream); X-Forwarded-Host: echo.{Domain}", output, StringComparison.Ordinal);
+        Assert.Contains($"the upstream receives Host: plain.{Domain} (default: the caller's Host; a server that refuses it (403 Invalid Host) needs upstream.host_header: {{ plain: upstream }})", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HostHeaderForUnknownRoute_FailsNamingFieldAndFix()
+    {
+        var config = _stack.WriteConfig("echo: http://wiki-mcp:9000", extra: "upstream:\n  host_header:\n    ehco: upstream\n");
+
+        var (exit, output) = await RunAsync(config);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("ERROR upstream.host_header.ehco: \"ehco\" is not a routes key\n        fix: use a key from routes: (echo)", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
     private static Task<(int Exit, string Output)> RunAsync(string config, params string[] explain) => RunAsync(config, explain, FakeDns);
 
     private static async Task<(int Exit, string Output)> RunAsync(string config, string[] explain, HostResolver resolver)

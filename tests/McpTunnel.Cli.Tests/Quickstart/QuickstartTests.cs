@@ -65,6 +65,33 @@ public sealed class QuickstartTests : IDisposable
     }
 
     [Fact]
+    public void UpstreamHost_WritesHostHeaderBesideTheFlatRoutesMap_AndTheProxyLoadsIt()
+    {
+        var (exit, _, error) = Run(new QuickstartOptions(Dir) { Domain = Domain, Routes = ["wiki=http://wiki-mcp:8080"], UpstreamHosts = ["wiki=upstream"] });
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        var text = File.ReadAllText(Path.Combine(Dir, "config", "mcp-proxy.yaml"));
+        Assert.Contains("routes:\n  wiki: http://wiki-mcp:8080\nupstream:\n  host_header:", text, StringComparison.Ordinal);
+        var outcome = ConfigSource.Load(Path.Combine(Dir, "config", "mcp-proxy.yaml"), null, [new PathMount(Path.Combine(Dir, "data"), "/data")]);
+        Assert.True(outcome.Loaded, string.Join("; ", outcome.Errors));
+        Assert.Equal("wiki-mcp:8080", McpTunnel.Proxy.Routing.UpstreamHostPolicy.HostHeaderFor(outcome.Result!.Config.Routes.Single()));
+    }
+
+    [Theory]
+    [InlineData("nosuch=upstream", "--upstream-host nosuch: no route nosuch (routes: wiki)")]
+    [InlineData("wiki=http://x", "--upstream-host wiki: \"http://x\" is not original, upstream or a host[:port]: a scheme is not allowed")]
+    [InlineData("wiki", "--upstream-host \"wiki\" must be name=upstream")]
+    public void UpstreamHost_Bad_NamesTheFlagAndWritesNothing(string flag, string message)
+    {
+        var (exit, _, error) = Run(new QuickstartOptions(Dir) { Domain = Domain, Routes = ["wiki=http://wiki-mcp:8080"], UpstreamHosts = [flag] });
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Dir, "config", "mcp-proxy.yaml")));
+    }
+
+    [Fact]
     public void Unattended_CertificatesPassEveryRuleAndTheKeyMatches()
     {
         Run(new QuickstartOptions(Dir) { Domain = Domain, Routes = ["echo=http://10.0.0.5:9000"], KeyAlgorithm = KeyAlgorithm.Rsa2048 });
