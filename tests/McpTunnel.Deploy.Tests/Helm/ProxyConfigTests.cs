@@ -27,6 +27,14 @@ public class ProxyConfigTests
         Assert.Equal(["10.0.0.0/8"], config.Strings("upstream.allowed_ips"));
     }
 
+    [Fact]
+    public void Config_UpstreamHostHeader_PassesThroughBesideTheFlatRoutesMap()
+    {
+        var config = Containers.ConfigYaml(ChartRenderer.RenderScenario("external", "-set", "gateway.config.upstream.host_header.echo=upstream"));
+        Assert.Equal("upstream", config.Str("upstream.host_header.echo"));
+        Assert.Equal("http://hello-mcp.default.svc.cluster.local:9000", config.Str("routes.echo"));
+    }
+
     [Theory]
     [InlineData("managed")]
     [InlineData("external")]
