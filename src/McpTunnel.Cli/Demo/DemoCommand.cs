@@ -19,15 +19,16 @@ internal static class DemoCommand
         var port = new Option<int>("--port") { Description = "Port for the MCP URL (the edge stand-in); 0 picks a free one", DefaultValueFactory = _ => 8443 };
         var once = new Option<bool>("--once") { Description = "Exit after the first tool call instead of serving" };
         var verbose = new Option<bool>("--verbose") { Description = "Show the proxy's log lines" };
+        var allowedHost = new Option<string[]>("--allowed-host") { Description = "Also serve this Host (and browser Origin) on the MCP URL, as host or host:port; by default only 127.0.0.1, localhost and [::1] with the port (DNS-rebinding guard) (repeatable)" };
         var command = new Command("demo", "Run the whole tunnel on this machine (sample MCP server, mcp-proxy, edge stand-in) and call a tool through it.")
         {
-            port, once, verbose,
+            port, once, verbose, allowedHost,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(port), parse.GetValue(once), parse.GetValue(verbose), Console.Out, cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(port), parse.GetValue(once), parse.GetValue(verbose), Console.Out, cancellationToken, parse.GetValue(allowedHost) ?? []));
         return command;
     }
 
-    public static async Task<int> RunAsync(int port, bool once, bool verbose, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(int port, bool once, bool verbose, TextWriter output, CancellationToken cancellationToken, IReadOnlyList<string>? allowedHosts = null)
     {
         DemoStack stack;
         try
@@ -35,7 +36,8 @@ internal static class DemoCommand
             stack = await DemoStack.StartAsync(
                 new IPEndPoint(IPAddress.Loopback, port),
                 verbose ? logging => logging.AddSimpleConsole(o => o.SingleLine = true) : null,
-                cancellationToken);
+                cancellationToken,
+                allowedHosts);
         }
         catch (IOException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
         {

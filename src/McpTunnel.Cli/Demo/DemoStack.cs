@@ -43,7 +43,7 @@ internal sealed class DemoStack : IAsyncDisposable
 
     public Uri McpUrl => new(Edge.BaseUri, "/mcp");
 
-    public static async Task<DemoStack> StartAsync(IPEndPoint edgeListen, Action<ILoggingBuilder>? proxyLogging, CancellationToken cancellationToken)
+    public static async Task<DemoStack> StartAsync(IPEndPoint edgeListen, Action<ILoggingBuilder>? proxyLogging, CancellationToken cancellationToken, IReadOnlyList<string>? allowedHosts = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("mcptunnel-demo-").FullName;
         using var ca = CertificateAuthority.Create();
@@ -81,7 +81,7 @@ internal sealed class DemoStack : IAsyncDisposable
 
         X509Certificate2Collection cas = [X509CertificateLoader.LoadCertificate(ca.Certificate.RawData)];
         var proxyWs = new Uri($"ws://127.0.0.1:{proxy.ListenUri.Port}/");
-        var edge = await EdgeServer.StartAsync(new EdgeServerOptions(edgeListen, proxyWs, cas, TunnelDomain, Route), null, cancellationToken);
+        var edge = await EdgeServer.StartAsync(new EdgeServerOptions(edgeListen, proxyWs, cas, TunnelDomain, Route) { AllowedHosts = allowedHosts ?? [] }, null, cancellationToken);
         return new DemoStack(directory, hello, proxy, edge, configYaml);
     }
 

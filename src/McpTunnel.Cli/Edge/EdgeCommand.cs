@@ -15,9 +15,10 @@ internal static class EdgeCommand
         var ca = new Option<string>("--ca") { Description = "CA certificate registered on the tunnel (PEM); the only trust anchor for the inner TLS", Required = true };
         var domain = new Option<string>("--tunnel-domain") { Description = "The tunnel's domain; requests go to <route>.<domain>", Required = true };
         var route = new Option<string?>("--route") { Description = "Send every request to this route (for clients that cannot set Host)" };
+        var allowedHost = new Option<string[]>("--allowed-host") { Description = "Also serve this Host (and browser Origin), as host or host:port; by default only the edge's own address is served (DNS-rebinding guard) (repeatable)" };
         var command = new Command("edge", "Local stand-in for the tunnel edge: forwards plain HTTP from MCP clients through WebSocket + inner TLS to mcp-proxy.")
         {
-            listen, proxy, ca, domain, route,
+            listen, proxy, ca, domain, route, allowedHost,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -46,7 +47,7 @@ internal static class EdgeCommand
 
             using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
             await using var edge = await EdgeServer.StartAsync(
-                new EdgeServerOptions(endpoint, new Uri(parse.GetValue(proxy)!), cas, parse.GetValue(domain)!.Trim().TrimEnd('.').ToLowerInvariant(), parse.GetValue(route)),
+                new EdgeServerOptions(endpoint, new Uri(parse.GetValue(proxy)!), cas, parse.GetValue(domain)!.Trim().TrimEnd('.').ToLowerInvariant(), parse.GetValue(route)) { AllowedHosts = parse.GetValue(allowedHost) ?? [] },
                 loggerFactory,
                 cancellationToken);
             Console.WriteLine($"edge listening on {edge.BaseUri} -> {parse.GetValue(proxy)} (inner TLS trusting {parse.GetValue(ca)} only)");

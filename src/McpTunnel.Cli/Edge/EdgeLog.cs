@@ -9,4 +9,7 @@ internal static partial class EdgeLog
 
     [LoggerMessage(1001, LogLevel.Warning, "edge: {Host}: {Reason}")]
     public static partial void Failed(ILogger logger, string host, string reason);
+
+    [LoggerMessage(1002, LogLevel.Warning, "edge: refused Host {Host} Origin {Origin} (DNS-rebinding guard; --allowed-host adds a name)")]
+    public static partial void Refused(ILogger logger, string host, string origin);
 }

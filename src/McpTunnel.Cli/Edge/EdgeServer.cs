@@ -29,6 +29,7 @@ internal sealed class EdgeServer : IAsyncDisposable
     private readonly HttpForwarder _forwarder;
     private readonly ConcurrentDictionary<string, ForwardTarget> _targets = new(StringComparer.OrdinalIgnoreCase);
     private readonly ILogger _logger;
+    private EdgeHostGuard? _guard;
 
     private EdgeServer(WebApplication app, EdgeServerOptions options, TunnelConnector connector, ILogger logger)
     {
@@ -61,6 +62,8 @@ internal sealed class EdgeServer : IAsyncDisposable
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         edge.BaseUri = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        // Built after binding: with --listen …:0 only now is the port known. Until then every request is refused.
+        edge._guard = new EdgeHostGuard(new IPEndPoint(options.Listen.Address, edge.BaseUri.Port), options.TunnelDomain, options.FixedRoute is null, options.AllowedHosts);
         return edge;
     }
 
@@ -72,6 +75,14 @@ internal sealed class EdgeServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        var refusal = _guard is null ? "The edge is still starting." : _guard.Refusal(context.Request);
+        if (refusal is not null)
+        {
+            EdgeLog.Refused(_logger, context.Request.Host.Value ?? "", context.Request.Headers.Origin.ToString());
+            await WriteErrorAsync(context, StatusCodes.Status403Forbidden, refusal);
+            return;
+        }
+
         var host = TunnelHostFor(context.Request.Host.Host);
         if (host is null)
         {

@@ -14,4 +14,8 @@ internal sealed record EdgeServerOptions(
     Uri ProxyUri,
     X509Certificate2Collection RegisteredCas,
     string TunnelDomain,
-    string? FixedRoute = null);
+    string? FixedRoute = null)
+{
+    /// <summary><c>--allowed-host</c>: extra Host (and browser Origin) names served besides the edge's own address; host or host:port.</summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+}
