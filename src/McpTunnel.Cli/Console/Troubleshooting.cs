@@ -34,6 +34,11 @@ internal static class Troubleshooting
         "m", "nothing answers on the proxy's listen address (proxy not running, exited, or doctor is outside the stack's network)",
         "Start the stack (docker compose up -d), read docker compose logs mcp-proxy for why it exited, and run doctor inside the proxy's network namespace (or pass --proxy ws://HOST:PORT)");
 
+    /// <summary>Ours, not the docs': MCP SDKs guard against DNS rebinding by refusing Host names they do not know.</summary>
+    public static readonly TroubleshootingRow HostRefused = new(
+        "r", "the upstream refuses the tunnel's Host (echo.<tunnel-domain>): a DNS-rebinding guard or allowed-hosts list (403/421 Invalid Host, 400 host filtering)",
+        "Send the upstream its own name: upstream.host_header: { <route>: upstream } (or a literal it accepts), then restart the proxy; or add the public name to the server's allowed hosts (TypeScript SDK createMcpExpressApp({ allowedHosts }), Python SDK transport_security allowed_hosts, ASP.NET Core AllowedHosts)");
+
     public static readonly TroubleshootingRow ConfigNotReloaded = new(
         "k", "the running proxy uses another config than this file (config is not hot-reloaded)",
         "docker compose restart mcp-proxy (or helm upgrade)");

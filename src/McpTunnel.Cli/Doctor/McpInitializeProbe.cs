@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using McpTunnel.Cli.Terminal;
 using McpTunnel.Proxy.Forwarding;
+using McpTunnel.Proxy.Routing;
+using Route = McpTunnel.Proxy.Routing.Route;
 
 namespace McpTunnel.Cli.Doctor;
 
@@ -19,7 +21,7 @@ internal sealed class McpInitializeProbe(HttpClient client, string path)
 
     private const DoctorLayer Layer = DoctorLayer.Upstream;
 
-    public async Task<DoctorCheck> RunAsync(string host, CancellationToken cancellationToken)
+    public async Task<DoctorCheck> RunAsync(string host, Route route, CancellationToken cancellationToken)
     {
         var uri = new Uri($"https://{host}{path}");
         using var request = new HttpRequestMessage(HttpMethod.Post, uri)
@@ -32,7 +34,7 @@ internal sealed class McpInitializeProbe(HttpClient client, string path)
         {
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             var body = await ReadBodyAsync(response, cancellationToken);
-            return Classify(host, uri, response.StatusCode, body);
+            return Classify(host, route, uri, response.StatusCode, body);
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -47,7 +49,7 @@ internal sealed class McpInitializeProbe(HttpClient client, string path)
     private static bool IsProxyAnswer(string body, ForwarderError error) =>
         body.Contains(ForwarderErrorMapper.Map(error).Body, StringComparison.Ordinal);
 
-    private static DoctorCheck Classify(string host, Uri uri, HttpStatusCode status, string body)
+    private static DoctorCheck Classify(string host, Route route, Uri uri, HttpStatusCode status, string body)
     {
         var code = (int)status;
         if (code is >= 200 and < 300)
@@ -73,6 +75,11 @@ internal sealed class McpInitializeProbe(HttpClient client, string path)
             return DoctorCheck.Fail(Layer, host, "mcp initialize", "the proxy could not connect to the upstream (502 Upstream connection failed)", Troubleshooting.HostProcess);
         }
 
+        if (HostRefusal(code, body) is not null)
+        {
+            return HostRefused(host, route, uri, code, body);
+        }
+
         return code switch
         {
             401 or 403 => DoctorCheck.Warn(Layer, host, "mcp initialize", $"POST {uri.AbsolutePath} → {code}: the tunnel works; the server wants its own authentication", "Supply the server's credentials as for any MCP server; the tunnel does not authenticate to the upstream"),
@@ -80,6 +87,36 @@ internal sealed class McpInitializeProbe(HttpClient client, string path)
             504 => DoctorCheck.Fail(Layer, host, "mcp initialize", "504: the upstream accepted the connection but did not answer in time", Troubleshooting.HostProcess),
             _ => DoctorCheck.Fail(Layer, host, "mcp initialize", $"POST {uri.AbsolutePath} → {code} {Truncate(body)}", null, "Read the upstream server's log for this request"),
         };
+    }
+
+    /// <summary>
+    /// Recognises a server refusing the Host it was sent: 403 or 421 naming the Host ("Invalid Host", as the MCP
+    /// SDKs' DNS-rebinding guards say) or "Misdirected", and 400 from host filtering (ASP.NET Core's "Invalid
+    /// Hostname", Starlette's "Invalid host header"). Returns the matching phrase, or null.
+    /// </summary>
+    internal static string? HostRefusal(int status, string body)
+    {
+        string[] phrases = status switch
+        {
+            403 or 421 => ["invalid host", "misdirected", "host not allowed", "disallowed host"],
+            400 => ["invalid host", "hostname is invalid", "invalid hostname", "disallowed host"],
+            _ => [],
+        };
+        return phrases.FirstOrDefault(p => body.Contains(p, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static DoctorCheck HostRefused(string host, Route route, Uri uri, int code, string body)
+    {
+        var sent = route.UpstreamHostHeader ?? host;
+        var message = $"POST {uri.AbsolutePath} → {code} \"{Truncate(body)}\": the upstream refuses Host {sent}";
+        if (route.Definition.HostHeader is null)
+        {
+            return DoctorCheck.Fail(Layer, host, "mcp initialize", $"{message}, the tunnel's name, which the proxy passes on unchanged by default", Troubleshooting.HostRefused,
+                $"Add to the proxy config upstream:\n  host_header:\n    {route.Key}: upstream   (sends {UpstreamHostPolicy.UpstreamAuthority(route.Upstream)}; or a literal such as localhost:{route.Upstream.Port}), then restart the proxy; or add {host} to the server's own allowed hosts");
+        }
+
+        return DoctorCheck.Fail(Layer, host, "mcp initialize", $"{message}, set by upstream.host_header.{route.Key}: {route.Definition.HostHeader}", Troubleshooting.HostRefused,
+            $"Set upstream.host_header.{route.Key} to a name the server accepts (its allowed-hosts list), or add {sent} to that list");
     }
 
     /// <summary>The server name from an initialize result, in a JSON body or the first SSE <c>data:</c> line.</summary>

@@ -75,7 +75,7 @@ internal sealed class UpstreamProbe(ProxyConfig config, DoctorOptions options, H
         }
 
         // Step 5: the MCP server answers initialize, through the whole tunnel.
-        report.Add(await initialize.RunAsync(host, cancellationToken));
+        report.Add(await initialize.RunAsync(host, route, cancellationToken));
     }
 
     private string WhyNoRoute(string host)

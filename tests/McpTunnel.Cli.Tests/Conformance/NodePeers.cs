@@ -18,16 +18,20 @@ internal static class NodePeers
     }
 
     /// <summary>Starts the reference server (streamable HTTP) and waits, bounded, until its port accepts connections.</summary>
-    public static async Task<Process> StartEverythingServerAsync(int port)
+    public static Task<Process> StartEverythingServerAsync(int port) =>
+        StartServerAsync(new ProcessStartInfo(Bin("mcp-server-everything"), "streamableHttp"), port);
+
+    /// <summary>Starts one of the scripts in tests/node (PORT from the environment) and waits until it accepts connections.</summary>
+    public static Task<Process> StartScriptAsync(string script, int port) =>
+        StartServerAsync(new ProcessStartInfo("node", Path.Combine(NodeDirectory, script)), port);
+
+    private static async Task<Process> StartServerAsync(ProcessStartInfo start, int port)
     {
-        var start = new ProcessStartInfo(Bin("mcp-server-everything"), "streamableHttp")
-        {
-            WorkingDirectory = NodeDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        start.WorkingDirectory = NodeDirectory;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start mcp-server-everything");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
