@@ -8,27 +8,27 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Protocol;
-using ModelContextProtocol.Server;
 
 namespace McpTunnel.Cli.Hello;
 
 /// <summary>
 /// The sample MCP server (<c>mcptunnel hello</c>) on real Kestrel, startable in-process for tests and for
-/// <c>mcptunnel demo</c>. Tools: see <see cref="HelloTools"/>. Transport: see <see cref="StreamableHttpEndpoint"/>.
+/// <c>mcptunnel demo</c>. It is the server users copy, so it is the SDK's own idiom and nothing more:
+/// <c>AddMcpServer().WithHttpTransport().WithTools()</c> and <c>MapMcp</c> (ModelContextProtocol.AspNetCore).
+/// Clients that send <c>initialize</c> get a stateful session (Mcp-Session-Id, the SDK's GET stream and DELETE,
+/// idle expiry); clients speaking the 2026-07-28 revision are served per request on the same path.
+/// Tools: see <see cref="HelloTools"/>.
 /// </summary>
 internal sealed class HelloServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly StreamableHttpEndpoint _endpoint;
-    private readonly CancellationTokenSource _stopping;
     private int _disposed;
 
-    private HelloServer(WebApplication app, StreamableHttpEndpoint endpoint, CancellationTokenSource stopping, IPEndPoint boundEndPoint, Uri endpointUri)
+    private HelloServer(WebApplication app, IPEndPoint boundEndPoint, Uri endpointUri)
     {
         _app = app;
-        _endpoint = endpoint;
-        _stopping = stopping;
         BoundEndPoint = boundEndPoint;
         Endpoint = endpointUri;
     }
@@ -38,9 +38,6 @@ internal sealed class HelloServer : IAsyncDisposable
 
     /// <summary>The MCP URL to use from this machine, e.g. <c>http://127.0.0.1:9000/mcp</c> (loopback when bound to any address).</summary>
     public Uri Endpoint { get; }
-
-    /// <summary>Live stateful sessions (for tests).</summary>
-    internal int SessionCount => _endpoint.Sessions.Count;
 
     public static async Task<HelloServer> StartAsync(HelloServerOptions options, CancellationToken cancellationToken)
     {
@@ -60,13 +57,30 @@ internal sealed class HelloServer : IAsyncDisposable
             kestrel.Listen(options.Listen);
         });
 
+        builder.Services
+            .AddMcpServer(server =>
+            {
+                server.ServerInfo = new Implementation { Name = "mcptunnel-hello", Version = "0.1.0" };
+                server.ServerInstructions = "Sample MCP server from mcptunnel: call `hello` to be greeted, `countdown` to watch progress notifications stream.";
+            })
+            .WithHttpTransport(http =>
+            {
+                // Sessions for initialize clients (the SDKs in use today), per-request service for 2026-07-28
+                // clients: the SDK's default is stateless only, which would cut progress and the GET stream for
+                // every client that still initializes.
+                http.SessionMode = HttpServerSessionMode.StatefulForInitializeClients;
+
+                // The SDK marks session tuning obsolete to steer new servers to stateless mode; this server keeps
+                // sessions on purpose (above), and a session store without idle expiry grows until restart.
+#pragma warning disable MCP9006
+                http.IdleTimeout = options.SessionIdleTimeout;
+                http.TimeProvider = options.TimeProvider;
+#pragma warning restore MCP9006
+            })
+            .WithTools(HelloTools.Create());
+
         var app = builder.Build();
-        var stopping = new CancellationTokenSource();
-        var tools = HelloTools.Create();
-        var endpoint = new StreamableHttpEndpoint(() => CreateServerOptions(tools), loggerFactory, stopping.Token);
-        app.MapPost(options.Path, endpoint.HandlePostAsync);
-        app.MapGet(options.Path, endpoint.HandleGetAsync);
-        app.MapDelete(options.Path, endpoint.HandleDeleteAsync);
+        app.MapMcp(options.Path);
 
         try
         {
@@ -75,14 +89,13 @@ internal sealed class HelloServer : IAsyncDisposable
         catch
         {
             await app.DisposeAsync().ConfigureAwait(false);
-            stopping.Dispose();
             throw;
         }
 
         var bound = BoundAddress(app, options.Listen);
         var uri = new UriBuilder(Uri.UriSchemeHttp, ReachableHost(bound.Address), bound.Port, options.Path).Uri;
         HelloLog.Listening(loggerFactory.CreateLogger("McpTunnel.Cli.Hello"), uri);
-        return new HelloServer(app, endpoint, stopping, bound, uri);
+        return new HelloServer(app, bound, uri);
     }
 
     public async ValueTask DisposeAsync()
@@ -92,20 +105,9 @@ internal sealed class HelloServer : IAsyncDisposable
             return;
         }
 
-        // End long-lived GET streams and sessions first, so Kestrel's drain does not wait on them.
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await _endpoint.Sessions.DisposeAllAsync().ConfigureAwait(false);
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
-        _stopping.Dispose();
     }
-
-    private static McpServerOptions CreateServerOptions(McpServerPrimitiveCollection<McpServerTool> tools) => new()
-    {
-        ServerInfo = new Implementation { Name = "mcptunnel-hello", Version = "0.1.0" },
-        ServerInstructions = "Sample MCP server from mcptunnel: call `hello` to be greeted, `countdown` to watch progress notifications stream.",
-        ToolCollection = tools,
-    };
 
     private static IPEndPoint BoundAddress(WebApplication app, IPEndPoint requested)
     {

@@ -13,6 +13,15 @@ internal sealed record HelloServerOptions(IPEndPoint Listen, string Path = Hello
 
     public const int DefaultPort = 9000;
 
+    /// <summary>
+    /// A session nobody used for this long is ended (the SDK's default is two hours); a client keeps its session by
+    /// using it, or by holding its GET stream open.
+    /// </summary>
+    public TimeSpan SessionIdleTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The clock for session expiry; tests pass a fake one so they need no sleeps.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>Loopback on a free port: for tests and for <c>mcptunnel demo</c>.</summary>
     public static HelloServerOptions Loopback(ILoggerFactory? loggerFactory = null) =>
         new(new IPEndPoint(IPAddress.Loopback, 0), DefaultPath, loggerFactory);
