@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// McpTunnel's reference server for the MCP conformance suite's server scenarios (protocol revision 2025-11-25).
+// McpTunnel's reference server for the MCP conformance suite's server scenarios: revision 2025-11-25 here (v1 SDK,
+// sessions), revision 2026-07-28 in conformance-server-modern.mjs (v2 SDK, per request), on one endpoint.
 // No published package serves the suite's "everything server" names (server-everything uses its own), so this
 // one implements them from the suite's published server requirements, on the official TypeScript SDK the way its
 // docs show: createMcpExpressApp() (localhost DNS-rebinding guard), one stateful Streamable HTTP transport per
@@ -16,13 +17,10 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod/v4";
 
-// A 1x1 PNG and a 44-byte silent WAV: the smallest valid media the image and audio scenarios can check.
-const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==";
-const WAV = Buffer.concat([
-  Buffer.from("RIFF"), Buffer.from([36, 0, 0, 0]), Buffer.from("WAVEfmt "),
-  Buffer.from([16, 0, 0, 0, 1, 0, 1, 0, 0x40, 0x1f, 0, 0, 0x80, 0x3e, 0, 0, 2, 0, 16, 0]),
-  Buffer.from("data"), Buffer.from([0, 0, 0, 0]),
-]).toString("base64");
+import { PNG, WAV } from "./conformance-media.mjs";
+import { modernHandler } from "./conformance-server-modern.mjs";
+import { isLegacyRequest } from "@modelcontextprotocol/server";
+import { toWebRequest } from "@modelcontextprotocol/node";
 
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const text = (value) => ({ content: [{ type: "text", text: value }] });
@@ -192,6 +190,11 @@ const app = createMcpExpressApp();
 const transports = new Map();
 
 app.post("/mcp", async (req, res) => {
+  // The SDK's own era test: requests that carry the 2026-07-28 envelope (or claim it) go to the modern leg.
+  if (!(await isLegacyRequest(await toWebRequest(req, req.body), req.body))) {
+    await modernHandler(req, res, req.body);
+    return;
+  }
   const sessionId = req.headers["mcp-session-id"];
   let transport = sessionId ? transports.get(sessionId) : undefined;
   if (!transport) {
