@@ -36,10 +36,10 @@ public sealed partial class ConformanceTests(ITestOutputHelper output)
     {
         var (direct, tunnelled) = await RunDirectAndTunnelledAsync("2026-07-28");
 
-        // The reference server does not implement the revision's multi-round-trip results (input-required-*) nor
-        // the diagnostic tools server-stateless probes for; everything else the revision scores passes.
+        // Every scored scenario passes directly but server-stateless, whose two failing checks are SHOULDs (list_changed
+        // notifications on a subscription stream, which the per-request reference server does not send).
         Assert.True(direct.Scenarios.Count >= 40, $"the suite ran too few scenarios:\n{direct.Raw}");
-        Assert.All(direct.ScoredFailures, name => Assert.True(name.StartsWith("input-required-result-", StringComparison.Ordinal) || name == "server-stateless", $"{name} fails directly:\n{direct.Raw}"));
+        Assert.All(direct.ScoredFailures, name => Assert.True(name == "server-stateless", $"{name} fails directly:\n{direct.Raw}"));
         Assert.Equal(direct.Scenarios, tunnelled.Scenarios);
         Assert.Equal((direct.Passed, direct.Failed), (tunnelled.Passed, tunnelled.Failed));
     }
