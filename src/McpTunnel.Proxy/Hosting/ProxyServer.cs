@@ -88,7 +88,8 @@ internal sealed class ProxyServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = null; // bodies stream through; no size cap (spec item 59)
+            kestrel.Limits.MaxRequestBodySize = null; // bodies stream through; no size cap
+            kestrel.RequestHeaderEncodingSelector = StrictContentLengthEncoding.Select;
             kestrel.Limits.KeepAliveTimeout = config.Limits.IdleTimeout;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
             kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);

@@ -200,12 +200,29 @@ internal sealed class TunnelConnection : ConnectionContext,
     {
         await Task.Yield();
         var reader = _outbound.Reader;
+        var firstHttp2Frame = _ssl.NegotiatedApplicationProtocol == SslApplicationProtocol.Http2;
         try
         {
             while (true)
             {
                 var result = await reader.ReadAsync();
                 var buffer = result.Buffer;
+                if (firstHttp2Frame)
+                {
+                    switch (Http2SettingsFilter.TryRewrite(buffer, out var consumed, out var frame))
+                    {
+                        case Http2SettingsFilter.Result.NeedMore when !result.IsCompleted:
+                            reader.AdvanceTo(buffer.Start, buffer.End);
+                            continue;
+                        case Http2SettingsFilter.Result.Rewritten:
+                            await _ssl.WriteAsync(frame);
+                            buffer = buffer.Slice(consumed);
+                            break;
+                    }
+
+                    firstHttp2Frame = false;
+                }
+
                 await WriteCoalescedAsync(buffer);
 
                 reader.AdvanceTo(buffer.End);

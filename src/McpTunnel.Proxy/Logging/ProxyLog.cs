@@ -88,8 +88,14 @@ internal static partial class ProxyLog
     public static partial void UpstreamResponseAborted(ILogger logger, string route, string error);
 
     [LoggerMessage(602, LogLevel.Debug, "client aborted request")]
-    public static partial void ClientAborted(ILogger logger, string route);
+    public static partial void ClientAborted(ILogger logger, string route, string error);
 
     [LoggerMessage(603, LogLevel.Warning, "request rejected: proxy is shutting down")]
     public static partial void RejectedShuttingDown(ILogger logger, string host);
+
+    [LoggerMessage(604, LogLevel.Debug, "request refused")]
+    public static partial void RequestRefused(ILogger logger, string method, string host, string reason);
+
+    [LoggerMessage(605, LogLevel.Information, "request body rejected")]
+    public static partial void RequestBodyRejected(ILogger logger, string route, int status, string reason);
 }

@@ -34,6 +34,11 @@ internal sealed class TestUpstream : IAsyncDisposable
 
     public TaskCompletionSource SlowStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private int _uploadsCompleted;
+
+    /// <summary><c>/upload</c> requests whose body arrived whole (a request cut on the way must never count).</summary>
+    public int UploadsCompleted => Volatile.Read(ref _uploadsCompleted);
+
     public static async Task<TestUpstream> StartAsync()
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -52,7 +57,7 @@ internal sealed class TestUpstream : IAsyncDisposable
         app.Map("/echo", upstream.EchoAsync);
         app.MapGet("/sse", upstream.SseAsync);
         app.MapGet("/bytes/{count:long}", BytesAsync);
-        app.MapPost("/upload", UploadAsync);
+        app.MapPost("/upload", upstream.UploadAsync);
         app.MapGet("/abort", upstream.AbortAsync);
         app.MapGet("/slow", upstream.SlowAsync);
         app.MapGet("/redirect", (HttpContext c) => Results.Redirect("/echo"));
@@ -121,7 +126,7 @@ internal sealed class TestUpstream : IAsyncDisposable
         }
     }
 
-    private static async Task UploadAsync(HttpContext context)
+    private async Task UploadAsync(HttpContext context)
     {
         var buffer = new byte[64 * 1024];
         long total = 0;
@@ -136,6 +141,7 @@ internal sealed class TestUpstream : IAsyncDisposable
             }
         }
 
+        Interlocked.Increment(ref _uploadsCompleted);
         await context.Response.WriteAsJsonAsync(new { total, checksum });
     }
 
