@@ -282,6 +282,17 @@ internal sealed class ProxyConfigLoader
         {
             _errors.Add(new ConfigError("upstream", "allowed_ips and disable_ip_validation are mutually exclusive", "remove one: allowed_ips narrows the allowed ranges, disable_ip_validation turns the check off"));
         }
+        else if (disable)
+        {
+            _warnings.Add("upstream.disable_ip_validation is true: SSRF protection is off, any address an upstream name resolves to is dialled (meant for local testing only). Fix: remove it and list your upstreams' ranges in upstream.allowed_ips");
+        }
+
+        // A range this wide lets a route's name resolve to public addresses (or the cloud metadata service's
+        // 169.254.169.254): the check still runs but protects nothing, which an operator must not miss.
+        foreach (var network in allowed.Where(n => n.PrefixLength < 8))
+        {
+            _warnings.Add($"upstream.allowed_ips: {network} allows public addresses, so SSRF protection is effectively off (meant for local testing only). Fix: list only the ranges your upstreams use, such as 10.0.0.0/8");
+        }
 
         var tls = ReadMapping(upstream, "tls", "upstream.");
         string? caFile = null;

@@ -31,6 +31,7 @@ internal sealed class WebSocketServerStream : Stream
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly TimeSpan _pingInterval;
     private readonly TimeSpan _pingTimeout;
+    private readonly TimeProvider _time;
     private ITimer? _keepAlive;
 
     // Receive state: only the single reader touches these.
@@ -40,19 +41,27 @@ internal sealed class WebSocketServerStream : Stream
     private bool _inFragmentedMessage; // a binary message's first frame was not final: continuations must follow
     private bool _receiveDone;
 
-    // Keep-alive state (Environment.TickCount64 values), written by the reader and the timer.
-    private long _lastReceived = Environment.TickCount64;
+    // Keep-alive state (TimeProvider timestamps), written by the reader, the writers and the timer; 0 means "none".
+    private long _lastReceived;
     private long _pingSent;
+    private long _writePendingSince; // a flush into the output has not completed since then (the peer is not reading)
+    private long _payloadReceived;
+    private int _closeReceived;
     private int _closeSent;
 
-    public WebSocketServerStream(PipeReader input, PipeWriter output, Action abortConnection, TimeSpan pingInterval, TimeSpan pingTimeout)
+    public WebSocketServerStream(PipeReader input, PipeWriter output, Action abortConnection, TimeSpan pingInterval, TimeSpan pingTimeout, TimeProvider? time = null)
     {
         _input = input;
         _output = output;
         _abortConnection = abortConnection;
         _pingInterval = pingInterval;
         _pingTimeout = pingTimeout;
+        _time = time ?? TimeProvider.System;
+        _lastReceived = _time.GetTimestamp();
     }
+
+    /// <summary>Binary payload bytes received so far (zero: the peer never started TLS).</summary>
+    public long PayloadBytesReceived => Interlocked.Read(ref _payloadReceived);
 
     /// <summary>Set when the peer sent a text message; the tunnel was closed with 1003.</summary>
     public bool RejectedTextMessage { get; private set; }
@@ -76,11 +85,13 @@ internal sealed class WebSocketServerStream : Stream
     /// <summary>
     /// Starts sending a ping every ping interval; a peer that has sent nothing (not even the pong) within the ping
     /// timeout of a ping is considered gone and its connection is cut. Pings also keep edges from cutting idle tunnels.
+    /// A peer that stops reading holds our writes (and so the pings) back: when a write has made no progress and the
+    /// peer has sent nothing for ping interval + ping timeout, it is cut too, whatever is pending.
     /// </summary>
     public void StartKeepAlive()
     {
         var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 10, Math.Min(_pingInterval.Ticks, _pingTimeout.Ticks) / 2));
-        _keepAlive = TimeProvider.System.CreateTimer(static state => ((WebSocketServerStream)state!).OnKeepAliveTick(), this, tick, tick);
+        _keepAlive = _time.CreateTimer(static state => ((WebSocketServerStream)state!).OnKeepAliveTick(), this, tick, tick);
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -117,6 +128,7 @@ internal sealed class WebSocketServerStream : Stream
                 payload.CopyTo(buffer.Span);
                 _maskOffset = Unmask(buffer.Span[..count], _mask, _maskOffset);
                 _payloadRemaining -= count;
+                Interlocked.Add(ref _payloadReceived, count);
                 _input.AdvanceTo(payload.End);
                 return count;
             }
@@ -132,7 +144,7 @@ internal sealed class WebSocketServerStream : Stream
 
                 if (frame == FrameRead.Complete)
                 {
-                    Volatile.Write(ref _lastReceived, Environment.TickCount64);
+                    Volatile.Write(ref _lastReceived, _time.GetTimestamp());
                     if (header.IsControl)
                     {
                         if (data.Length >= header.HeaderLength + header.PayloadLength)
@@ -200,7 +212,7 @@ internal sealed class WebSocketServerStream : Stream
             }
 
             WriteFrame(WebSocketOpcode.Binary, buffer.Span);
-            var flush = await _output.FlushAsync(cancellationToken);
+            var flush = await FlushTrackedAsync(cancellationToken);
             if (flush.IsCompleted)
             {
                 throw new IOException("the connection is closed");
@@ -232,7 +244,7 @@ internal sealed class WebSocketServerStream : Stream
         try
         {
             WriteFrame(WebSocketOpcode.Close, ClosePayload(status, description));
-            await _output.FlushAsync(cancellationToken);
+            await FlushTrackedAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException or ObjectDisposedException)
         {
@@ -244,10 +256,19 @@ internal sealed class WebSocketServerStream : Stream
         }
     }
 
-    /// <summary>Cuts the connection at once (no close frame).</summary>
+    /// <summary>
+    /// Cuts the connection at once (no close frame), unless the close handshake is already complete: then the
+    /// connection ends with a FIN when its owner returns. Kestrel aborts the inner connection as soon as it sees the
+    /// peer's close, and cutting then would answer a clean close with a TCP reset.
+    /// </summary>
     public void Abort()
     {
         _receiveDone = true;
+        if (Volatile.Read(ref _closeReceived) != 0 && Volatile.Read(ref _closeSent) != 0)
+        {
+            return;
+        }
+
         _abortConnection();
     }
 
@@ -348,6 +369,7 @@ internal sealed class WebSocketServerStream : Stream
                 // Answer with the peer's status (RFC 6455 section 5.5.1), then report end of stream. A malformed close
                 // (a 1-byte body, a status that may not be sent, a reason that is not UTF-8) is answered as section 7.4 says.
                 _receiveDone = true;
+                Volatile.Write(ref _closeReceived, 1);
                 if (CloseFrameError(payload) is { } closeError)
                 {
                     throw await ProtocolViolationAsync(closeError.Status, closeError.Reason);
@@ -397,7 +419,7 @@ internal sealed class WebSocketServerStream : Stream
             if (Volatile.Read(ref _closeSent) == 0)
             {
                 WriteFrame(opcode, payload);
-                await _output.FlushAsync();
+                await FlushTrackedAsync(CancellationToken.None);
             }
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
@@ -426,19 +448,27 @@ internal sealed class WebSocketServerStream : Stream
 
     private void OnKeepAliveTick()
     {
-        var now = Environment.TickCount64;
+        var now = _time.GetTimestamp();
         var lastReceived = Volatile.Read(ref _lastReceived);
+        var silentFor = _time.GetElapsedTime(lastReceived, now);
+        var writePending = Volatile.Read(ref _writePendingSince);
+        if (writePending != 0 && silentFor >= _pingInterval + _pingTimeout && _time.GetElapsedTime(writePending, now) >= _pingInterval + _pingTimeout)
+        {
+            // A write has been stuck for a whole keep-alive cycle and the peer has said nothing: it reads nothing
+            // and could not answer a ping we cannot even send. Gone, as far as the tunnel is concerned.
+            CutUnresponsivePeer();
+            return;
+        }
+
         var pingSent = Volatile.Read(ref _pingSent);
         if (pingSent != 0)
         {
             if (lastReceived < pingSent)
             {
-                if (now - pingSent >= _pingTimeout.TotalMilliseconds)
+                if (_time.GetElapsedTime(pingSent, now) >= _pingTimeout)
                 {
                     // Nothing at all since the ping, not even its pong: the peer is gone without a FIN.
-                    PeerUnresponsive = true;
-                    _keepAlive?.Dispose();
-                    Abort();
+                    CutUnresponsivePeer();
                 }
 
                 return;
@@ -447,9 +477,10 @@ internal sealed class WebSocketServerStream : Stream
             Volatile.Write(ref _pingSent, 0); // the peer has spoken since: alive, whether or not it sent the pong
         }
 
-        if (now - lastReceived >= _pingInterval.TotalMilliseconds - 1 && Volatile.Read(ref _closeSent) == 0)
+        if (silentFor >= _pingInterval - TimeSpan.FromMilliseconds(1) && Volatile.Read(ref _closeSent) == 0)
         {
-            // Skip this tick when a write is in progress: data in flight keeps the edge from cutting the tunnel anyway.
+            // Skip this tick when a write is in progress: data in flight keeps the edge from cutting the tunnel
+            // anyway, and a write that never completes is caught above.
             if (_writeLock.Wait(0))
             {
                 Volatile.Write(ref _pingSent, now);
@@ -459,11 +490,38 @@ internal sealed class WebSocketServerStream : Stream
         }
     }
 
+    private void CutUnresponsivePeer()
+    {
+        PeerUnresponsive = true;
+        _keepAlive?.Dispose();
+        Abort();
+    }
+
+    /// <summary>Flushes the output, recording when a flush started so a peer that stops reading can be detected.</summary>
+    private async ValueTask<FlushResult> FlushTrackedAsync(CancellationToken cancellationToken)
+    {
+        var flush = _output.FlushAsync(cancellationToken);
+        if (flush.IsCompleted)
+        {
+            return flush.Result;
+        }
+
+        Volatile.Write(ref _writePendingSince, _time.GetTimestamp());
+        try
+        {
+            return await flush;
+        }
+        finally
+        {
+            Volatile.Write(ref _writePendingSince, 0);
+        }
+    }
+
     private async Task FlushAndReleaseAsync()
     {
         try
         {
-            await _output.FlushAsync();
+            await FlushTrackedAsync(CancellationToken.None);
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
         {

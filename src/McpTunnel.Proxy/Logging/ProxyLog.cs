@@ -47,6 +47,9 @@ internal static partial class ProxyLog
     [LoggerMessage(204, LogLevel.Debug, "text websocket message rejected")]
     public static partial void TextMessageRejected(ILogger logger);
 
+    [LoggerMessage(205, LogLevel.Information, "tunnel closed before tls")]
+    public static partial void TunnelClosedBeforeTls(ILogger logger, string remote);
+
     // 3xx: inner TLS and certificates
     [LoggerMessage(300, LogLevel.Warning, "tls handshake failed: {reason}")]
     public static partial void TlsHandshakeFailed(ILogger logger, string reason, string remote, string detail);

@@ -245,6 +245,43 @@ public sealed class ProxyConfigLoaderTests : IDisposable
         Assert.Contains(result.Warnings, w => w.Contains("\"rotues\"", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("allowed_ips: [0.0.0.0/0]", "0.0.0.0/0 allows public addresses")]
+    [InlineData("allowed_ips: [10.0.0.0/8, 0.0.0.0/1]", "0.0.0.0/1 allows public addresses")]
+    [InlineData("disable_ip_validation: true", "SSRF protection is off")]
+    public void EgressPolicyThatProtectsNothing_LoadsWithSsrfWarning(string upstreamLine, string expected)
+    {
+        var result = Parse($"""
+            listen_addr: ":8080"
+            tunnel_domain: d.example
+            {Tls}
+            routes:
+              echo: http://hello-mcp:9000
+            upstream:
+              {upstreamLine}
+            """);
+
+        var warning = Assert.Single(result.Warnings);
+        Assert.Contains(expected, warning, StringComparison.Ordinal);
+        Assert.Contains("local testing only", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NarrowAllowedIps_LoadWithoutWarning()
+    {
+        var result = Parse($"""
+            listen_addr: ":8080"
+            tunnel_domain: d.example
+            {Tls}
+            routes:
+              echo: http://hello-mcp:9000
+            upstream:
+              allowed_ips: [10.0.0.0/8, 203.0.113.7/32]
+            """);
+
+        Assert.Empty(result.Warnings);
+    }
+
     [Fact]
     public void HttpsUpstreamWithoutTrustAnchor_LoadsWithWarning()
     {

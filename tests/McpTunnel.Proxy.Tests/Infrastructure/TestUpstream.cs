@@ -58,6 +58,7 @@ internal sealed class TestUpstream : IAsyncDisposable
         app.MapGet("/sse", upstream.SseAsync);
         app.MapGet("/bytes/{count:long}", BytesAsync);
         app.MapPost("/upload", upstream.UploadAsync);
+        app.MapPost("/upload-then-wait", upstream.UploadThenWaitAsync);
         app.MapGet("/abort", upstream.AbortAsync);
         app.MapGet("/slow", upstream.SlowAsync);
         app.MapGet("/redirect", (HttpContext c) => Results.Redirect("/echo"));
@@ -135,6 +136,7 @@ internal sealed class TestUpstream : IAsyncDisposable
         while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
         {
             total += read;
+            UploadProgress.Writer.TryWrite(total);
             for (var i = 0; i < read; i++)
             {
                 checksum += buffer[i];
@@ -143,6 +145,20 @@ internal sealed class TestUpstream : IAsyncDisposable
 
         Interlocked.Increment(ref _uploadsCompleted);
         await context.Response.WriteAsJsonAsync(new { total, checksum });
+    }
+
+    /// <summary>Running byte totals of <c>/upload</c> bodies as they arrive (an upload in progress is visible to the test).</summary>
+    public Channel<long> UploadProgress { get; } = Channel.CreateUnbounded<long>();
+
+    /// <summary>Completed when <c>/upload-then-wait</c> has read its whole body; it then answers after <see cref="SlowRelease"/>.</summary>
+    public TaskCompletionSource BodyRead { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task UploadThenWaitAsync(HttpContext context)
+    {
+        await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+        BodyRead.TrySetResult();
+        await SlowRelease.Task.WaitAsync(context.RequestAborted);
+        await context.Response.WriteAsync("answered");
     }
 
     /// <summary>Completed by the test once it has the response headers; then <c>/abort</c> dies mid-body.</summary>
