@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
 using McpTunnel.Proxy.Listener;
+using McpTunnel.Proxy.Listener.Framing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace McpTunnel.Proxy.Tests.Listener;
@@ -198,7 +199,7 @@ public sealed class WebSocketServerStreamTests
             var data = Pattern(length);
             var expected = data.Select((b, i) => (byte)(b ^ key[(offset + i) % 4])).ToArray();
 
-            var next = WebSocketServerStream.Unmask(data, mask, offset);
+            var next = WebSocketMasking.Unmask(data, mask, offset);
 
             Assert.Equal(expected, data);
             Assert.Equal((offset + length) % 4, next);
