@@ -114,6 +114,13 @@ internal sealed class ProxyConfigLoader
             _errors.Add(new ConfigError("yaml", $"line {ex.Start.Line}: {ex.Message}", "fix the YAML syntax (indentation, quoting, a missing ':')"));
             return null;
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet reports some malformed documents (a stray "!!" tag, a lone surrogate escape, a document
+            // marker in the wrong place) with these instead of YamlException; found by fuzzing the loader.
+            _errors.Add(new ConfigError("yaml", $"the document is not valid YAML: {ex.Message}", "fix the YAML syntax (indentation, quoting, a missing ':')"));
+            return null;
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {

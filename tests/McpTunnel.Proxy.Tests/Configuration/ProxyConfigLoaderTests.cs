@@ -229,6 +229,20 @@ public sealed class ProxyConfigLoaderTests : IDisposable
         Assert.Equal("echo.example.com", Assert.Single(config.Routes).Key);
     }
 
+    // Inputs the config fuzz harness found that made YamlDotNet throw something other than YamlException, which
+    // escaped the loader as an unhandled exception instead of a config error.
+    [Theory]
+    [InlineData("!!]u!!")]
+    [InlineData(" :\u0000\u0006")]
+    [InlineData("\n...  >")]
+    [InlineData("a: \"\\uD99D\\uD999\"")]
+    [InlineData("?\u0000[i^2e\u0010\t\n\n\ntt\n\n\nrot\u0000")]
+    public void MalformedYamlThatTripsTheParser_FailsAsAConfigError(string yaml)
+    {
+        var error = Assert.Throws<ProxyConfigException>(() => ProxyConfigLoader.Parse(yaml));
+        Assert.Contains("yaml", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void UnknownKey_LoadsWithWarningNamingIt()
     {
