@@ -65,7 +65,7 @@ public sealed class ProtocolFidelityTests
     public async Task ContentLengthThatIsNotDigits_Gets400_NothingForwarded(string contentLength)
     {
         await using var upstream = RawUpstream.Start();
-        await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}");
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream);
         await using var tls = await proxy.OpenTlsAsync();
 
         var response = await RawHttp1.ExchangeAsync(tls, $"POST /x HTTP/1.1\r\nHost: {proxy.HostFor("echo")}\r\nContent-Length: {contentLength}\r\n\r\nhello");
@@ -78,7 +78,7 @@ public sealed class ProtocolFidelityTests
     public async Task Http1Connect_Gets501_NothingForwarded_NoErrorLogged()
     {
         await using var upstream = RawUpstream.Start();
-        await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}");
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream);
         await using var tls = await proxy.OpenTlsAsync();
 
         var host = proxy.HostFor("echo");
@@ -95,10 +95,8 @@ public sealed class ProtocolFidelityTests
     public async Task Http2_DoesNotAdvertiseExtendedConnect_AndRefusesConnect(bool extended)
     {
         await using var upstream = RawUpstream.Start();
-        await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}");
-        await using var tls = await proxy.OpenTlsAsync(alpn: "h2");
-        var h2 = new RawHttp2(tls);
-        await h2.StartAsync();
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream);
+        await using var h2 = await RawHttp2.OpenAsync(proxy);
 
         // SETTINGS_ENABLE_CONNECT_PROTOCOL (0x8, RFC 8441) would invite WebSocket-over-h2 the proxy cannot forward.
         Assert.False(h2.ServerSettings.TryGetValue(0x8, out var enabled) && enabled != 0);
@@ -134,7 +132,7 @@ public sealed class ProtocolFidelityTests
     public async Task Http1RequestTarget_ReachesUpstreamByteForByte(string method, string sent, string expected)
     {
         await using var upstream = RawUpstream.Start();
-        await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}");
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream);
         await using var tls = await proxy.OpenTlsAsync();
 
         var host = proxy.HostFor("echo");
@@ -149,7 +147,7 @@ public sealed class ProtocolFidelityTests
     public async Task OptionsAsterisk_Gets501_NotRewrittenToSlash()
     {
         await using var upstream = RawUpstream.Start();
-        await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}");
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream);
         await using var tls = await proxy.OpenTlsAsync();
 
         // The upstream client cannot send asterisk-form, and "OPTIONS /" would be a different request.
@@ -167,10 +165,8 @@ public sealed class ProtocolFidelityTests
     public async Task Http2Path_ReachesUpstreamByteForByte(string path)
     {
         await using var upstream = RawUpstream.Start();
-        await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}");
-        await using var tls = await proxy.OpenTlsAsync(alpn: "h2");
-        var h2 = new RawHttp2(tls);
-        await h2.StartAsync();
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream);
+        await using var h2 = await RawHttp2.OpenAsync(proxy);
 
         var outcome = await h2.RequestAsync(1, (":method", "GET"), (":scheme", "https"), (":path", path), (":authority", proxy.HostFor("echo")));
 
@@ -199,10 +195,8 @@ public sealed class ProtocolFidelityTests
     public async Task MalformedHttp2Request_IsRefused_NothingForwarded(string caseName, string name, string value)
     {
         await using var upstream = RawUpstream.Start();
-        await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}");
-        await using var tls = await proxy.OpenTlsAsync(alpn: "h2");
-        var h2 = new RawHttp2(tls);
-        await h2.StartAsync();
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream);
+        await using var h2 = await RawHttp2.OpenAsync(proxy);
 
         var headers = new List<(string, string)> { (":method", "GET"), (":scheme", "https") };
         headers.Add((":path", name == ":path" ? value : "/x"));
@@ -222,10 +216,8 @@ public sealed class ProtocolFidelityTests
     public async Task WellFormedHttp2Request_WithTeTrailers_IsForwarded()
     {
         await using var upstream = RawUpstream.Start();
-        await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}");
-        await using var tls = await proxy.OpenTlsAsync(alpn: "h2");
-        var h2 = new RawHttp2(tls);
-        await h2.StartAsync();
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream);
+        await using var h2 = await RawHttp2.OpenAsync(proxy);
 
         var outcome = await h2.RequestAsync(1, (":method", "GET"), (":scheme", "https"), (":path", "/x"), (":authority", proxy.HostFor("echo")), ("te", "trailers"), ("x-ok", "1"));
 
@@ -238,7 +230,7 @@ public sealed class ProtocolFidelityTests
     public async Task UpstreamSendsContentLengthAndChunked_ClientGetsTheChunkedBody(bool http2)
     {
         await using var upstream = RawUpstream.Start("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
-        await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}");
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream);
 
         using var response = await proxy.CreateClient(http2).GetAsync(proxy.UrlFor("echo", "/x"), HttpCompletionOption.ResponseHeadersRead);
 
@@ -252,7 +244,7 @@ public sealed class ProtocolFidelityTests
     public async Task UpstreamAnswers101ToAPlainRequest_ClientGets502_RawBytesNeverRelayed()
     {
         await using var upstream = RawUpstream.Start("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nRAW-BYTES-AFTER-101");
-        await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}");
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream);
         await using var tls = await proxy.OpenTlsAsync();
 
         var response = await RawHttp1.ExchangeAsync(tls, $"GET /x HTTP/1.1\r\nHost: {proxy.HostFor("echo")}\r\nConnection: close\r\n\r\n");

@@ -8,13 +8,23 @@ namespace McpTunnel.Proxy.Tests.Infrastructure;
 /// client library will produce. Header blocks use HPACK literals without indexing and without Huffman coding, so
 /// any name or value, however wrong, goes on the wire as written.
 /// </summary>
-internal sealed class RawHttp2(Stream stream)
+internal sealed class RawHttp2(Stream stream) : IAsyncDisposable
 {
     private const byte Settings = 0x4;
     private const byte Headers = 0x1;
     private const byte RstStream = 0x3;
     private const byte GoAway = 0x7;
     private const byte Data = 0x0;
+
+    /// <summary>Opens an inner TLS session with ALPN h2 to <paramref name="route"/> and exchanges the connection prefaces.</summary>
+    public static async Task<RawHttp2> OpenAsync(TestProxy proxy, string route = "echo")
+    {
+        var h2 = new RawHttp2(await proxy.OpenTlsAsync(route, alpn: "h2"));
+        await h2.StartAsync();
+        return h2;
+    }
+
+    public ValueTask DisposeAsync() => stream.DisposeAsync();
 
     /// <summary>The server's SETTINGS parameters from its connection preface.</summary>
     public Dictionary<ushort, uint> ServerSettings { get; } = [];

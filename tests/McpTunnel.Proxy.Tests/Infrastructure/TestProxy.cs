@@ -67,6 +67,9 @@ internal sealed class TestProxy : IAsyncDisposable
     public static Task<TestProxy> StartForUpstreamAsync(TestUpstream upstream, string extraYaml = "upstream:\n  allowed_ips: [127.0.0.0/8]\n") =>
         StartAsync($"echo: http://127.0.0.1:{upstream.Port}", extraYaml);
 
+    public static Task<TestProxy> StartForUpstreamAsync(RawUpstream upstream) =>
+        StartAsync($"echo: http://127.0.0.1:{upstream.Port}");
+
     public string HostFor(string route) => $"{route}.{Pki.TunnelDomain}";
 
     public Uri UrlFor(string route, string pathAndQuery) => new($"https://{HostFor(route)}{pathAndQuery}");
