@@ -17,12 +17,17 @@ internal static class BenchCommand
         var parts = new Option<string>("--parts") { Description = "Comma-separated: rr,sse,bulk,handshake,idle", DefaultValueFactory = _ => "rr,sse,bulk,handshake,idle" };
         var protocols = new Option<string>("--http") { Description = "HTTP versions inside the tunnel: 1.1,2", DefaultValueFactory = _ => "1.1,2" };
         var idle = new Option<string>("--idle-counts") { Description = "Idle tunnel counts to hold", DefaultValueFactory = _ => "1000,5000,10000" };
+        var idleStreams = new Option<int>("--idle-streams") { Description = "Idle SSE streams (headers + one event, then silent) to hold through the tunnel and directly; 0 = none", DefaultValueFactory = _ => 500 };
         var handshakes = new Option<int>("--handshakes") { Description = "New tunnels per key type", DefaultValueFactory = _ => 1000 };
         var output = new Option<string>("--out") { Description = "Output directory for report.md and the SVG charts", DefaultValueFactory = _ => "bench-results" };
         var smoke = new Option<bool>("--smoke") { Description = "A few hundred requests per target, well under 30 s (CI); skips nginx if absent" };
         var noNginx = new Option<bool>("--no-nginx") { Description = "Skip the nginx target (b)" };
         var inProcess = new Option<bool>("--in-process") { Description = "Host mcp-proxy inside this process instead of as a child process" };
-        var binary = new Option<string?>("--proxy-binary") { Description = "mcp-proxy binary or dll (default: mcp-proxy.dll next to mcptunnel)" };
+        var binary = new Option<string[]>("--proxy-binary")
+        {
+            Description = "mcp-proxy binary or dll (default: mcp-proxy.dll next to mcptunnel); repeat it to compare builds in the idle part (each round runs every binary), all other parts use the first",
+            DefaultValueFactory = _ => [],
+        };
         var proxyEnv = new Option<string[]>("--proxy-env")
         {
             Description = "NAME=VALUE environment variable for the mcp-proxy child process only (repeatable), e.g. DOTNET_gcServer=1; ignored with --in-process",
@@ -37,7 +42,7 @@ internal static class BenchCommand
         });
         var command = new Command("bench", "Measure the tunnel against the upstream directly and nginx: throughput, latency percentiles, SSE, bulk, handshakes, idle memory.")
         {
-            duration, concurrency, rate, runs, parts, protocols, idle, handshakes, output, smoke, noNginx, inProcess, binary, proxyEnv,
+            duration, concurrency, rate, runs, parts, protocols, idle, idleStreams, handshakes, output, smoke, noNginx, inProcess, binary, proxyEnv,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -58,6 +63,7 @@ internal static class BenchCommand
                 Runs = parse.GetValue(runs),
                 Handshakes = parse.GetValue(handshakes),
                 IdleCounts = [.. Split(parse.GetValue(idle)!).Select(int.Parse)],
+                IdleStreams = parse.GetValue(idleStreams),
             };
             options = options with
             {
@@ -65,7 +71,7 @@ internal static class BenchCommand
                 Protocols = [.. Split(parse.GetValue(protocols)!)],
                 UseNginx = !parse.GetValue(noNginx),
                 ProxyOutOfProcess = !parse.GetValue(inProcess) && (parse.GetValue(smoke) ? ProxyHost.FindProxyDll() is not null : true),
-                ProxyBinary = parse.GetValue(binary),
+                ProxyBinaries = parse.GetValue(binary)!,
                 ProxyEnvironment = proxyEnvironment,
             };
             await BenchRunner.RunAsync(options, "mcptunnel " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)), Console.Out, cancellationToken);

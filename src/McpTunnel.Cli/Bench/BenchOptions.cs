@@ -20,11 +20,18 @@ internal sealed record BenchOptions
     public int HandshakeConcurrency { get; init; } = 4;
     public IReadOnlyList<int> IdleCounts { get; init; } = [1000, 5000, 10000];
     public int IdleLiveRate { get; init; } = 500;
+    /// <summary>Idle SSE streams (GET, headers and one event, then silence) held through the proxy and directly; 0 = none.</summary>
+    public int IdleStreams { get; init; } = 500;
     public bool Smoke { get; init; }
     public bool UseNginx { get; init; } = true;
     /// <summary>Run mcp-proxy as a child process (its own GC settings, RSS measurable) rather than in this process.</summary>
     public bool ProxyOutOfProcess { get; init; } = true;
-    public string? ProxyBinary { get; init; }
+    /// <summary>
+    /// mcp-proxy binaries or dlls (<c>--proxy-binary</c>, repeatable); empty = mcp-proxy.dll next to mcptunnel. Every part
+    /// uses the first; the idle part runs once per binary (alternating over <see cref="Runs"/> rounds when there are two
+    /// or more), so builds are compared in one run.
+    /// </summary>
+    public IReadOnlyList<string> ProxyBinaries { get; init; } = [];
     /// <summary>Environment variables for the mcp-proxy child process only (<c>--proxy-env</c>), in the order given: A/B runs of runtime knobs.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ProxyEnvironment { get; init; } = [];
     public required string OutputDirectory { get; init; }
@@ -47,6 +54,7 @@ internal sealed record BenchOptions
         HandshakeConcurrency = 2,
         IdleCounts = [50],
         IdleLiveRate = 100,
+        IdleStreams = 10,
         ProxyOutOfProcess = false,
     };
 }

@@ -12,5 +12,6 @@ internal sealed class BenchResults
     public IReadOnlyDictionary<string, LatencyHistogram>? Sse { get; set; }
     public IReadOnlyDictionary<string, List<double>>? Bulk { get; set; }
     public IReadOnlyList<HandshakeResult>? Handshakes { get; set; }
-    public IdleResult? Idle { get; set; }
+    /// <summary>One per idle pass: one pass, or one per <c>--proxy-binary</c> and round when builds are compared.</summary>
+    public IReadOnlyList<IdleResult>? Idle { get; set; }
 }

@@ -16,8 +16,9 @@ namespace McpTunnel.Cli.Bench;
 /// <summary>
 /// The upstream every target ends at (plain HTTP/1.1 on loopback), so the targets differ only in the path to it:
 /// <c>POST /mcp</c> answers a fixed small JSON-RPC result; <c>GET /sse?events=N&amp;interval=MS</c> streams events
-/// carrying the <see cref="Stopwatch"/> timestamp taken just before each write (same clock as the client: same process);
-/// <c>GET /bulk?mib=N</c> streams N MiB.
+/// carrying the <see cref="Stopwatch"/> timestamp taken just before each write (same clock as the client: same process),
+/// and with <c>&amp;hold=1</c> then keeps the response open without writing until the client goes away (an idle MCP GET
+/// stream); <c>GET /bulk?mib=N</c> streams N MiB.
 /// </summary>
 internal sealed class BenchUpstream : IAsyncDisposable
 {
@@ -87,6 +88,19 @@ internal sealed class BenchUpstream : IAsyncDisposable
                 var line = $"data: {Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture)}\n\n";
                 await context.Response.WriteAsync(line, context.RequestAborted);
                 await context.Response.Body.FlushAsync(context.RequestAborted);
+            }
+
+            if (QueryInt(context, "hold", 0) == 1)
+            {
+                // An MCP server's GET stream mostly waits for something to tell the client; this one never has anything.
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    // the client (or the proxy on its behalf) closed the stream: the normal end of an idle stream
+                }
             }
         }
         else if (path == "/bulk")

@@ -32,10 +32,11 @@ internal sealed class ProxyHost : IAsyncDisposable
     public Uri WebSocketUri => new($"ws://127.0.0.1:{Port}/");
 
     /// <summary>
-    /// Starts mcp-proxy as <paramref name="options"/> say: as a child process (<see cref="BenchOptions.ProxyBinary"/>,
-    /// with <see cref="BenchOptions.ProxyEnvironment"/> added to its environment) or inside this process.
+    /// Starts mcp-proxy as <paramref name="options"/> say: as a child process (<paramref name="binary"/>, else the first of
+    /// <see cref="BenchOptions.ProxyBinaries"/>, with <see cref="BenchOptions.ProxyEnvironment"/> added to its environment)
+    /// or inside this process.
     /// </summary>
-    public static async Task<ProxyHost> StartAsync(string configYamlWithoutListen, string directory, BenchOptions options, CancellationToken cancellationToken)
+    public static async Task<ProxyHost> StartAsync(string configYamlWithoutListen, string directory, BenchOptions options, CancellationToken cancellationToken, string? binary = null)
     {
         if (!options.ProxyOutOfProcess)
         {
@@ -48,7 +49,7 @@ internal sealed class ProxyHost : IAsyncDisposable
         var port = FreePort();
         var configPath = Path.Combine(directory, $"proxy-{port}.yaml");
         await File.WriteAllTextAsync(configPath, $"listen_addr: \"127.0.0.1:{port}\"\n" + configYamlWithoutListen, cancellationToken);
-        var dll = options.ProxyBinary ?? FindProxyDll() ?? throw new InvalidOperationException("mcp-proxy.dll not found next to mcptunnel; pass --proxy-binary");
+        var dll = binary ?? (options.ProxyBinaries.Count > 0 ? options.ProxyBinaries[0] : null) ?? FindProxyDll() ?? throw new InvalidOperationException("mcp-proxy.dll not found next to mcptunnel; pass --proxy-binary");
         var start = new ProcessStartInfo(dll.EndsWith(".dll", StringComparison.Ordinal) ? "dotnet" : dll)
         {
             RedirectStandardOutput = true,
@@ -84,9 +85,12 @@ internal sealed class ProxyHost : IAsyncDisposable
     }
 
     /// <summary>Resident set size of the proxy process, in bytes.</summary>
-    public long ResidentBytes()
+    public long ResidentBytes() => ResidentBytes(ProcessId);
+
+    /// <summary>Resident set size of a process (VmRSS), in bytes.</summary>
+    public static long ResidentBytes(int processId)
     {
-        foreach (var line in File.ReadLines($"/proc/{ProcessId}/status"))
+        foreach (var line in File.ReadLines($"/proc/{processId}/status"))
         {
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
             {

@@ -65,6 +65,50 @@ public sealed class BenchReportTests
         Assert.Null(BenchReport.SseAddedMs(sse, "tunnel h2", 99));
     }
 
+    [Fact]
+    public void IdlePart_TwoBinaries_ReportsTheIdleSseStreamRowsPerPass_AndTheComparison()
+    {
+        IdleResult Pass(string binary, int round, long streamBytes) =>
+            new(true, 100L << 20, 2.0, 500, [new IdleRow(1000, 0, 30L << 20, 2.5, 0) { RssDeltaAfterUse = 32L << 20 }])
+            {
+                Binary = binary,
+                Round = round,
+                Streams = new IdleStreamResult(500, 0, streamBytes * 500, 500, 0, 12L * 1024 * 500),
+            };
+        var results = new BenchResults { Options = new BenchOptions { OutputDirectory = "/tmp" }, CommandLine = "mcptunnel bench --parts idle" };
+        results.Idle = [Pass("/before/mcp-proxy.dll", 0, 105 * 1024), Pass("/after/mcp-proxy.dll", 0, 40 * 1024), Pass("/after/mcp-proxy.dll", 1, 42 * 1024), Pass("/before/mcp-proxy.dll", 1, 107 * 1024)];
+
+        var report = BenchReport.Render(results);
+
+        Assert.Contains("## Idle tunnels (round 1, mcp-proxy `/before/mcp-proxy.dll`)", report, StringComparison.Ordinal);
+        Assert.Contains("| 500 | tunnel (mcp-proxy) | 51.3 | 105.0 | n/a | 0 |", report, StringComparison.Ordinal);
+        Assert.Contains("| 500 | direct (upstream + client) | n/a | n/a | 12.0 | 0 |", report, StringComparison.Ordinal);
+        Assert.Contains("| 2 | `/before/mcp-proxy.dll` | 1000 | 30.7 | 32.8 | 107.0 | 12.0 |", report, StringComparison.Ordinal);
+        Assert.Contains("Median over rounds, `/before/mcp-proxy.dll`: 106.0 KB of RSS per idle SSE stream", report, StringComparison.Ordinal);
+        Assert.Contains("Median over rounds, `/after/mcp-proxy.dll`: 41.0 KB of RSS per idle SSE stream", report, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("HTTP/1.1 200 OK\r\n\r\ne\r\ndata: 1\n\n")]
+    [InlineData("e\r\ndat|a: 1\n\n")]
+    [InlineData("dd|data|:| ")]
+    public void MatchEventStart_FindsTheEventWhereverTheReadsSplitIt(string readsSplitByBar)
+    {
+        var matched = 0;
+        foreach (var read in readsSplitByBar.Split('|'))
+        {
+            matched = IdleTunnelBench.MatchEventStart(System.Text.Encoding.ASCII.GetBytes(read), matched);
+        }
+
+        Assert.Equal(6, matched);
+    }
+
+    [Fact]
+    public void MatchEventStart_JsonAnswerIsNoEvent()
+    {
+        Assert.True(IdleTunnelBench.MatchEventStart(BenchUpstream.ToolsCallResult, 0) < 6);
+    }
+
     private static LatencyHistogram Histogram(int events, long nanoseconds)
     {
         var histogram = new LatencyHistogram();

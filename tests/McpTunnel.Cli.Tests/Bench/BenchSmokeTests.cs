@@ -14,7 +14,8 @@ public sealed class BenchSmokeTests
         {
             // nginx is skipped (and the output says so) when it is not installed; in process keeps CI free of child processes.
             // --proxy-env cannot reach a proxy in process: the run must say it ignored it rather than pretend.
-            var options = BenchOptions.ForSmoke(directory) with { Handshakes = 10, IdleCounts = [20], ProxyEnvironment = [new("DOTNET_gcServer", "1")] };
+            // More idle streams than idle tunnels: the stream part opens and uses the missing tunnels first.
+            var options = BenchOptions.ForSmoke(directory) with { Handshakes = 10, IdleCounts = [20], IdleStreams = 30, ProxyEnvironment = [new("DOTNET_gcServer", "1")] };
             using var log = new StringWriter();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
 
@@ -26,9 +27,18 @@ public sealed class BenchSmokeTests
             Assert.Contains("| tunnel h1.1 |", report, StringComparison.Ordinal);
             Assert.Contains("| tunnel h2 |", report, StringComparison.Ordinal);
             Assert.Contains("## Targets (issue 7)", report, StringComparison.Ordinal);
-            Assert.Equal(20, results.Idle!.Rows[0].Tunnels);
-            Assert.Equal(0, results.Idle.Rows[0].Failed); // every idle tunnel opened and answered its one request
+            var idle = Assert.Single(results.Idle!);
+            Assert.Equal(20, idle.Rows[0].Tunnels);
+            Assert.Equal(0, idle.Rows[0].Failed); // every idle tunnel opened and answered its one request
             Assert.Contains("KB per tunnel (after one request)", report, StringComparison.Ordinal);
+
+            // Every idle SSE stream got its headers and its one event, through the tunnel and directly.
+            var streams = idle.Streams!;
+            Assert.Equal((30, 0, 30, 0), (streams.Streams, streams.Failed, streams.DirectStreams, streams.DirectFailed));
+            Assert.Contains("| idle SSE streams | path | RSS delta MiB | KB per idle stream (RSS) | KB per idle stream (managed heap) | failed |", report, StringComparison.Ordinal);
+            Assert.Matches(new Regex(@"^\| 30 \| tunnel \(mcp-proxy\) \| -?\d+\.\d \| -?\d+\.\d \| n/a \| 0 \|$", RegexOptions.Multiline), report);
+            Assert.Matches(new Regex(@"^\| 30 \| direct \(upstream \+ client\) \| n/a \| n/a \| -?\d+\.\d \| 0 \|$", RegexOptions.Multiline), report);
+            Assert.Contains("SSE streams", log.ToString(), StringComparison.Ordinal);
             Assert.All(results.Handshakes!, h => Assert.Equal(10, h.Done));
             Assert.StartsWith("<svg", await File.ReadAllTextAsync(Path.Combine(directory, "latency-closed.svg")), StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(directory, "latency-open.svg")));
@@ -69,6 +79,16 @@ public sealed class BenchSmokeTests
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    [Fact]
+    public void ProxyBinary_Repeated_ParsesEveryBinaryInOrder_AndIdleStreamsIsAnOption()
+    {
+        var parse = CliApp.CreateRootCommand().Parse(["bench", "--parts", "idle", "--idle-streams", "500", "--proxy-binary", "/a/mcp-proxy.dll", "--proxy-binary", "/b/mcp-proxy.dll"]);
+
+        Assert.Empty(parse.Errors);
+        Assert.Equal(["/a/mcp-proxy.dll", "/b/mcp-proxy.dll"], parse.GetValue<string[]>("--proxy-binary")!);
+        Assert.Equal(500, parse.GetValue<int>("--idle-streams"));
     }
 
     [Fact]
