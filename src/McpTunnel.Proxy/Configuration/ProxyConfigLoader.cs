@@ -112,6 +112,12 @@ internal sealed class ProxyConfigLoader
         var stream = new YamlStream();
         try
         {
+            if (RecursiveAliasCheck.Find(yaml) is { } recursive)
+            {
+                _errors.Add(new ConfigError("yaml", $"line {recursive.Line}: alias *{recursive.Anchor} refers to a node that contains it", "a config never needs a recursive alias; write the value out instead"));
+                return null;
+            }
+
             stream.Load(new StringReader(yaml));
         }
         catch (YamlException ex)
