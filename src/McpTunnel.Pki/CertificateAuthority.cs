@@ -175,7 +175,7 @@ internal sealed class CertificateAuthority : IDisposable
         {
             throw new CryptographicException(
                 $"The CA certificate {certificate.Subject} has no SubjectKeyIdentifier, so server certificates " +
-                "cannot carry a matching AuthorityKeyIdentifier (spec item 71); re-create the CA with subjectKeyIdentifier=hash.");
+                "cannot carry a matching AuthorityKeyIdentifier, which the server-certificate rules require; re-create the CA with subjectKeyIdentifier=hash.");
         }
 
         return ski;

@@ -35,7 +35,7 @@ internal static class CertificateRules
 
     public static readonly CertificateRule CaValidity = new(
         "ca.validity", "Spec 70: the CA is inside its validity period",
-        "Create a new CA, register it next to the old one, redeploy the proxy with a certificate it issued, then revoke the old CA (spec 74).");
+        "Create a new CA, register it next to the old one, redeploy the proxy with a certificate it issued, then revoke the old CA.");
 
     public static readonly CertificateRule CaKeyStrength = new(
         "ca.key-strength", "Spec 70: the key is RSA of 2048 bits or more, or ECDSA P-256 or stronger",

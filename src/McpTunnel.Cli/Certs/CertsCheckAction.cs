@@ -50,7 +50,7 @@ internal static class CertsCheckAction
             {
                 caPem = File.ReadAllText(caPath);
                 var report = CertificateChecker.CheckCa(caPem, options.Now);
-                CertificateReportWriter.Write(output, $"CA certificate {caPath} (spec 70)", report);
+                CertificateReportWriter.Write(output, $"CA certificate {caPath} (rules for a tunnel CA)", report);
                 passed &= report.Passed;
             }
 
@@ -58,7 +58,7 @@ internal static class CertsCheckAction
             {
                 var (name, kind) = options.Host is { } host ? (host, ServerNameKind.Host) : (options.Domain, ServerNameKind.TunnelDomain);
                 var report = CertificateChecker.CheckServer(File.ReadAllText(certPath), caPem, name, kind, options.Now);
-                CertificateReportWriter.Write(output, $"server certificate {certPath} (spec 71){(name is null ? "; no --domain/--host, names not compared" : $" for {name}")}", report);
+                CertificateReportWriter.Write(output, $"server certificate {certPath} (rules for a tunnel server certificate){(name is null ? "; no --domain/--host, names not compared" : $" for {name}")}", report);
                 if (caPem is null)
                 {
                     output.WriteLine("  note: without --ca the signature and AKI=SKI rules cannot be checked against the CA");

@@ -90,7 +90,7 @@ internal static class CertsCommand
         var domain = new Option<string?>("--domain") { Description = "Tunnel domain (default: keep the current certificate's names)" };
         var days = CommonOptions.Days("Server certificate");
         var duration = CommonOptions.Duration("Server certificate", "2160h, 90 days");
-        var command = new Command("renew", "Re-sign the existing tls.key with the same CA and replace tls.crt (spec 75)") { caCert, caKey, cert, key, domain, days, duration };
+        var command = new Command("renew", "Re-sign the existing tls.key with the same CA and replace tls.crt (the key, and so anything pinned to it, stays)") { caCert, caKey, cert, key, domain, days, duration };
         command.SetAction(result =>
         {
             var io = result.InvocationConfiguration;
@@ -114,8 +114,8 @@ internal static class CertsCommand
 
     private static Command CreateCheck()
     {
-        var ca = new Option<string?>("--ca") { Description = "CA certificate PEM to check against spec 70 (and to verify the server certificate)" };
-        var cert = new Option<string?>("--cert") { Description = "Server certificate PEM to check against spec 71" };
+        var ca = new Option<string?>("--ca") { Description = "CA certificate PEM to check against the tunnel CA rules (and to verify the server certificate)" };
+        var cert = new Option<string?>("--cert") { Description = "Server certificate PEM to check against the tunnel server-certificate rules" };
         var key = new Option<string?>("--key") { Description = "Server key PEM: check that it belongs to --cert" };
         var domain = new Option<string?>("--domain") { Description = "Tunnel domain the SAN must cover (*.<domain>)" };
         var host = new Option<string?>("--host") { Description = "One full route host the SAN must match, e.g. echo.<domain>" };

@@ -27,7 +27,7 @@ internal static class ProxyKeyAccess
         }
 
         File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        return $"{keyPath}: mode 0644 so the proxy (UID {ProxyUid}) can read it, as the docs do (spec 18); keep data/ private. As root, quickstart would chown it to {ProxyUid} and keep 0600.";
+        return $"{keyPath}: mode 0644 so the proxy (UID {ProxyUid}) can read it, as the documented quickstart does; keep data/ private. As root, quickstart would chown it to {ProxyUid} and keep 0600.";
     }
 
     private static bool TryChown(string path)

@@ -29,7 +29,7 @@ internal static class DoctorReportWriter
     }
 
     public static void WriteSkipped(TextWriter output, DoctorLayer layer) =>
-        output.WriteLine($"{Title(layer)}\n  {CheckMark.Skip}  not checked: fix the layer above first (diagnose in order, spec 175)");
+        output.WriteLine($"{Title(layer)}\n  {CheckMark.Skip}  not checked: fix the layer above first (each layer depends on the one before it)");
 
     public static void WriteVerdict(TextWriter output, DoctorReport report)
     {

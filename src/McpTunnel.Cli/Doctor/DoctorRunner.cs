@@ -136,7 +136,7 @@ internal sealed class DoctorRunner(DoctorOptions options, TextWriter output, Hos
             return null;
         }
 
-        report.Add(DoctorCheck.Pass(DoctorLayer.Config, Path.GetFileName(options.CaPath), "ca", $"spec 70 rules pass; sha256 {CertificateFingerprint.Sha256Hex(caPem)[..16]}…"));
+        report.Add(DoctorCheck.Pass(DoctorLayer.Config, Path.GetFileName(options.CaPath), "ca", $"CA certificate rules pass (CA:TRUE, keyCertSign, key identifiers, validity); sha256 {CertificateFingerprint.Sha256Hex(caPem)[..16]}…"));
         CompareCertificateDomain(report, config, caPem);
         return caPem;
     }

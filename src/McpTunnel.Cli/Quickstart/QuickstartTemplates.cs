@@ -58,7 +58,7 @@ internal static class QuickstartTemplates
     public static string Compose(QuickstartPlan plan, string proxyImage)
     {
         var builder = new StringBuilder($$"""
-            # Written by mcptunnel quickstart (the docs' minimal quickstart stack, spec 131).
+            # Written by mcptunnel quickstart (the docs' minimal quickstart stack).
             # Start: docker compose up -d. TUNNEL_TOKEN comes from .env, which Compose loads automatically.
             services:
               mcp-proxy:

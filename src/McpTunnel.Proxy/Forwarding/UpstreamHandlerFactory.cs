@@ -24,7 +24,7 @@ internal static class UpstreamHandlerFactory
             AutomaticDecompression = DecompressionMethods.None,
             ActivityHeadersPropagator = null,
             ConnectTimeout = settings.ConnectTimeout,
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90), // OQ6
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90), // idle upstream connections are kept 90 s, then closed
             EnableMultipleHttp2Connections = true,
             MaxResponseHeadersLength = 64,
             ConnectCallback = connector.ConnectAsync,

@@ -146,7 +146,7 @@ internal sealed class TunnelAcceptor(
                             ServerCertificateContext = certificates.Current.Context,
                             ApplicationProtocols = ApplicationProtocols,
                             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                            ClientCertificateRequired = false, // spec item 37
+                            ClientCertificateRequired = false, // the edge authenticates the proxy, not the other way round
                             CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
                             AllowRenegotiation = false,
                         });
