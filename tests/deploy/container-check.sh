@@ -230,7 +230,7 @@ run_stack() {
     *) owner=65532:65532 mode=0600 ;;         # production: chown -R 65532:65532 data && chmod 600 data/*.key
   esac
   local profile=()
-  [ "$s" = production ] && profile=(--profile sample)
+  [ "$s" = quickstart ] || profile=(--profile sample)   # hello-mcp is in profile "sample" there
 
   if [ "$s" = programmatic ]; then
     # The identifiers the fake accepts (tests/McpTunnel.Setup.Tests/Fakes/FakeAnthropicApi.cs), exported as the README says.
@@ -251,8 +251,10 @@ run_stack() {
     modes=$(stat -c '%a %u' data/* | sort -u | tr '\n' ' ')
     [ "$files" = "ca.crt ca.key tls.crt tls.key token-version tunnel-domain tunnel-id tunnel-token " ] && [ "$modes" = "600 65532 " ] \
       && ok "$s: setup wrote $files(all 0600, owner 65532)" || bad "$s: setup wrote: $files modes: $modes"
-    if out=$(compose "$s" --profile setup run --rm -T setup 2>&1) && [ "$(cat data/tunnel-id)" = "$(cat data/tunnel-id)" ]; then
-      ok "$s: setup re-run converges (same tunnel $(cat data/tunnel-id))"
+    local tunnel_id ca_sum
+    tunnel_id=$(cat data/tunnel-id) ca_sum=$(sha256sum <data/ca.crt)
+    if out=$(compose "$s" --profile setup run --rm -T setup 2>&1) && [ "$(cat data/tunnel-id)" = "$tunnel_id" ] && [ "$(sha256sum <data/ca.crt)" = "$ca_sum" ]; then
+      ok "$s: setup re-run converges (same tunnel $tunnel_id, same CA)"
     else
       bad "$s: setup re-run failed: $(echo "$out" | tail -3)"
     fi
@@ -302,7 +304,7 @@ run_stack() {
     bad "$s: proxy hardening: $hard; $caps"
   fi
   local upstream_ip
-  upstream_ip=$(podman inspect "$(compose "$s" ps -q hello-mcp)" --format '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' | awk '{print $1}')
+  upstream_ip=$(podman inspect "$(compose "$s" ps -q hello-mcp)" --format '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' 2>/dev/null | awk '{print $1}' || true)
 
   # the tool call, default egress policy
   local out
