@@ -60,6 +60,7 @@ cleanup() {
     podman pod rm -f mcptunnel-kube >/dev/null 2>&1 || true
     podman pod rm -f mcp-tunnel-pod >/dev/null 2>&1 || true
   fi
+  [ -n "${tools_pid:-}" ] && kill "$tools_pid" 2>/dev/null
   [ -n "$service_pid" ] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null
   if [ -z "${CONTAINER_CHECK_KEEP:-}" ]; then rm -rf "$work"; else say "kept $work"; fi
   exit $rc
@@ -105,6 +106,12 @@ if ! podman image exists "$sdk_image"; then
 fi
 say "base images ready in $(( $(date +%s) - t0 ))s: $base_image, $runtime_image, $sdk_image"
 
+# The helpers (below) publish on the host while the image builds.
+mkdir -p "$work/tools"
+(dotnet publish src/McpTunnel.Cli -c Release -o "$work/tools/cli" -nologo -v:q -clp:NoSummary \
+  && dotnet publish tests/deploy/fake-api -c Release -o "$work/tools/fake-api" -nologo -v:q -clp:NoSummary) >"$work/tools-publish.log" 2>&1 &
+tools_pid=$!
+
 # --- the image: deploy/docker/Dockerfile, unchanged ------------------------------------------------------
 t0=$(date +%s)
 if podman build --isolation chroot -f deploy/docker/Dockerfile --ignorefile deploy/docker/Dockerfile.dockerignore \
@@ -123,10 +130,7 @@ user=$(podman image inspect localhost/mcp-proxy:local --format '{{.Config.User}}
 
 # --- helpers image: mcptunnel (edge, hello, doctor) and the fake Tunnels API ------------------------------
 t0=$(date +%s)
-mkdir -p "$work/tools"
-dotnet publish src/McpTunnel.Cli -c Release -o "$work/tools/cli" -nologo -v:q -clp:NoSummary >"$work/tools-publish.log" 2>&1 \
-  && dotnet publish tests/deploy/fake-api -c Release -o "$work/tools/fake-api" -nologo -v:q -clp:NoSummary >>"$work/tools-publish.log" 2>&1 \
-  || { cat "$work/tools-publish.log" >&2; die "publishing mcptunnel / fake-api failed"; }
+wait "$tools_pid" || { cat "$work/tools-publish.log" >&2; die "publishing mcptunnel / fake-api failed"; }
 podman build -q --isolation chroot --build-arg "RUNTIME_IMAGE=$runtime_image" -f "$here/tools.Containerfile" \
   -t localhost/mcptunnel-tools:local "$work/tools" >/dev/null
 say "helpers image mcptunnel-tools:local ready in $(( $(date +%s) - t0 ))s"
@@ -280,7 +284,10 @@ run_stack() {
   fi
   if wait_log "$s" mcp-proxy '"listening\|msg=listening' 60; then
     t_listen=$(date +%s%N)
-    ok "$s: up -d to the proxy's 'listening' line in $(( (t_listen - t_up) / 1000000 )) ms"
+    local started listened
+    started=$(podman inspect "$(proxy_id "$s")" --format '{{.State.StartedAt}}' | sed 's/ UTC$//')
+    listened=$(compose "$s" logs --no-color mcp-proxy | grep -m1 'msg=listening' | grep -o 'time=[^ ]*' | cut -d= -f2)
+    ok "$s: up -d to the proxy's 'listening' line in $(( (t_listen - t_up) / 1000000 )) ms (container start to 'listening' in the proxy's own log: $(( ($(date -d "$listened" +%s%N) - $(date -d "$started" +%s%N)) / 1000000 )) ms)"
   else
     bad "$s: proxy never logged listening: $(compose "$s" logs --no-color mcp-proxy | tail -5)"; cd "$repo"; return
   fi
@@ -440,7 +447,7 @@ done
 
 # --- the chart's pods: podman kube play on the rendered external-mode Deployment --------------------------
 if [ -z "${CONTAINER_CHECK_SKIP_KUBE:-}" ]; then
-  "$here/kube-play.sh" "$work" && ok "chart: podman kube play of the rendered external-mode Deployment served the tool call" \
+  "$repo/tests/deploy/kube-play.sh" "$work" && ok "chart: podman kube play of the rendered external-mode Deployment served the tool call" \
     || bad "chart: podman kube play (see the lines above for why)"
 fi
 
