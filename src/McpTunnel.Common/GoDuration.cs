@@ -4,7 +4,7 @@ using System.Text;
 namespace McpTunnel.Common;
 
 /// <summary>
-/// Go's <c>time.ParseDuration</c> syntax (spec item 23): a signed sequence of decimal numbers, each with
+/// Go's <c>time.ParseDuration</c> syntax: a signed sequence of decimal numbers, each with
 /// an optional fraction and a unit (<c>ns us µs ms s m h</c>), e.g. <c>30s</c>, <c>1h30m</c>, <c>2160h</c>.
 /// Operators copy these values from the public docs, so we accept exactly what Go accepts.
 /// </summary>
@@ -81,6 +81,13 @@ public static class GoDuration
             if (ticksPerUnit < 0)
             {
                 error = $"time: unknown unit \"{s[..unitLength].ToString()}\" in duration \"{text}\"";
+                return false;
+            }
+
+            // Checked before multiplying: a long enough digit string overflows even decimal (found by fuzzing).
+            if (number > (TimeSpan.MaxValue.Ticks - totalTicks) / ticksPerUnit)
+            {
+                error = $"time: invalid duration \"{text}\"";
                 return false;
             }
 

@@ -1,3 +1,4 @@
+using CsCheck;
 using McpTunnel.Common;
 
 namespace McpTunnel.Common.Tests;
@@ -27,6 +28,9 @@ public sealed class GoDurationTests
     [InlineData("30 seconds", "unknown unit")]
     [InlineData("1d", "unknown unit \"d\"")]
     [InlineData("h", "invalid duration")]
+    [InlineData("11111111111111111111111111s", "invalid duration")] // overflowed decimal before the fix (fuzzing)
+    [InlineData("1555555555555555555555.5h", "invalid duration")]
+    [InlineData("47203685477599990000m00m", "invalid duration")]
     public void InvalidDuration_FailsWithGoMessage(string text, string message)
     {
         Assert.False(GoDuration.TryParse(text, out _, out var error));
@@ -41,5 +45,34 @@ public sealed class GoDurationTests
     {
         Assert.Equal(text, GoDuration.Format(TimeSpan.FromSeconds(seconds)));
         Assert.Equal(TimeSpan.FromSeconds(seconds), GoDuration.Parse(text));
+    }
+
+    [Fact]
+    public void FormatThenParse_GivesBackTheSameDuration_ForAnyTickCount()
+    {
+        // Every TimeSpan but MinValue, whose negation does not exist.
+        Gen.Long[-TimeSpan.MaxValue.Ticks, TimeSpan.MaxValue.Ticks].Sample(ticks =>
+        {
+            var value = TimeSpan.FromTicks(ticks);
+            var text = GoDuration.Format(value);
+            Assert.True(GoDuration.TryParse(text, out var parsed, out var error), $"{text}: {error}");
+            Assert.Equal(value, parsed);
+        });
+    }
+
+    [Fact]
+    public void TryParse_NeverThrows_ForAnyText()
+    {
+        Gen.String[Gen.Char["0123456789.hmsuµn+- "], 0, 40].Sample(text =>
+        {
+            if (GoDuration.TryParse(text, out _, out var error))
+            {
+                Assert.Null(error);
+            }
+            else
+            {
+                Assert.StartsWith("time: ", error, StringComparison.Ordinal);
+            }
+        });
     }
 }

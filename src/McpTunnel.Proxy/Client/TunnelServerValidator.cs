@@ -40,22 +40,8 @@ internal sealed class TunnelServerValidator(X509Certificate2Collection registere
         }
 
         var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(RegisteredCas);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (presented is not null)
-        {
-            foreach (var element in presented.ChainElements)
-            {
-                if (!element.Certificate.Equals(leaf))
-                {
-                    chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-                }
-            }
-        }
-
-        if (!chain.Build(leaf))
+        using var chain = McpTunnel.Pki.CustomRootChain.Build(leaf, RegisteredCas, presented, out var valid);
+        if (!valid)
         {
             var statuses = chain.ChainStatus.Select(s => s.Status).ToList();
             if (statuses.Contains(X509ChainStatusFlags.NotTimeValid))

@@ -114,6 +114,13 @@ internal sealed class ProxyConfigLoader
             _errors.Add(new ConfigError("yaml", $"line {ex.Start.Line}: {ex.Message}", "fix the YAML syntax (indentation, quoting, a missing ':')"));
             return null;
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet reports some malformed documents (a stray "!!" tag, a lone surrogate escape, a document
+            // marker in the wrong place) with these instead of YamlException; found by fuzzing the loader.
+            _errors.Add(new ConfigError("yaml", $"the document is not valid YAML: {ex.Message}", "fix the YAML syntax (indentation, quoting, a missing ':')"));
+            return null;
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {
@@ -281,6 +288,17 @@ internal sealed class ProxyConfigLoader
         if (allowed.Count > 0 && disable)
         {
             _errors.Add(new ConfigError("upstream", "allowed_ips and disable_ip_validation are mutually exclusive", "remove one: allowed_ips narrows the allowed ranges, disable_ip_validation turns the check off"));
+        }
+        else if (disable)
+        {
+            _warnings.Add("upstream.disable_ip_validation is true: SSRF protection is off, any address an upstream name resolves to is dialled (meant for local testing only). Fix: remove it and list your upstreams' ranges in upstream.allowed_ips");
+        }
+
+        // A range this wide lets a route's name resolve to public addresses (or the cloud metadata service's
+        // 169.254.169.254): the check still runs but protects nothing, which an operator must not miss.
+        foreach (var network in allowed.Where(n => n.PrefixLength < 8))
+        {
+            _warnings.Add($"upstream.allowed_ips: {network} allows public addresses, so SSRF protection is effectively off (meant for local testing only). Fix: list only the ranges your upstreams use, such as 10.0.0.0/8");
         }
 
         var tls = ReadMapping(upstream, "tls", "upstream.");

@@ -18,6 +18,8 @@ internal sealed class ForwardTarget(
     Version version,
     HttpVersionPolicy versionPolicy)
 {
+    private static readonly UriCreationOptions RawPathAndQuery = new() { DangerousDisablePathAndQueryCanonicalization = true };
+
     private Destination? _last;
 
     public string Prefix { get; } = prefix;
@@ -46,8 +48,9 @@ internal sealed class ForwardTarget(
             return last.Uri;
         }
 
-        // The same construction HttpRequestMessage(HttpMethod, string) uses.
-        var uri = new Uri(Prefix + pathAndQuery, UriKind.RelativeOrAbsolute);
+        // Without canonicalization the path and query go out exactly as given: no dot segments removed, no
+        // backslash turned into a slash, no escape re-encoded (RequestTarget explains why that matters).
+        var uri = new Uri(Prefix + pathAndQuery, RawPathAndQuery);
         Volatile.Write(ref _last, new Destination(pathAndQuery, uri));
         return uri;
     }

@@ -15,50 +15,66 @@ namespace McpTunnel.Proxy.Forwarding;
 /// upstream hop and the edge's tunnel hop (DESIGN.md "Forwarding"); the <see cref="HttpMessageInvoker"/> decides
 /// how the next hop is reached (egress-checked sockets, or a WebSocket tunnel).
 /// <code>
-///   incoming request ─(1) build message: method, prefix + raw path/query, end-to-end headers, Host, X-Forwarded-*
-///                    ─(2) send; wait for response headers at most ResponseHeaderTimeout
+///   incoming request ─(1) build message: method, prefix + the raw request-target's path and query, end-to-end
+///                         headers, Host, X-Forwarded-*
+///                    ─(2) send; from the end of the request body, wait for response headers at most ResponseHeaderTimeout;
+///                         a 101 is refused (nothing we send asks for an upgrade)
 ///                    ─(3) copy status and end-to-end headers; send them at once (SSE clients see the stream open)
 ///                    ─(4) stream the body, flushing after every read, until the upstream ends or either side aborts
 /// </code>
 /// Outcomes are returned as <see cref="ForwardResult"/> values; the caller maps them to status codes in one place.
 /// </summary>
-internal sealed class HttpForwarder(HttpMessageInvoker invoker)
+internal sealed class HttpForwarder(HttpMessageInvoker invoker, TimeProvider? time = null)
 {
     private const int CopyBufferSize = 64 * 1024;
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public async Task<ForwardResult> ForwardAsync(HttpContext context, ForwardTarget target, IPAddress? forwardedFor)
     {
         var clientAborted = context.RequestAborted;
 
-        // Step 1: the outgoing request.
-        using var request = CreateRequest(context, target, forwardedFor, out var content);
+        // Step 1: the outgoing request. The wait for response headers starts once its body has gone out whole, so
+        // an upload may take as long as the client needs (a too-slow client is Kestrel's minimum data rate's job).
+        using var deadline = new ResponseHeaderDeadline(target.ResponseHeaderTimeout, _time, clientAborted);
+        using var request = CreateRequest(context, target, forwardedFor, deadline.Start, out var content);
+        if (content is null)
+        {
+            deadline.Start();
+        }
 
-        // Step 2: send, bounded by the response-header timeout; a client abort cancels the upstream request.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
-        timeout.CancelAfter(target.ResponseHeaderTimeout);
+        // Step 2: send; a client abort cancels the upstream request.
         HttpResponseMessage response;
         try
         {
-            response = await invoker.SendAsync(request, timeout.Token);
+            response = await invoker.SendAsync(request, deadline.Token);
         }
         catch (Exception ex)
         {
-            return new ForwardResult(Classify(ex, timeout.IsCancellationRequested, content?.ClientFailed == true, clientAborted), ex);
+            return new ForwardResult(Classify(ex, deadline.Expired, content?.ClientFailure, clientAborted), content?.ClientFailure ?? ex);
         }
 
         using (response)
         {
-            timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+            deadline.Stop();
+
+            // Nothing we forward asks for an upgrade (Upgrade is hop-by-hop), so a 101 would hand the client raw
+            // bytes of a protocol it never asked for.
+            if (response.StatusCode == HttpStatusCode.SwitchingProtocols)
+            {
+                return new ForwardResult(ForwarderError.UpstreamInvalidResponse, new HttpRequestException("the upstream answered 101 Switching Protocols to a request without Upgrade"));
+            }
 
             // Step 3: status and headers. A body of unknown length (SSE, streaming) gets them at once, so the client
             // sees the stream open; a body of known length sends them with its first chunk: one TLS record and one
             // WebSocket message for a small JSON-RPC answer instead of two.
             CopyResponseHeaders(response, context.Response);
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            var knownLength = context.Response.ContentLength is > 0;
             try
             {
                 await context.Response.StartAsync(clientAborted);
-                if (response.Content.Headers.ContentLength is null or 0)
+                if (!knownLength)
                 {
                     await context.Response.BodyWriter.FlushAsync(clientAborted); // StartAsync alone leaves the headers buffered
                 }
@@ -69,19 +85,14 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker)
             }
 
             // Step 4: the body, chunk by chunk.
-            return await CopyResponseBodyAsync(response, context, clientAborted);
+            return await CopyResponseBodyAsync(response, context, streaming: !knownLength, clientAborted);
         }
     }
 
-    private static HttpRequestMessage CreateRequest(HttpContext context, ForwardTarget target, IPAddress? forwardedFor, out StreamingRequestContent? content)
+    private static HttpRequestMessage CreateRequest(HttpContext context, ForwardTarget target, IPAddress? forwardedFor, Action bodyCompleted, out StreamingRequestContent? content)
     {
         var incoming = context.Request;
-        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        var pathAndQuery = rawTarget is { Length: > 0 } && rawTarget[0] == '/'
-            ? rawTarget
-            : incoming.PathBase.Add(incoming.Path).ToUriComponent() + incoming.QueryString.ToUriComponent();
-
-        var request = new HttpRequestMessage(HttpMethod.Parse(incoming.Method), target.DestinationFor(pathAndQuery))
+        var request = new HttpRequestMessage(HttpMethod.Parse(incoming.Method), target.DestinationFor(RequestTarget.PathAndQuery(context)))
         {
             Version = target.Version,
             VersionPolicy = target.VersionPolicy,
@@ -91,7 +102,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker)
         var bodyDetection = context.Features.Get<IHttpRequestBodyDetectionFeature>();
         if (bodyDetection?.CanHaveBody ?? incoming.ContentLength > 0)
         {
-            content = new StreamingRequestContent(incoming.BodyReader, context.RequestAborted);
+            content = new StreamingRequestContent(incoming.BodyReader, bodyCompleted, context.RequestAborted);
             request.Content = content;
         }
 
@@ -167,8 +178,16 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker)
             }
         }
 
+        // RFC 9112 section 6.3: a message with Transfer-Encoding is framed by it, whatever Content-Length says; the
+        // body we relay is the decoded chunked one, so its Content-Length would describe bytes that never come.
+        var chunked = source.Headers.TransferEncodingChunked == true || source.Headers.NonValidated.Contains(HeaderNames.TransferEncoding);
         foreach (var (name, values) in source.Content.Headers.NonValidated)
         {
+            if (chunked && string.Equals(name, HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
             destination.Headers[name] = ToStringValues(values);
         }
     }
@@ -190,7 +209,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker)
         return new StringValues(array);
     }
 
-    private static async Task<ForwardResult> CopyResponseBodyAsync(HttpResponseMessage response, HttpContext context, CancellationToken clientAborted)
+    private static async Task<ForwardResult> CopyResponseBodyAsync(HttpResponseMessage response, HttpContext context, bool streaming, CancellationToken clientAborted)
     {
         Stream source;
         try
@@ -202,7 +221,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker)
             return new ForwardResult(clientAborted.IsCancellationRequested ? ForwarderError.ClientAborted : ForwarderError.UpstreamResponseAborted, ex);
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        byte[]? buffer = null;
         try
         {
             var body = context.Response.BodyWriter;
@@ -211,6 +230,20 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker)
                 int read;
                 try
                 {
+                    if (streaming)
+                    {
+                        // A streaming response (an MCP GET stream, SSE) mostly waits. Wait without a buffer, as YARP's
+                        // copier does, so an idle stream holds no 64 KiB copy buffer; rent it only when data is there.
+                        if (buffer is not null)
+                        {
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            buffer = null;
+                        }
+
+                        _ = await source.ReadAsync(Memory<byte>.Empty, clientAborted);
+                    }
+
+                    buffer ??= ArrayPool<byte>.Shared.Rent(CopyBufferSize);
                     read = await source.ReadAsync(buffer, clientAborted);
                 }
                 catch (Exception ex)
@@ -225,7 +258,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker)
 
                 try
                 {
-                    // WriteAsync flushes: each chunk leaves as soon as it arrives (SSE event by event, spec item 59).
+                    // WriteAsync flushes: each chunk leaves as soon as it arrives (SSE event by event).
                     var flush = await body.WriteAsync(buffer.AsMemory(0, read), clientAborted);
                     if (flush.IsCompleted || flush.IsCanceled)
                     {
@@ -240,14 +273,31 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker)
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
             await source.DisposeAsync();
         }
     }
 
-    private static ForwarderError Classify(Exception exception, bool timedOut, bool clientFailed, CancellationToken clientAborted)
+    private static ForwarderError Classify(Exception exception, bool timedOut, Exception? clientFailure, CancellationToken clientAborted)
     {
-        if (clientAborted.IsCancellationRequested || clientFailed)
+        // The client's own body failed: Kestrel says how (400 for broken framing, 408 for a body below the minimum
+        // data rate), and the client is still there to be told. Kestrel reports a chunk size beyond 64 bits as an
+        // IOException ("Bad chunk size data.") around an OverflowException, not as a bad request.
+        if (clientFailure is BadHttpRequestException bad)
+        {
+            return bad.StatusCode == StatusCodes.Status408RequestTimeout ? ForwarderError.RequestBodyTimeout : ForwarderError.RequestBodyInvalid;
+        }
+
+        if (clientFailure is IOException { InnerException: OverflowException })
+        {
+            return ForwarderError.RequestBodyInvalid;
+        }
+
+        if (clientAborted.IsCancellationRequested || clientFailure is not null)
         {
             return ForwarderError.ClientAborted;
         }

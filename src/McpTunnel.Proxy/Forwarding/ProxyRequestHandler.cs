@@ -11,6 +11,7 @@ namespace McpTunnel.Proxy.Forwarding;
 /// <summary>
 /// The inner HTTP application: every request that arrives inside a tunnel.
 /// <code>
+///   (0) CONNECT or malformed? ─▶ 501 / 400, nothing forwarded
 ///   (1) shutting down? ─▶ 503        (2) route by Host ─▶ none? log "no route for host", 502
 ///   (3) SNI names another route? ─▶ 421      (4) log "request started"      (5) forward      (6) map the outcome
 /// </code>
@@ -22,6 +23,8 @@ internal sealed class ProxyRequestHandler
     private readonly ILogger _logger;
     private readonly CancellationToken _stopping;
     private readonly Dictionary<Route, ForwardTarget> _targets;
+    private const int ClientClosedRequest = 499;
+
     private int _inFlight;
 
     public ProxyRequestHandler(RouteTable routes, HttpForwarder forwarder, TimeSpan responseHeaderTimeout, ILogger logger, CancellationToken stopping)
@@ -48,6 +51,14 @@ internal sealed class ProxyRequestHandler
     public async Task InvokeAsync(HttpContext context)
     {
         var host = context.Request.Host.Value ?? "";
+
+        // Step 0
+        if (InnerRequestRules.Check(context) is { } refused)
+        {
+            ProxyLog.RequestRefused(_logger, context.Request.Method, host, refused.Reason);
+            await ForwarderErrorMapper.WriteAsync(context, refused.Error);
+            return;
+        }
 
         // Step 1
         if (_stopping.IsCancellationRequested)
@@ -97,7 +108,10 @@ internal sealed class ProxyRequestHandler
             case ForwarderError.None:
                 break;
             case ForwarderError.ClientAborted:
-                ProxyLog.ClientAborted(_logger, route.Key);
+                ProxyLog.ClientAborted(_logger, route.Key, result.Exception?.GetBaseException().Message ?? "");
+                break;
+            case ForwarderError.RequestBodyInvalid or ForwarderError.RequestBodyTimeout:
+                ProxyLog.RequestBodyRejected(_logger, route.Key, ForwarderErrorMapper.Map(result.Error).Status, result.Exception?.Message ?? "");
                 break;
             case ForwarderError.UpstreamResponseAborted:
                 ProxyLog.UpstreamResponseAborted(_logger, route.Key, result.Exception?.GetBaseException().Message ?? "");
@@ -110,6 +124,9 @@ internal sealed class ProxyRequestHandler
         }
 
         await ForwarderErrorMapper.WriteAsync(context, result.Error);
-        ProxyLog.RequestFinished(_logger, route.Key, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+
+        // An abandoned request was aborted, not answered: 499 is nginx's word for it, where operators will look.
+        var status = result.Error == ForwarderError.ClientAborted ? ClientClosedRequest : context.Response.StatusCode;
+        ProxyLog.RequestFinished(_logger, route.Key, status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 }

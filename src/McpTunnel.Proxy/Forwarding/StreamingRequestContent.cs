@@ -5,11 +5,16 @@ namespace McpTunnel.Proxy.Forwarding;
 
 /// <summary>
 /// The incoming request body as outgoing content, streamed chunk by chunk with a flush after each, never
-/// buffered whole (50 MiB uploads, streaming clients). Remembers whether a failure came from the client side.
+/// buffered whole (50 MiB uploads, streaming clients). Remembers why reading the client's body failed (malformed
+/// chunked framing, a body slower than the minimum data rate, the client gone), so the outcome can say so, and tells
+/// <paramref name="bodyCompleted"/> when the whole body has been sent: the wait for the response starts there.
 /// </summary>
-internal sealed class StreamingRequestContent(PipeReader source, CancellationToken clientAborted) : HttpContent
+internal sealed class StreamingRequestContent(PipeReader source, Action bodyCompleted, CancellationToken clientAborted) : HttpContent
 {
-    public bool ClientFailed { get; private set; }
+    /// <summary>The exception reading the client's body failed with; null while the body is fine.</summary>
+    public Exception? ClientFailure { get; private set; }
+
+    public bool ClientFailed => ClientFailure is not null;
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
@@ -21,9 +26,9 @@ internal sealed class StreamingRequestContent(PipeReader source, CancellationTok
             {
                 result = await source.ReadAsync(linked.Token);
             }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                ClientFailed = true;
+                ClientFailure = ex;
                 throw;
             }
 
@@ -33,7 +38,17 @@ internal sealed class StreamingRequestContent(PipeReader source, CancellationTok
                 await stream.WriteAsync(segment, cancellationToken);
             }
 
-            source.AdvanceTo(buffer.End);
+            try
+            {
+                // Kestrel parses chunked framing as the reader advances, so a framing error can surface here too.
+                source.AdvanceTo(buffer.End);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                ClientFailure = ex;
+                throw;
+            }
+
             if (!buffer.IsEmpty)
             {
                 await stream.FlushAsync(cancellationToken);
@@ -41,6 +56,7 @@ internal sealed class StreamingRequestContent(PipeReader source, CancellationTok
 
             if (result.IsCompleted || result.IsCanceled)
             {
+                bodyCompleted();
                 return;
             }
         }

@@ -7,7 +7,7 @@ namespace McpTunnel.Proxy.Hosting;
 
 /// <summary>
 /// The <c>mcp-proxy</c> process: flags → config (every error at once, exit 1 before listening; spec item 20)
-/// → serve until SIGTERM/SIGINT → drain → exit 0, or 1 if the drain had to cut requests (OQ22).
+/// → serve until SIGTERM/SIGINT → drain → exit 0, or 1 if the drain had to cut requests at shutdown_timeout.
 /// </summary>
 internal static class ProxyProgram
 {
@@ -73,10 +73,10 @@ internal static class ProxyProgram
                 return 1;
             }
 
-            await server.WaitForShutdownAsync();
-            var aborted = server.Requests.InFlight;
-            ProxyLog.ShutdownComplete(logger, aborted);
-            return aborted == 0 ? 0 : 1;
+            // SIGTERM/SIGINT only asks the host to stop; the drain, its deadline and the count of what it cut are ours.
+            await server.StopRequestedAsync();
+            var cut = await server.StopAsync();
+            return cut == 0 ? 0 : 1;
         }
     }
 }

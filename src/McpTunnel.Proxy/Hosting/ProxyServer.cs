@@ -28,12 +28,19 @@ namespace McpTunnel.Proxy.Hosting;
 /// </summary>
 internal sealed class ProxyServer : IAsyncDisposable
 {
+    /// <summary>How long the host waits beyond shutdown_timeout before it cuts connections on its own.</summary>
+    private static readonly TimeSpan HostShutdownBackstop = TimeSpan.FromSeconds(5);
+
     private readonly WebApplication _app;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly TaskCompletionSource<int> _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _stopStarted;
 
-    private ProxyServer(WebApplication app, ProxyConfig config, CertificateStore certificates, TunnelAcceptor acceptor, ProxyRequestHandler handler, RouteTable routes, EgressPolicy egress, ILogger logger)
+    private ProxyServer(WebApplication app, ProxyConfig config, CertificateStore certificates, TunnelAcceptor acceptor, ProxyRequestHandler handler, RouteTable routes, EgressPolicy egress, ILogger logger, TimeProvider time)
     {
         _app = app;
+        _time = time;
         Config = config;
         Certificates = certificates;
         Tunnels = acceptor;
@@ -78,7 +85,8 @@ internal sealed class ProxyServer : IAsyncDisposable
             builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
         }
 
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.ShutdownTimeout);
+        // The drain deadline is StopAsync's own (it counts what it cuts); the host's is only a backstop behind it.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.ShutdownTimeout + HostShutdownBackstop);
 
         TunnelAcceptor? acceptor = null; // created once the logger exists; used only after the server starts
         var endPoint = new TunnelEndPoint();
@@ -88,7 +96,8 @@ internal sealed class ProxyServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = null; // bodies stream through; no size cap (spec item 59)
+            kestrel.Limits.MaxRequestBodySize = null; // bodies stream through; no size cap
+            kestrel.RequestHeaderEncodingSelector = StrictContentLengthEncoding.Select;
             kestrel.Limits.KeepAliveTimeout = config.Limits.IdleTimeout;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
             kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
@@ -105,8 +114,8 @@ internal sealed class ProxyServer : IAsyncDisposable
         var routes = new RouteTable(config.Routes, config.TunnelDomain);
         var egress = new EgressPolicy(config.Upstream);
         var invoker = new HttpMessageInvoker(UpstreamHandlerFactory.Create(config.Upstream, egress, logger), disposeHandler: true);
-        var handler = new ProxyRequestHandler(routes, new HttpForwarder(invoker), config.Upstream.ResponseHeaderTimeout, logger, app.Lifetime.ApplicationStopping);
-        acceptor = new TunnelAcceptor(certificates, listener, config.Limits, logger);
+        var handler = new ProxyRequestHandler(routes, new HttpForwarder(invoker, options.TimeProvider), config.Upstream.ResponseHeaderTimeout, logger, app.Lifetime.ApplicationStopping);
+        acceptor = new TunnelAcceptor(certificates, listener, config.Limits, logger, options.TimeProvider);
 
         // Connections from the tunnel endpoint carry TunnelConnectionFeature; everything else is the outer listener.
         app.UseWhen(
@@ -116,7 +125,7 @@ internal sealed class ProxyServer : IAsyncDisposable
 
         app.Lifetime.ApplicationStopping.Register(() => ProxyLog.ShuttingDown(logger, Common.GoDuration.Format(config.ShutdownTimeout), handler.InFlight));
         app.Lifetime.ApplicationStopped.Register(certificates.Dispose);
-        return new ProxyServer(app, config, certificates, acceptor, handler, routes, egress, logger);
+        return new ProxyServer(app, config, certificates, acceptor, handler, routes, egress, logger, options.TimeProvider);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -145,16 +154,44 @@ internal sealed class ProxyServer : IAsyncDisposable
         ProxyLog.Listening(_logger, Config.ListenAddress.ToString(), typeof(ProxyServer).Assembly.GetName().Version?.ToString(3) ?? "", egress);
     }
 
-    /// <summary>Graceful stop: stop accepting, drain in-flight requests up to shutdown_timeout (spec item 65). Returns how many were cut.</summary>
+    /// <summary>
+    /// Graceful stop: stop accepting, let in-flight requests finish for up to shutdown_timeout, then cut the rest.
+    /// Returns how many requests were cut (0 after a clean drain), which is also what "shutdown complete" logs.
+    /// The requests still in flight are counted at the deadline, before anything is cut: counted afterwards, the
+    /// cut requests have already ended and the count would always be 0.
+    /// </summary>
     public async Task<int> StopAsync(CancellationToken cancellationToken = default)
     {
-        await _app.StopAsync(cancellationToken);
-        var aborted = Requests.InFlight;
-        ProxyLog.ShutdownComplete(_logger, aborted);
-        return aborted;
+        if (Interlocked.Exchange(ref _stopStarted, 1) == 1)
+        {
+            return await _stopped.Task;
+        }
+
+        _app.Lifetime.StopApplication(); // from here on new requests get 503 (idempotent)
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var stopping = _app.StopAsync(deadline.Token);
+        using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var cut = 0;
+        if (await Task.WhenAny(stopping, Task.Delay(Config.ShutdownTimeout, _time, grace.Token)) != stopping)
+        {
+            cut = Requests.InFlight;
+            await deadline.CancelAsync();
+        }
+
+        await grace.CancelAsync();
+        await stopping;
+        ProxyLog.ShutdownComplete(_logger, cut);
+        _stopped.TrySetResult(cut);
+        return cut;
     }
 
-    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+    /// <summary>Completes when the process was asked to stop (SIGTERM/SIGINT, or <see cref="StopAsync"/>).</summary>
+    public Task StopRequestedAsync()
+    {
+        var requested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _app.Lifetime.ApplicationStopping.Register(static state => ((TaskCompletionSource)state!).TrySetResult(), requested);
+        return requested.Task;
+    }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 

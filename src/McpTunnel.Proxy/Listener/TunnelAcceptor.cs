@@ -29,7 +29,8 @@ internal sealed class TunnelAcceptor(
     CertificateStore certificates,
     TunnelConnectionListener listener,
     TunnelLimits limits,
-    ILogger logger)
+    ILogger logger,
+    TimeProvider time)
 {
     private static readonly List<SslApplicationProtocol> ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
 
@@ -103,7 +104,7 @@ internal sealed class TunnelAcceptor(
             }
 
             // Pings keep edges from cutting idle tunnels; a peer that stops answering is cut (dead-peer detection).
-            await using var tunnel = new WebSocketServerStream(input, output, connection.Abort, limits.PingInterval, limits.PingTimeout);
+            await using var tunnel = new WebSocketServerStream(input, output, connection.Abort, limits.PingInterval, limits.PingTimeout, time);
             tunnel.StartKeepAlive();
             await RunTunnelAsync(tunnel, remote, connection.ConnectionClosed);
         }
@@ -163,7 +164,19 @@ internal sealed class TunnelAcceptor(
                     return;
                 }
 
-                ProxyLog.TlsHandshakeFailed(logger, TlsFailureReason.Describe(ex, timedOut, limits.HandshakeTimeout), remote?.ToString() ?? "", TlsFailureReason.Flatten(ex));
+                if (tunnel.PayloadBytesReceived == 0 && !timedOut && !tunnel.PeerUnresponsive)
+                {
+                    // Not a TLS failure: the client opened a WebSocket and closed it without a single byte of TLS
+                    // (health checks and port probes do this).
+                    ProxyLog.TunnelClosedBeforeTls(logger, remote?.ToString() ?? "");
+                    await ssl.DisposeAsync();
+                    return;
+                }
+
+                var reason = tunnel.PeerUnresponsive
+                    ? "the peer stopped answering WebSocket pings during the handshake"
+                    : TlsFailureReason.Describe(ex, timedOut, limits.HandshakeTimeout);
+                ProxyLog.TlsHandshakeFailed(logger, reason, remote?.ToString() ?? "", TlsFailureReason.Flatten(ex));
                 await ssl.DisposeAsync();
                 await tunnel.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "tls handshake failed", CancellationToken.None);
                 return;

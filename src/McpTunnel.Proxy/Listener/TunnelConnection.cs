@@ -16,8 +16,19 @@ namespace McpTunnel.Proxy.Listener;
 /// Like Kestrel's socket transport, a receive pump reads the stream all the time (not only when Kestrel asks),
 /// so a peer that goes away is noticed at once: <see cref="ConnectionContext.ConnectionClosed"/> fires and the
 /// in-flight request is aborted, which cancels its upstream request. A send pump drains Kestrel's output.
-/// Disposal completes both pipe ends, lets the send pump finish, then signals the WebSocket owner, which sends
-/// the close frame (DESIGN.md: the disposal trap).
+/// <code>
+///   How a tunnel ends (the order matters; each step is where it is for a reason):
+///   1. Kestrel is done with the connection ─▶ DisposeAsync: complete the inbound reader and the outbound writer
+///   2. await the send pump            everything Kestrel wrote (a last response, a GOAWAY) leaves before the close
+///   3. signal Completed               TunnelAcceptor sends our close frame (WebSocketServerStream.CloseOutputAsync)
+///   4. wait for the peer's close      the receive pump ends on it (at most 2 s: a peer that never answers must not
+///                                     hold the tunnel)
+///   5. dispose the SslStream          only now: earlier, a pump could still be inside a TLS read or write
+///   6. the outer connection returns   Kestrel closes the socket with a FIN (never Abort after a clean close: a reset)
+///   If the peer closes first, its close is echoed at once (step 3 is then a no-op) and steps 1-6 follow.
+/// </code>
+/// Three writers share the WebSocket's one output (this send pump, control frames, keep-alive pings); the WebSocket
+/// serialises them. Fields read across threads here: <c>_disposed</c> (Interlocked) and the cancellation sources.
 /// </summary>
 internal sealed class TunnelConnection : ConnectionContext,
     ITlsConnectionFeature, ITlsApplicationProtocolFeature, ITlsHandshakeFeature
@@ -200,12 +211,29 @@ internal sealed class TunnelConnection : ConnectionContext,
     {
         await Task.Yield();
         var reader = _outbound.Reader;
+        var firstHttp2Frame = _ssl.NegotiatedApplicationProtocol == SslApplicationProtocol.Http2;
         try
         {
             while (true)
             {
                 var result = await reader.ReadAsync();
                 var buffer = result.Buffer;
+                if (firstHttp2Frame)
+                {
+                    switch (Http2SettingsFilter.TryRewrite(buffer, out var consumed, out var frame))
+                    {
+                        case Http2SettingsFilter.Result.NeedMore when !result.IsCompleted:
+                            reader.AdvanceTo(buffer.Start, buffer.End);
+                            continue;
+                        case Http2SettingsFilter.Result.Rewritten:
+                            await _ssl.WriteAsync(frame);
+                            buffer = buffer.Slice(consumed);
+                            break;
+                    }
+
+                    firstHttp2Frame = false;
+                }
+
                 await WriteCoalescedAsync(buffer);
 
                 reader.AdvanceTo(buffer.End);

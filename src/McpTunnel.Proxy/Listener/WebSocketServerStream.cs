@@ -1,57 +1,53 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
-using System.Numerics;
-using System.Runtime.InteropServices;
-using System.Text;
+using McpTunnel.Proxy.Listener.Framing;
 
 namespace McpTunnel.Proxy.Listener;
 
 /// <summary>
 /// The server end of an RFC 6455 WebSocket, framed directly on the outer connection's pipes and presented as the
-/// byte stream the inner TLS session runs over (spec items 31, 33; OQ1): binary messages are concatenated, their
-/// boundaries mean nothing; a text message is a protocol error and closes the tunnel with 1003.
+/// byte stream the inner TLS session runs over: binary messages are concatenated, their boundaries mean nothing; a
+/// text message is a protocol error and closes the tunnel with 1003.
 /// Payload bytes are unmasked from the connection's input pipe straight into the caller's buffer, and each write
 /// becomes one frame in the output pipe: no per-tunnel WebSocket object, receive buffer or upgraded-body stream
-/// sits between the socket and TLS (DESIGN.md "Outer listener"; docs/ARCHITECTURE.md).
-/// One reader and one writer may use it concurrently, which is what <see cref="System.Net.Security.SslStream"/> does;
-/// control frames (pong, close, keep-alive ping) share the writer under a lock.
+/// sits between the socket and TLS (docs/ARCHITECTURE.md). The framing rules live in <c>Framing/</c>; this type is
+/// the read state machine and the one place the three writers meet.
+/// <code>
+///   writers on the one output pipe (serialised by the write lock):
+///     SslStream's data writes ─┐
+///     control frames (pong, close echo, our close) ─┼─▶ WebSocketFrameWriter ─▶ output pipe ─▶ socket
+///     keep-alive pings (skipped while a write holds the lock) ─┘
+///   reader (SslStream's one read at a time): header ─▶ control frame? handle : payload ─▶ unmask into the caller's buffer
+/// </code>
+/// Fields read across threads: the keep-alive's timestamps (Volatile), <c>_closeSent</c> and <c>_closeReceived</c>
+/// (Interlocked/Volatile); the receive state is the single reader's own.
 /// </summary>
-internal sealed class WebSocketServerStream : Stream
+internal sealed class WebSocketServerStream : DuplexStream
 {
-    private const byte FinalBit = 0x80;
-    private const byte ReservedBits = 0x70;
-    private const byte MaskBit = 0x80;
-    private const int MaxControlPayload = 125;
-
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly Action _abortConnection;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly TimeSpan _pingInterval;
-    private readonly TimeSpan _pingTimeout;
-    private ITimer? _keepAlive;
+    private readonly WebSocketKeepAlive _keepAlive;
 
     // Receive state: only the single reader touches these.
     private long _payloadRemaining;
-    private uint _mask; // the frame's masking key as read (first key byte in the lowest byte)
+    private uint _mask;
     private int _maskOffset;
     private bool _inFragmentedMessage; // a binary message's first frame was not final: continuations must follow
     private bool _receiveDone;
 
-    // Keep-alive state (Environment.TickCount64 values), written by the reader and the timer.
-    private long _lastReceived = Environment.TickCount64;
-    private long _pingSent;
+    private long _payloadReceived;
+    private int _closeReceived;
     private int _closeSent;
 
-    public WebSocketServerStream(PipeReader input, PipeWriter output, Action abortConnection, TimeSpan pingInterval, TimeSpan pingTimeout)
+    public WebSocketServerStream(PipeReader input, PipeWriter output, Action abortConnection, TimeSpan pingInterval, TimeSpan pingTimeout, TimeProvider? time = null)
     {
         _input = input;
         _output = output;
         _abortConnection = abortConnection;
-        _pingInterval = pingInterval;
-        _pingTimeout = pingTimeout;
+        _keepAlive = new WebSocketKeepAlive(pingInterval, pingTimeout, time ?? TimeProvider.System, TrySendPing, CutUnresponsivePeer);
     }
 
     /// <summary>Set when the peer sent a text message; the tunnel was closed with 1003.</summary>
@@ -60,28 +56,14 @@ internal sealed class WebSocketServerStream : Stream
     /// <summary>Set when the peer broke the framing rules; the tunnel was closed with 1002.</summary>
     public string? ProtocolError { get; private set; }
 
-    /// <summary>Set when the peer stopped answering pings and the connection was cut (dead-peer detection).</summary>
+    /// <summary>Set when the peer stopped answering pings (or reading) and the connection was cut.</summary>
     public bool PeerUnresponsive { get; private set; }
 
-    public override bool CanRead => true;
+    /// <summary>Binary payload bytes received so far (zero: the peer never started TLS).</summary>
+    public long PayloadBytesReceived => Interlocked.Read(ref _payloadReceived);
 
-    public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    /// <summary>
-    /// Starts sending a ping every ping interval; a peer that has sent nothing (not even the pong) within the ping
-    /// timeout of a ping is considered gone and its connection is cut. Pings also keep edges from cutting idle tunnels.
-    /// </summary>
-    public void StartKeepAlive()
-    {
-        var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 10, Math.Min(_pingInterval.Ticks, _pingTimeout.Ticks) / 2));
-        _keepAlive = TimeProvider.System.CreateTimer(static state => ((WebSocketServerStream)state!).OnKeepAliveTick(), this, tick, tick);
-    }
+    /// <summary>Starts the keep-alive pings and dead-peer detection (<see cref="WebSocketKeepAlive"/>).</summary>
+    public void StartKeepAlive() => _keepAlive.Start();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -115,31 +97,32 @@ internal sealed class WebSocketServerStream : Stream
                 var count = (int)Math.Min(Math.Min(_payloadRemaining, data.Length), buffer.Length);
                 var payload = data.Slice(0, count);
                 payload.CopyTo(buffer.Span);
-                _maskOffset = Unmask(buffer.Span[..count], _mask, _maskOffset);
+                _maskOffset = WebSocketMasking.Unmask(buffer.Span[..count], _mask, _maskOffset);
                 _payloadRemaining -= count;
+                Interlocked.Add(ref _payloadReceived, count);
                 _input.AdvanceTo(payload.End);
                 return count;
             }
 
             if (_payloadRemaining == 0 && !data.IsEmpty)
             {
-                var frame = TryReadFrameHeader(data, out var header);
-                if (frame == FrameRead.Error)
+                var frame = WebSocketFrameHeaderReader.TryRead(data, out var header, out var headerError);
+                if (frame == WebSocketFrameHeaderReader.Result.Error)
                 {
                     _input.AdvanceTo(data.End);
-                    throw await ProtocolViolationAsync(WebSocketCloseStatus.ProtocolError, ProtocolError!);
+                    throw await ProtocolViolationAsync(WebSocketCloseStatus.ProtocolError, headerError!);
                 }
 
-                if (frame == FrameRead.Complete)
+                if (frame == WebSocketFrameHeaderReader.Result.Complete)
                 {
-                    Volatile.Write(ref _lastReceived, Environment.TickCount64);
+                    _keepAlive.FrameReceived();
                     if (header.IsControl)
                     {
                         if (data.Length >= header.HeaderLength + header.PayloadLength)
                         {
                             var control = data.Slice(header.HeaderLength, header.PayloadLength);
                             var payload = control.ToArray(); // at most 125 bytes, and control frames are rare
-                            Unmask(payload, header.Mask, 0);
+                            WebSocketMasking.Unmask(payload, header.Mask, 0);
                             _input.AdvanceTo(control.End);
                             await HandleControlFrameAsync(header.Opcode, payload);
                             continue;
@@ -199,8 +182,8 @@ internal sealed class WebSocketServerStream : Stream
                 throw new IOException("the WebSocket is closing; no more data can be sent");
             }
 
-            WriteFrame(WebSocketOpcode.Binary, buffer.Span);
-            var flush = await _output.FlushAsync(cancellationToken);
+            WebSocketFrameWriter.Write(_output, WebSocketOpcode.Binary, buffer.Span);
+            var flush = await FlushTrackedAsync(cancellationToken);
             if (flush.IsCompleted)
             {
                 throw new IOException("the connection is closed");
@@ -231,8 +214,8 @@ internal sealed class WebSocketServerStream : Stream
 
         try
         {
-            WriteFrame(WebSocketOpcode.Close, ClosePayload(status, description));
-            await _output.FlushAsync(cancellationToken);
+            WebSocketFrameWriter.Write(_output, WebSocketOpcode.Close, WebSocketCloseRules.Payload(status, description));
+            await FlushTrackedAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException or ObjectDisposedException)
         {
@@ -244,40 +227,25 @@ internal sealed class WebSocketServerStream : Stream
         }
     }
 
-    /// <summary>Cuts the connection at once (no close frame).</summary>
+    /// <summary>
+    /// Cuts the connection at once (no close frame), unless the close handshake is already complete: then the
+    /// connection ends with a FIN when its owner returns. Kestrel aborts the inner connection as soon as it sees the
+    /// peer's close, and cutting then would answer a clean close with a TCP reset.
+    /// </summary>
     public void Abort()
     {
         _receiveDone = true;
+        if (Volatile.Read(ref _closeReceived) != 0 && Volatile.Read(ref _closeSent) != 0)
+        {
+            return;
+        }
+
         _abortConnection();
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-    public override void Flush()
-    {
-    }
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
     public override async ValueTask DisposeAsync()
     {
-        if (_keepAlive is not null)
-        {
-            await _keepAlive.DisposeAsync();
-        }
-
+        await _keepAlive.DisposeAsync();
         await base.DisposeAsync();
     }
 
@@ -285,53 +253,10 @@ internal sealed class WebSocketServerStream : Stream
     {
         if (disposing)
         {
-            _keepAlive?.Dispose();
+            _keepAlive.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
         base.Dispose(disposing);
-    }
-
-    /// <summary>
-    /// XORs <paramref name="data"/> with the 4-byte masking key, starting <paramref name="offset"/> bytes into the
-    /// key (a frame's payload may arrive over several reads); returns the offset for the next byte.
-    /// </summary>
-    internal static int Unmask(Span<byte> data, uint mask, int offset)
-    {
-        if (data.IsEmpty)
-        {
-            return offset;
-        }
-
-        // Rotate the key so that data[0] lines up with key byte `offset`, then widen it to 64 bits and to a vector
-        // (little-endian layout: key byte 0 is the lowest byte of the uint read from the frame).
-        var rotated = BitOperations.RotateRight(mask, offset * 8);
-        var wide = ((ulong)rotated << 32) | rotated;
-        var position = 0;
-        if (Vector.IsHardwareAccelerated && data.Length >= Vector<byte>.Count)
-        {
-            var maskVector = Vector.AsVectorByte(new Vector<ulong>(wide));
-            var vectors = MemoryMarshal.Cast<byte, Vector<byte>>(data);
-            for (var i = 0; i < vectors.Length; i++)
-            {
-                vectors[i] ^= maskVector;
-            }
-
-            position = vectors.Length * Vector<byte>.Count;
-        }
-
-        var words = MemoryMarshal.Cast<byte, ulong>(data[position..]);
-        for (var i = 0; i < words.Length; i++)
-        {
-            words[i] ^= wide;
-        }
-
-        position += words.Length * sizeof(ulong);
-        for (; position < data.Length; position++)
-        {
-            data[position] ^= (byte)(wide >> (position % 4 * 8));
-        }
-
-        return (offset + data.Length) & 3;
     }
 
     private async ValueTask HandleControlFrameAsync(WebSocketOpcode opcode, byte[] payload)
@@ -342,51 +267,20 @@ internal sealed class WebSocketServerStream : Stream
                 await SendControlAsync(WebSocketOpcode.Pong, payload);
                 break;
             case WebSocketOpcode.Pong:
-                Volatile.Write(ref _pingSent, 0);
-                break;
+                break; // FrameReceived already told the keep-alive the peer is there
             case WebSocketOpcode.Close:
                 // Answer with the peer's status (RFC 6455 section 5.5.1), then report end of stream. A malformed close
-                // (a 1-byte body, a status that may not be sent, a reason that is not UTF-8) is answered as section 7.4 says.
+                // is answered as section 7.4 says.
                 _receiveDone = true;
-                if (CloseFrameError(payload) is { } closeError)
+                Volatile.Write(ref _closeReceived, 1);
+                if (WebSocketCloseRules.Check(payload) is { } closeError)
                 {
                     throw await ProtocolViolationAsync(closeError.Status, closeError.Reason);
                 }
 
-                var status = payload.Length >= 2 ? (WebSocketCloseStatus)BinaryPrimitives.ReadUInt16BigEndian(payload) : WebSocketCloseStatus.NormalClosure;
-                await CloseOutputAsync(status, "", CancellationToken.None);
+                await CloseOutputAsync(WebSocketCloseRules.StatusOf(payload), "", CancellationToken.None);
                 break;
         }
-    }
-
-    /// <summary>What is wrong with a close frame's body, or null when it is well formed (RFC 6455 sections 5.5.1, 7.4).</summary>
-    internal static (WebSocketCloseStatus Status, string Reason)? CloseFrameError(ReadOnlySpan<byte> payload)
-    {
-        if (payload.IsEmpty)
-        {
-            return null;
-        }
-
-        if (payload.Length == 1)
-        {
-            return (WebSocketCloseStatus.ProtocolError, "close frame body of 1 byte (a status code takes 2)");
-        }
-
-        var code = BinaryPrimitives.ReadUInt16BigEndian(payload);
-        // 1000-1003 and 1007-1014 are defined, 3000-4999 are for registration and private use; 1004-1006 and 1015
-        // must never be sent, and the rest is unassigned.
-        var valid = code is >= 1000 and <= 1003 or >= 1007 and <= 1014 or >= 3000 and <= 4999;
-        if (!valid)
-        {
-            return (WebSocketCloseStatus.ProtocolError, $"close status {code} may not be sent");
-        }
-
-        if (!System.Text.Unicode.Utf8.IsValid(payload[2..]))
-        {
-            return (WebSocketCloseStatus.InvalidPayloadData, "close reason is not valid UTF-8");
-        }
-
-        return null;
     }
 
     private async ValueTask SendControlAsync(WebSocketOpcode opcode, byte[] payload)
@@ -396,8 +290,8 @@ internal sealed class WebSocketServerStream : Stream
         {
             if (Volatile.Read(ref _closeSent) == 0)
             {
-                WriteFrame(opcode, payload);
-                await _output.FlushAsync();
+                WebSocketFrameWriter.Write(_output, opcode, payload);
+                await FlushTrackedAsync(CancellationToken.None);
             }
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
@@ -424,38 +318,42 @@ internal sealed class WebSocketServerStream : Stream
         return new IOException($"WebSocket protocol error: {reason}");
     }
 
-    private void OnKeepAliveTick()
+    /// <summary>The keep-alive's ping: sent only when no other write holds the output.</summary>
+    private bool TrySendPing()
     {
-        var now = Environment.TickCount64;
-        var lastReceived = Volatile.Read(ref _lastReceived);
-        var pingSent = Volatile.Read(ref _pingSent);
-        if (pingSent != 0)
+        if (Volatile.Read(ref _closeSent) != 0 || !_writeLock.Wait(0))
         {
-            if (lastReceived < pingSent)
-            {
-                if (now - pingSent >= _pingTimeout.TotalMilliseconds)
-                {
-                    // Nothing at all since the ping, not even its pong: the peer is gone without a FIN.
-                    PeerUnresponsive = true;
-                    _keepAlive?.Dispose();
-                    Abort();
-                }
-
-                return;
-            }
-
-            Volatile.Write(ref _pingSent, 0); // the peer has spoken since: alive, whether or not it sent the pong
+            return false;
         }
 
-        if (now - lastReceived >= _pingInterval.TotalMilliseconds - 1 && Volatile.Read(ref _closeSent) == 0)
+        WebSocketFrameWriter.Write(_output, WebSocketOpcode.Ping, []);
+        _ = FlushAndReleaseAsync();
+        return true;
+    }
+
+    private void CutUnresponsivePeer()
+    {
+        PeerUnresponsive = true;
+        Abort();
+    }
+
+    /// <summary>Flushes the output and tells the keep-alive while the flush waits for the peer to read.</summary>
+    private async ValueTask<FlushResult> FlushTrackedAsync(CancellationToken cancellationToken)
+    {
+        var flush = _output.FlushAsync(cancellationToken);
+        if (flush.IsCompleted)
         {
-            // Skip this tick when a write is in progress: data in flight keeps the edge from cutting the tunnel anyway.
-            if (_writeLock.Wait(0))
-            {
-                Volatile.Write(ref _pingSent, now);
-                WriteFrame(WebSocketOpcode.Ping, []);
-                _ = FlushAndReleaseAsync();
-            }
+            return flush.Result;
+        }
+
+        _keepAlive.WriteStarted();
+        try
+        {
+            return await flush;
+        }
+        finally
+        {
+            _keepAlive.WriteCompleted();
         }
     }
 
@@ -463,7 +361,7 @@ internal sealed class WebSocketServerStream : Stream
     {
         try
         {
-            await _output.FlushAsync();
+            await FlushTrackedAsync(CancellationToken.None);
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
         {
@@ -473,140 +371,4 @@ internal sealed class WebSocketServerStream : Stream
             _writeLock.Release();
         }
     }
-
-    private static byte[] ClosePayload(WebSocketCloseStatus status, string description)
-    {
-        // Status code, then a short UTF-8 reason (control payloads are limited to 125 bytes).
-        var reason = Encoding.UTF8.GetBytes(description.Length > 40 ? description[..40] : description);
-        var payload = new byte[2 + reason.Length];
-        BinaryPrimitives.WriteUInt16BigEndian(payload, (ushort)status);
-        reason.CopyTo(payload, 2);
-        return payload;
-    }
-
-    /// <summary>Writes one unmasked server frame (FIN set) into the output pipe; the caller holds the write lock.</summary>
-    private void WriteFrame(WebSocketOpcode opcode, ReadOnlySpan<byte> payload)
-    {
-        var header = _output.GetSpan(10);
-        header[0] = (byte)(FinalBit | (byte)opcode);
-        int headerLength;
-        if (payload.Length <= 125)
-        {
-            header[1] = (byte)payload.Length;
-            headerLength = 2;
-        }
-        else if (payload.Length <= ushort.MaxValue)
-        {
-            header[1] = 126;
-            BinaryPrimitives.WriteUInt16BigEndian(header[2..], (ushort)payload.Length);
-            headerLength = 4;
-        }
-        else
-        {
-            header[1] = 127;
-            BinaryPrimitives.WriteUInt64BigEndian(header[2..], (ulong)payload.Length);
-            headerLength = 10;
-        }
-
-        _output.Advance(headerLength);
-        _output.Write(payload);
-    }
-
-    /// <summary>Parses a client frame header (RFC 6455 section 5.2) at the start of <paramref name="data"/>.</summary>
-    private FrameRead TryReadFrameHeader(in ReadOnlySequence<byte> data, out FrameHeader header)
-    {
-        header = default;
-        Span<byte> bytes = stackalloc byte[14];
-        var available = (int)Math.Min(data.Length, bytes.Length);
-        data.Slice(0, available).CopyTo(bytes);
-        if (available < 2)
-        {
-            return FrameRead.Incomplete;
-        }
-
-        var opcode = (WebSocketOpcode)(bytes[0] & 0x0F);
-        var final = (bytes[0] & FinalBit) != 0;
-        if ((bytes[0] & ReservedBits) != 0)
-        {
-            return Error("reserved bits set without a negotiated extension");
-        }
-
-        if ((bytes[1] & MaskBit) == 0)
-        {
-            return Error("client frames must be masked");
-        }
-
-        if (opcode is not (WebSocketOpcode.Continuation or WebSocketOpcode.Text or WebSocketOpcode.Binary or WebSocketOpcode.Close or WebSocketOpcode.Ping or WebSocketOpcode.Pong))
-        {
-            return Error($"unknown opcode {(int)opcode}");
-        }
-
-        long length = bytes[1] & 0x7F;
-        var headerLength = 2;
-        if (length == 126)
-        {
-            headerLength = 4;
-            if (available < headerLength)
-            {
-                return FrameRead.Incomplete;
-            }
-
-            length = BinaryPrimitives.ReadUInt16BigEndian(bytes[2..]);
-        }
-        else if (length == 127)
-        {
-            headerLength = 10;
-            if (available < headerLength)
-            {
-                return FrameRead.Incomplete;
-            }
-
-            var wide = BinaryPrimitives.ReadUInt64BigEndian(bytes[2..]);
-            if (wide > long.MaxValue)
-            {
-                return Error("payload length has its most significant bit set");
-            }
-
-            length = (long)wide;
-        }
-
-        var isControl = opcode >= WebSocketOpcode.Close;
-        if (isControl && (!final || length > MaxControlPayload))
-        {
-            return Error("control frames must be final and at most 125 bytes");
-        }
-
-        if (available < headerLength + 4)
-        {
-            return FrameRead.Incomplete;
-        }
-
-        header = new FrameHeader(opcode, final, length, headerLength + 4, MemoryMarshal.Read<uint>(bytes[headerLength..]), isControl);
-        return FrameRead.Complete;
-
-        FrameRead Error(string reason)
-        {
-            ProtocolError = reason;
-            return FrameRead.Error;
-        }
-    }
-
-    private enum FrameRead
-    {
-        Incomplete,
-        Complete,
-        Error,
-    }
-
-    private enum WebSocketOpcode : byte
-    {
-        Continuation = 0x0,
-        Text = 0x1,
-        Binary = 0x2,
-        Close = 0x8,
-        Ping = 0x9,
-        Pong = 0xA,
-    }
-
-    private readonly record struct FrameHeader(WebSocketOpcode Opcode, bool Final, long PayloadLength, int HeaderLength, uint Mask, bool IsControl);
 }

@@ -3,13 +3,12 @@ using System.Net.WebSockets;
 namespace McpTunnel.Proxy.Listener;
 
 /// <summary>
-/// Presents a client <see cref="WebSocket"/> as the byte stream the inner TLS session runs over (spec items 31, 33;
-/// OQ1): binary messages are concatenated, their boundaries mean nothing; a text message is a protocol error.
+/// Presents a client <see cref="WebSocket"/> as the byte stream the inner TLS session runs over: binary messages are concatenated, their boundaries mean nothing; a text message is a protocol error.
 /// The client end of a tunnel (<c>mcptunnel edge</c>, doctor, bench, tests); the proxy's end is
 /// <see cref="WebSocketServerStream"/>, framed on the connection's pipes.
 /// One reader and one writer may use it concurrently, which is what <see cref="System.Net.Security.SslStream"/> does.
 /// </summary>
-internal sealed class WebSocketTunnelStream(WebSocket socket, bool ownsSocket = false) : Stream
+internal sealed class WebSocketTunnelStream(WebSocket socket, bool ownsSocket = false) : DuplexStream
 {
     private int _closed;
 
@@ -17,16 +16,6 @@ internal sealed class WebSocketTunnelStream(WebSocket socket, bool ownsSocket = 
 
     /// <summary>Set when the peer sent a text message; the tunnel was closed with 1003.</summary>
     public bool RejectedTextMessage { get; private set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -71,26 +60,6 @@ internal sealed class WebSocketTunnelStream(WebSocket socket, bool ownsSocket = 
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
         Socket.SendAsync(buffer, WebSocketMessageType.Binary, WebSocketMessageFlags.EndOfMessage, cancellationToken);
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-    public override void Flush()
-    {
-    }
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {

@@ -47,6 +47,9 @@ internal static partial class ProxyLog
     [LoggerMessage(204, LogLevel.Debug, "text websocket message rejected")]
     public static partial void TextMessageRejected(ILogger logger);
 
+    [LoggerMessage(205, LogLevel.Information, "tunnel closed before tls")]
+    public static partial void TunnelClosedBeforeTls(ILogger logger, string remote);
+
     // 3xx: inner TLS and certificates
     [LoggerMessage(300, LogLevel.Warning, "tls handshake failed: {reason}")]
     public static partial void TlsHandshakeFailed(ILogger logger, string reason, string remote, string detail);
@@ -88,8 +91,14 @@ internal static partial class ProxyLog
     public static partial void UpstreamResponseAborted(ILogger logger, string route, string error);
 
     [LoggerMessage(602, LogLevel.Debug, "client aborted request")]
-    public static partial void ClientAborted(ILogger logger, string route);
+    public static partial void ClientAborted(ILogger logger, string route, string error);
 
     [LoggerMessage(603, LogLevel.Warning, "request rejected: proxy is shutting down")]
     public static partial void RejectedShuttingDown(ILogger logger, string host);
+
+    [LoggerMessage(604, LogLevel.Debug, "request refused")]
+    public static partial void RequestRefused(ILogger logger, string method, string host, string reason);
+
+    [LoggerMessage(605, LogLevel.Information, "request body rejected")]
+    public static partial void RequestBodyRejected(ILogger logger, string route, int status, string reason);
 }

@@ -43,11 +43,7 @@ internal static class KubernetesHttp
             return false;
         }
 
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = new X509Certificate2(certificate);
-        return chain.Build(leaf);
+        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return McpTunnel.Pki.CustomRootChain.IsTrusted(leaf, authorities);
     }
 }

@@ -38,6 +38,17 @@ public sealed class ConfigCheckTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AllowedIpsEverything_IsWarnedAsSsrfProtectionOff()
+    {
+        var config = _stack.WriteConfig("echo: http://wiki-mcp:9000", extra: "upstream:\n  allowed_ips: [0.0.0.0/0]\n");
+
+        var (exit, output) = await RunAsync(config);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("SSRF protection is effectively off", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CertificateForAnotherDomain_IsWarnedAboutWithTheSanRule()
     {
         _stack.WriteServer(_stack.Authority.IssueServerCertificate(new McpTunnel.Pki.ServerCertificateRequest("other.tunnel.test")));

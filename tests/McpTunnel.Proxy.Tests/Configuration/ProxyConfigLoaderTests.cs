@@ -229,6 +229,20 @@ public sealed class ProxyConfigLoaderTests : IDisposable
         Assert.Equal("echo.example.com", Assert.Single(config.Routes).Key);
     }
 
+    // Inputs the config fuzz harness found that made YamlDotNet throw something other than YamlException, which
+    // escaped the loader as an unhandled exception instead of a config error.
+    [Theory]
+    [InlineData("!!]u!!")]
+    [InlineData(" :\u0000\u0006")]
+    [InlineData("\n...  >")]
+    [InlineData("a: \"\\uD99D\\uD999\"")]
+    [InlineData("?\u0000[i^2e\u0010\t\n\n\ntt\n\n\nrot\u0000")]
+    public void MalformedYamlThatTripsTheParser_FailsAsAConfigError(string yaml)
+    {
+        var error = Assert.Throws<ProxyConfigException>(() => ProxyConfigLoader.Parse(yaml));
+        Assert.Contains("yaml", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void UnknownKey_LoadsWithWarningNamingIt()
     {
@@ -243,6 +257,43 @@ public sealed class ProxyConfigLoaderTests : IDisposable
             """);
 
         Assert.Contains(result.Warnings, w => w.Contains("\"rotues\"", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("allowed_ips: [0.0.0.0/0]", "0.0.0.0/0 allows public addresses")]
+    [InlineData("allowed_ips: [10.0.0.0/8, 0.0.0.0/1]", "0.0.0.0/1 allows public addresses")]
+    [InlineData("disable_ip_validation: true", "SSRF protection is off")]
+    public void EgressPolicyThatProtectsNothing_LoadsWithSsrfWarning(string upstreamLine, string expected)
+    {
+        var result = Parse($"""
+            listen_addr: ":8080"
+            tunnel_domain: d.example
+            {Tls}
+            routes:
+              echo: http://hello-mcp:9000
+            upstream:
+              {upstreamLine}
+            """);
+
+        var warning = Assert.Single(result.Warnings);
+        Assert.Contains(expected, warning, StringComparison.Ordinal);
+        Assert.Contains("local testing only", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NarrowAllowedIps_LoadWithoutWarning()
+    {
+        var result = Parse($"""
+            listen_addr: ":8080"
+            tunnel_domain: d.example
+            {Tls}
+            routes:
+              echo: http://hello-mcp:9000
+            upstream:
+              allowed_ips: [10.0.0.0/8, 203.0.113.7/32]
+            """);
+
+        Assert.Empty(result.Warnings);
     }
 
     [Fact]

@@ -65,6 +65,22 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task WebSocketClosedBeforeTls_IsLoggedAtInfo_NotAsAHandshakeFailure()
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream);
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(proxy.WebSocketUri, CancellationToken.None);
+
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", new CancellationTokenSource(TimeSpan.FromSeconds(15)).Token);
+
+        var closed = await proxy.Logs.WaitForMessageAsync("tunnel closed before tls");
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Information, closed.Level);
+        Assert.False(proxy.Logs.Contains("tls handshake failed"));
+        await AssertStillServesAsync(proxy);
+    }
+
+    [Fact]
     public async Task ClientTrustingAnotherCa_IsRefused_AndProxyLogsTheReason()
     {
         await using var upstream = await TestUpstream.StartAsync();

@@ -1,9 +1,15 @@
+using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
+using McpTunnel.Proxy.Client;
 using McpTunnel.Proxy.Tests.Infrastructure;
 
 namespace McpTunnel.Proxy.Tests.Hosting;
 
-/// <summary>Spec item 65: stop accepting, let in-flight requests finish within shutdown_timeout.</summary>
+/// <summary>
+/// SIGTERM: stop accepting, let in-flight requests finish within shutdown_timeout, cut the rest, and say truthfully
+/// how many were cut ("shutdown complete aborted=N", exit 1 when N &gt; 0).
+/// </summary>
 public sealed class ShutdownTests
 {
     [Fact]
@@ -26,11 +32,110 @@ public sealed class ShutdownTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("slow done", await response.Content.ReadAsStringAsync());
             Assert.Equal(0, await stopping);
+            Assert.Equal("0", (await proxy.Logs.WaitForMessageAsync("shutdown complete")).Fields["aborted"]);
         }
         finally
         {
             await proxy.Server.DisposeAsync();
             proxy.Pki.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task StreamStillOpenAtShutdownTimeout_IsCutAndCounted()
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}", shutdownTimeout: "1s");
+        try
+        {
+            using var stream = await proxy.CreateClient().GetAsync(proxy.UrlFor("echo", "/sse"), HttpCompletionOption.ResponseHeadersRead);
+
+            var cut = await proxy.Server.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.Equal(1, cut);
+            Assert.Equal("1", (await proxy.Logs.WaitForMessageAsync("shutdown complete")).Fields["aborted"]);
+        }
+        finally
+        {
+            await proxy.Server.DisposeAsync();
+            proxy.Pki.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 0)]
+    public async Task Sigterm_ExitCodeSaysWhetherRequestsWereCut(bool streamOpen, int expectedExit)
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        using var pki = new TestPki();
+        var port = FreePort();
+        var config = Path.Combine(pki.Directory, "config.yaml");
+        await File.WriteAllTextAsync(config, $"""
+            listen_addr: "127.0.0.1:{port}"
+            tunnel_domain: {pki.TunnelDomain}
+            shutdown_timeout: 1s
+            tls:
+              cert_file: {pki.CertFile}
+              key_file: {pki.KeyFile}
+            routes:
+              echo: http://127.0.0.1:{upstream.Port}
+            upstream:
+              allowed_ips: [127.0.0.0/8]
+            """);
+        using var process = Process.Start(new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "mcp-proxy"), ["-config", config])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            output.Enqueue(e.Data);
+            if (e.Data.Contains("msg=listening", StringComparison.Ordinal))
+            {
+                listening.TrySetResult();
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            using var client = new HttpClient(new TunnelConnector(new Uri($"ws://127.0.0.1:{port}/"), new TunnelServerValidator(pki.TrustedCas)).CreateHttpHandler());
+            using var response = streamOpen
+                ? await client.GetAsync($"https://echo.{pki.TunnelDomain}/sse", HttpCompletionOption.ResponseHeadersRead)
+                : await client.GetAsync($"https://echo.{pki.TunnelDomain}/echo");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(expectedExit, process.ExitCode);
+            Assert.Contains(output, l => l.Contains("msg=\"shutdown complete\"", StringComparison.Ordinal) && l.Contains($"aborted={expectedExit}", StringComparison.Ordinal));
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

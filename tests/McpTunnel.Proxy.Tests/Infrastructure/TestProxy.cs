@@ -33,14 +33,14 @@ internal sealed class TestProxy : IAsyncDisposable
     public Uri WebSocketUri => new($"ws://127.0.0.1:{Server.ListenUri.Port}/");
 
     /// <summary>Starts a proxy; <paramref name="routesYaml"/> are the lines under <c>routes:</c>, <paramref name="extraYaml"/> is appended.</summary>
-    public static async Task<TestProxy> StartAsync(string routesYaml, string extraYaml = "upstream:\n  allowed_ips: [127.0.0.0/8]\n", TestPki? pki = null)
+    public static async Task<TestProxy> StartAsync(string routesYaml, string extraYaml = "upstream:\n  allowed_ips: [127.0.0.0/8]\n", TestPki? pki = null, TimeProvider? time = null, string shutdownTimeout = "5s")
     {
         pki ??= new TestPki();
         var yaml = $"""
             listen_addr: "127.0.0.1:0"
             tunnel_domain: {pki.TunnelDomain}
             log_level: debug
-            shutdown_timeout: 5s
+            shutdown_timeout: {shutdownTimeout}
             tls:
               cert_file: {pki.CertFile}
               key_file: {pki.KeyFile}
@@ -58,6 +58,7 @@ internal sealed class TestProxy : IAsyncDisposable
             LogToConsole = false,
             HandleStopSignals = false,
             ConfigureLogging = logging => logging.AddProvider(logs),
+            TimeProvider = time ?? TimeProvider.System,
         });
         await server.StartAsync();
         return new TestProxy(pki, server, logs, configPath);

@@ -34,6 +34,11 @@ internal sealed class TestUpstream : IAsyncDisposable
 
     public TaskCompletionSource SlowStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private int _uploadsCompleted;
+
+    /// <summary><c>/upload</c> requests whose body arrived whole (a request cut on the way must never count).</summary>
+    public int UploadsCompleted => Volatile.Read(ref _uploadsCompleted);
+
     public static async Task<TestUpstream> StartAsync()
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -52,7 +57,8 @@ internal sealed class TestUpstream : IAsyncDisposable
         app.Map("/echo", upstream.EchoAsync);
         app.MapGet("/sse", upstream.SseAsync);
         app.MapGet("/bytes/{count:long}", BytesAsync);
-        app.MapPost("/upload", UploadAsync);
+        app.MapPost("/upload", upstream.UploadAsync);
+        app.MapPost("/upload-then-wait", upstream.UploadThenWaitAsync);
         app.MapGet("/abort", upstream.AbortAsync);
         app.MapGet("/slow", upstream.SlowAsync);
         app.MapGet("/redirect", (HttpContext c) => Results.Redirect("/echo"));
@@ -121,7 +127,7 @@ internal sealed class TestUpstream : IAsyncDisposable
         }
     }
 
-    private static async Task UploadAsync(HttpContext context)
+    private async Task UploadAsync(HttpContext context)
     {
         var buffer = new byte[64 * 1024];
         long total = 0;
@@ -130,13 +136,29 @@ internal sealed class TestUpstream : IAsyncDisposable
         while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
         {
             total += read;
+            UploadProgress.Writer.TryWrite(total);
             for (var i = 0; i < read; i++)
             {
                 checksum += buffer[i];
             }
         }
 
+        Interlocked.Increment(ref _uploadsCompleted);
         await context.Response.WriteAsJsonAsync(new { total, checksum });
+    }
+
+    /// <summary>Running byte totals of <c>/upload</c> bodies as they arrive (an upload in progress is visible to the test).</summary>
+    public Channel<long> UploadProgress { get; } = Channel.CreateUnbounded<long>();
+
+    /// <summary>Completed when <c>/upload-then-wait</c> has read its whole body; it then answers after <see cref="SlowRelease"/>.</summary>
+    public TaskCompletionSource BodyRead { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task UploadThenWaitAsync(HttpContext context)
+    {
+        await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+        BodyRead.TrySetResult();
+        await SlowRelease.Task.WaitAsync(context.RequestAborted);
+        await context.Response.WriteAsync("answered");
     }
 
     /// <summary>Completed by the test once it has the response headers; then <c>/abort</c> dies mid-body.</summary>

@@ -3,6 +3,8 @@ using System.Buffers.Binary;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
 using McpTunnel.Proxy.Listener;
+using McpTunnel.Proxy.Listener.Framing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace McpTunnel.Proxy.Tests.Listener;
 
@@ -17,19 +19,24 @@ public sealed class WebSocketServerStreamTests
 
     private sealed class Harness : IAsyncDisposable
     {
-        // No backpressure: a test writes a whole large frame before it reads anything back.
+        // No backpressure by default: a test writes a whole large frame before it reads anything back.
         public Pipe ClientToServer { get; } = new(new PipeOptions(pauseWriterThreshold: 0));
 
-        public Pipe ServerToClient { get; } = new(new PipeOptions(pauseWriterThreshold: 0));
+        public Pipe ServerToClient { get; }
 
         public TaskCompletionSource Aborted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        /// <summary>The keep-alive's clock: time passes only when a test advances it.</summary>
+        public FakeTimeProvider Clock { get; } = new();
+
         public WebSocketServerStream Stream { get; }
 
-        public Harness(TimeSpan? pingInterval = null, TimeSpan? pingTimeout = null)
+        /// <param name="outputLimit">Bytes the server may write before a peer that does not read holds its writes back.</param>
+        public Harness(TimeSpan? pingInterval = null, TimeSpan? pingTimeout = null, long outputLimit = 0)
         {
+            ServerToClient = new(new PipeOptions(pauseWriterThreshold: outputLimit, resumeWriterThreshold: outputLimit / 2));
             Stream = new WebSocketServerStream(ClientToServer.Reader, ServerToClient.Writer, () => Aborted.TrySetResult(),
-                pingInterval ?? TimeSpan.FromHours(1), pingTimeout ?? TimeSpan.FromHours(1));
+                pingInterval ?? TimeSpan.FromHours(1), pingTimeout ?? TimeSpan.FromHours(1), Clock);
         }
 
         public async Task SendAsync(byte[] bytes, int chunk = int.MaxValue)
@@ -75,6 +82,20 @@ public sealed class WebSocketServerStreamTests
 
                 Assert.False(result.IsCompleted, "the server side completed before a whole frame arrived");
                 reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            }
+        }
+
+        /// <summary>Reads <paramref name="count"/> bytes of what the server sent, as a peer that reads would.</summary>
+        public async Task DrainAsync(int count)
+        {
+            using var deadline = new CancellationTokenSource(Wait);
+            var reader = ServerToClient.Reader;
+            while (count > 0)
+            {
+                var result = await reader.ReadAsync(deadline.Token);
+                var take = (int)Math.Min(count, result.Buffer.Length);
+                reader.AdvanceTo(result.Buffer.GetPosition(take));
+                count -= take;
             }
         }
 
@@ -178,7 +199,7 @@ public sealed class WebSocketServerStreamTests
             var data = Pattern(length);
             var expected = data.Select((b, i) => (byte)(b ^ key[(offset + i) % 4])).ToArray();
 
-            var next = WebSocketServerStream.Unmask(data, mask, offset);
+            var next = WebSocketMasking.Unmask(data, mask, offset);
 
             Assert.Equal(expected, data);
             Assert.Equal((offset + length) % 4, next);
@@ -328,34 +349,74 @@ public sealed class WebSocketServerStreamTests
     [Fact]
     public async Task KeepAlive_PingsAnIdlePeer_AndCutsItWhenNothingComesBack()
     {
-        await using var harness = new Harness(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(150));
-
+        await using var harness = new Harness(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
         harness.Stream.StartKeepAlive();
 
+        harness.Clock.Advance(TimeSpan.FromSeconds(30));
         var (opcode, _) = await harness.ReceiveFrameAsync();
         Assert.Equal(9, opcode);
-        await harness.Aborted.Task.WaitAsync(Wait);
+        harness.Clock.Advance(TimeSpan.FromSeconds(15));
+        Assert.False(harness.Aborted.Task.IsCompleted, "cut before the ping timeout");
+        harness.Clock.Advance(TimeSpan.FromSeconds(15));
+
+        Assert.True(harness.Aborted.Task.IsCompleted, "not cut at the ping timeout");
         Assert.True(harness.Stream.PeerUnresponsive);
     }
 
     [Fact]
     public async Task KeepAlive_KeepsAPeerThatAnswers()
     {
-        // A generous timeout keeps a slow CI machine from cutting this peer; the proof is that pings keep coming,
-        // since a new ping is only sent once the previous one has been answered.
-        await using var harness = new Harness(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(30));
-        var reading = harness.Stream.ReadAsync(new byte[1]).AsTask();
+        await using var harness = new Harness(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
         harness.Stream.StartKeepAlive();
 
-        // Answer three pings in a row: each answer must reset the dead-peer clock.
+        // Answer three pings in a row, each a full timeout apart: every answer must reset the dead-peer clock.
         for (var i = 0; i < 3; i++)
         {
+            harness.Clock.Advance(TimeSpan.FromSeconds(30));
             var (opcode, payload) = await harness.ReceiveFrameAsync();
             Assert.Equal(9, opcode);
-            await harness.SendAsync(ClientFrame(0xA, payload));
+
+            // The pong, then one byte of data: once the byte is read, the pong before it has been handled.
+            var reading = harness.Stream.ReadAsync(new byte[1]).AsTask();
+            await harness.SendAsync([.. ClientFrame(0xA, payload), .. ClientFrame(0x2, [7])]);
+            Assert.Equal(1, await reading.WaitAsync(Wait));
+            harness.Clock.Advance(TimeSpan.FromSeconds(15));
         }
 
         Assert.False(harness.Aborted.Task.IsCompleted, "the peer answered every ping but was cut");
-        Assert.False(reading.IsCompleted, $"the read ended: {reading.Exception?.GetBaseException().Message}");
+    }
+
+    [Fact]
+    public async Task KeepAlive_CutsAPeerThatStopsReading_WhileAWriteIsStuck()
+    {
+        // The peer reads nothing, so the server's write waits for room that never comes and no ping can be sent.
+        await using var harness = new Harness(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), outputLimit: 1024);
+        harness.Stream.StartKeepAlive();
+        var write = harness.Stream.WriteAsync(new byte[64 * 1024]).AsTask();
+        Assert.False(write.IsCompleted);
+
+        harness.Clock.Advance(TimeSpan.FromSeconds(45));
+        Assert.False(harness.Aborted.Task.IsCompleted, "cut before ping interval + ping timeout");
+        harness.Clock.Advance(TimeSpan.FromSeconds(15));
+
+        Assert.True(harness.Aborted.Task.IsCompleted, "a peer that neither reads nor answers was not cut after ping interval + ping timeout");
+        Assert.True(harness.Stream.PeerUnresponsive);
+    }
+
+    [Fact]
+    public async Task KeepAlive_KeepsAPeerThatReadsSlowly()
+    {
+        // Every write is held back for a while, but each one completes: the peer is reading, however slowly.
+        await using var harness = new Harness(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), outputLimit: 1024);
+        harness.Stream.StartKeepAlive();
+        for (var i = 0; i < 4; i++)
+        {
+            var write = harness.Stream.WriteAsync(new byte[4 * 1024]).AsTask();
+            harness.Clock.Advance(TimeSpan.FromSeconds(45));
+            await harness.DrainAsync(4 + (4 * 1024)); // frame header (126 + 16-bit length) and payload
+            await write.WaitAsync(Wait);
+        }
+
+        Assert.False(harness.Aborted.Task.IsCompleted, "a peer that kept reading was cut");
     }
 }

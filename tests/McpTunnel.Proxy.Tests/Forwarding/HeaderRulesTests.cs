@@ -1,6 +1,6 @@
 using McpTunnel.Proxy.Forwarding;
 
-namespace McpTunnel.Proxy.Tests.Routing;
+namespace McpTunnel.Proxy.Tests.Forwarding;
 
 public sealed class HeaderRulesTests
 {

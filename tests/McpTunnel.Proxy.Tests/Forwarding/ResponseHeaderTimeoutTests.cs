@@ -1,0 +1,96 @@
+using System.IO.Pipelines;
+using System.Net;
+using McpTunnel.Proxy.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+
+namespace McpTunnel.Proxy.Tests.Forwarding;
+
+/// <summary>
+/// <c>upstream.response_header_timeout</c> bounds the upstream's time to answer, counted from the end of the request
+/// body: an upload may take longer than the timeout, a silent upstream after the body still gets 504. The proxy runs on
+/// a fake clock, so "longer" is an Advance, not a wait.
+/// </summary>
+public sealed class ResponseHeaderTimeoutTests
+{
+    private const string TwoSeconds = "upstream:\n  allowed_ips: [127.0.0.0/8]\n  response_header_timeout: 2s\n";
+
+    [Fact]
+    public async Task UploadLongerThanTheTimeout_IsForwardedWhole()
+    {
+        var clock = new FakeTimeProvider();
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}", TwoSeconds, time: clock);
+        var body = new Pipe();
+        using var request = new HttpRequestMessage(HttpMethod.Post, proxy.UrlFor("echo", "/upload")) { Content = new FlushingContent(body.Reader) };
+
+        var call = proxy.CreateClient().SendAsync(request);
+        await body.Writer.WriteAsync(new byte[1000]);
+        Assert.Equal(1000, await NextTotalAsync(upstream, 1000));
+        clock.Advance(TimeSpan.FromSeconds(5)); // the upload is now older than the timeout
+        await body.Writer.WriteAsync(new byte[500]);
+        await body.Writer.CompleteAsync();
+
+        using var response = await call.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"total\":1500", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UpstreamSilentAfterTheBody_Gets504WhenTheTimeoutPasses()
+    {
+        var clock = new FakeTimeProvider();
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}", TwoSeconds, time: clock);
+
+        var call = proxy.CreateClient().PostAsync(proxy.UrlFor("echo", "/upload-then-wait"), new ByteArrayContent(new byte[100]));
+        await upstream.BodyRead.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(call.IsCompleted);
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        using var response = await call.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+    }
+
+    private static async Task<long> NextTotalAsync(TestUpstream upstream, long atLeast)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var total = await upstream.UploadProgress.Reader.ReadAsync(timeout.Token);
+            if (total >= atLeast)
+            {
+                return total;
+            }
+        }
+    }
+
+    /// <summary>A request body the test writes piece by piece, each piece sent at once (StreamContent would buffer it).</summary>
+    private sealed class FlushingContent(PipeReader source) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            while (true)
+            {
+                var result = await source.ReadAsync();
+                foreach (var segment in result.Buffer)
+                {
+                    await stream.WriteAsync(segment);
+                }
+
+                await stream.FlushAsync();
+                source.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = -1;
+            return false;
+        }
+    }
+}

@@ -1,0 +1,137 @@
+using System.Buffers;
+using System.Text;
+using McpTunnel.Common;
+using McpTunnel.Proxy.Configuration;
+using McpTunnel.Proxy.Listener;
+using McpTunnel.Proxy.Listener.Framing;
+
+namespace McpTunnel.Fuzz;
+
+/// <summary>The harnesses: each states what the parser promises for any input, and fails loudly when it breaks it.</summary>
+internal static class FuzzTargets
+{
+    public static readonly IReadOnlyDictionary<string, Action<byte[]>> All = new Dictionary<string, Action<byte[]>>
+    {
+        ["upgrade"] = Upgrade,
+        ["frame"] = Frame,
+        ["config"] = Config,
+        ["duration"] = Duration,
+    };
+
+    /// <summary>The outer listener's request-head parser: never throws, and an upgrade always ends inside the input with a key.</summary>
+    private static void Upgrade(byte[] input)
+    {
+        foreach (var sequence in Splits(input))
+        {
+            var parse = WebSocketUpgrade.TryParse(sequence, out var headEnd, out var key);
+            if (parse == UpgradeParse.Upgrade)
+            {
+                var consumed = sequence.Slice(0, headEnd).Length;
+                Check(consumed > 0 && consumed <= input.Length, "upgrade head end outside the input");
+                Check(!string.IsNullOrEmpty(key), "upgrade without a Sec-WebSocket-Key");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The client frame-header reader and the close-frame rules: never throw; a complete header lies inside the input
+    /// with a sane length; the answer does not depend on how the bytes were split across segments.
+    /// </summary>
+    private static void Frame(byte[] input)
+    {
+        WebSocketFrameHeaderReader.Result? first = null;
+        WebSocketFrameHeader firstHeader = default;
+        foreach (var sequence in Splits(input))
+        {
+            var result = WebSocketFrameHeaderReader.TryRead(sequence, out var header, out var error);
+            if (first is null)
+            {
+                (first, firstHeader) = (result, header);
+            }
+
+            Check(result == first && header == firstHeader, "frame header read differs with segmentation");
+            Check(result != WebSocketFrameHeaderReader.Result.Error || !string.IsNullOrEmpty(error), "error without a reason");
+            if (result == WebSocketFrameHeaderReader.Result.Complete)
+            {
+                Check(header.HeaderLength is 6 or 8 or 14 && header.HeaderLength <= input.Length, "header length");
+                Check(header.PayloadLength >= 0 && (!header.IsControl || header.PayloadLength <= 125), "payload length");
+            }
+        }
+
+        var payload = input.AsSpan(Math.Min(input.Length, 2));
+        if (WebSocketCloseRules.Check(payload) is null && payload.Length >= 2)
+        {
+            Check(WebSocketCloseRules.StatusOf(payload) is >= (System.Net.WebSockets.WebSocketCloseStatus)1000, "accepted close status below 1000");
+        }
+    }
+
+    /// <summary>The config loader: any text either loads or fails with ProxyConfigException (every error listed), nothing else.</summary>
+    private static void Config(byte[] input)
+    {
+        try
+        {
+            ProxyConfigLoader.Parse(Encoding.UTF8.GetString(input), "fuzz.yaml");
+        }
+        catch (ProxyConfigException ex)
+        {
+            Check(!string.IsNullOrWhiteSpace(ex.Message), "config error without a message");
+        }
+    }
+
+    /// <summary>Go durations: TryParse never throws, and what it accepts formats to text that parses back to the same value.</summary>
+    private static void Duration(byte[] input)
+    {
+        var text = Encoding.UTF8.GetString(input);
+        if (GoDuration.TryParse(text, out var value, out var error))
+        {
+            var formatted = GoDuration.Format(value);
+            Check(GoDuration.TryParse(formatted, out var again, out _) && again == value, $"\"{text}\" → {value} → \"{formatted}\" does not round-trip");
+        }
+        else
+        {
+            Check(!string.IsNullOrEmpty(error), "refusal without a reason");
+        }
+    }
+
+    /// <summary>The input whole, and split into two segments at a point the input chooses (the network splits reads anywhere).</summary>
+    private static IEnumerable<ReadOnlySequence<byte>> Splits(byte[] input)
+    {
+        yield return new ReadOnlySequence<byte>(input);
+        if (input.Length > 1)
+        {
+            var at = 1 + (input[0] % (input.Length - 1));
+            yield return TwoSegments(input, at);
+        }
+    }
+
+    private static ReadOnlySequence<byte> TwoSegments(byte[] input, int at)
+    {
+        var first = new Segment(input.AsMemory(0, at), 0);
+        var second = first.Append(input.AsMemory(at));
+        return new ReadOnlySequence<byte>(first, 0, second, second.Memory.Length);
+    }
+
+    private static void Check(bool condition, string what)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException($"fuzz invariant broken: {what}");
+        }
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
+        {
+            Memory = memory;
+            RunningIndex = runningIndex;
+        }
+
+        public Segment Append(ReadOnlyMemory<byte> memory)
+        {
+            var next = new Segment(memory, RunningIndex + Memory.Length);
+            Next = next;
+            return next;
+        }
+    }
+}
