@@ -91,7 +91,7 @@ if ! podman image exists "$base_image"; then
   debootstrap --variant=minbase --include=libssl3 bookworm "$rootfs" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 \
     || die "debootstrap failed: $(tail -5 "$work/debootstrap.log")"
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/*
-  tar -C "$rootfs" --numeric-owner -cf - . | podman import --change 'CMD ["/bin/bash"]' - "$base_image" >/dev/null
+  tar -C "$rootfs" --numeric-owner -cf - . | podman import -q --change 'CMD ["/bin/bash"]' - "$base_image" >/dev/null
   rm -rf "$rootfs"
 fi
 if ! podman image exists "$runtime_image"; then
@@ -320,7 +320,7 @@ run_stack() {
   else
     bad "$s: tool call failed: $out; proxy log: $(compose "$s" logs --no-color mcp-proxy | tail -5)"
   fi
-  compose "$s" logs --no-color mcp-proxy | grep -q "request started" && ok "$s: proxy logged 'request started'" || bad "$s: no 'request started'"
+  wait_log "$s" mcp-proxy "request started" 10 && ok "$s: proxy logged 'request started'" || bad "$s: no 'request started'"
 
   # a config edit needs a restart
   printf '  echo2: http://hello-mcp:9000\n' >config/mcp-proxy.yaml.add
