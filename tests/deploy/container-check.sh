@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The image and the three Compose stacks under a real container engine (issue 14), as root:
 #
-#   sudo tests/deploy/container-check.sh          # ~6-10 minutes the first time, less with cached base images
+#   sudo tests/deploy/container-check.sh    # ~14 min the first time on 2 busy cores; base images are cached
 #
-# Needs Debian's podman, debootstrap, docker-compose (1.29), iptables, runc and openssl, plus the .NET SDK
-# and Node (tests/node installed by `npm ci`). `.ci/run` installs them and runs this script.
+# Needs Debian's podman, runc, netavark, aardvark-dns, iptables, catatonit, debootstrap, docker-compose
+# (1.29), unzip and openssl, plus the .NET SDK and Node (tests/node installed by `npm ci`). `.ci/run`
+# installs them and runs this script. It also runs tests/deploy/kube-play.sh (the chart's pod).
 #
 # No container registry is reachable, so the base images are made here and cached in Podman's storage:
 #   debian   debootstrap --variant=minbase bookworm (+ libssl3) -> podman import
@@ -38,8 +39,8 @@ bad() { failed=$((failed + 1)); results+=("FAIL $*"); say "FAIL - $*" >&2; }
 die() { say "FATAL: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "run as root (rootful Podman with bridge networks)"
-for tool in podman debootstrap docker-compose openssl iptables runc dotnet node; do
-  command -v "$tool" >/dev/null || die "$tool missing (apt-get install podman debootstrap docker-compose iptables runc openssl; .NET SDK; Node)"
+for tool in podman debootstrap docker-compose openssl iptables runc catatonit unzip dotnet node; do
+  command -v "$tool" >/dev/null || die "$tool missing (apt-get install podman runc netavark aardvark-dns iptables catatonit debootstrap docker-compose unzip openssl; .NET SDK; Node)"
 done
 [ -d tests/node/node_modules/@modelcontextprotocol/sdk ] || die "tests/node/node_modules missing: (cd tests/node && npm ci)"
 
