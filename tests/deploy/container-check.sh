@@ -56,13 +56,14 @@ cleanup() {
   local rc=$?
   if [ -z "${CONTAINER_CHECK_KEEP:-}" ]; then
     for s in $stacks; do
-      [ -d "$work/$s" ] && teardown "$s"
+      if [ -d "$work/$s" ]; then teardown "$s"; fi
     done
     podman pod rm -f mcptunnel-kube >/dev/null 2>&1 || true
     podman pod rm -f mcp-tunnel-pod >/dev/null 2>&1 || true
   fi
-  [ -n "${tools_pid:-}" ] && kill "$tools_pid" 2>/dev/null
-  [ -n "$service_pid" ] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null
+  # (|| true: under set -e a failing last command of an && list would end the trap with status 1)
+  if [ -n "${tools_pid:-}" ]; then kill "$tools_pid" 2>/dev/null || true; fi
+  if [ -n "$service_pid" ]; then kill "$service_pid" 2>/dev/null || true; wait "$service_pid" 2>/dev/null || true; fi
   if [ -z "${CONTAINER_CHECK_KEEP:-}" ]; then rm -rf "$work"; else say "kept $work"; fi
   exit $rc
 }
