@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command (README): installs the npm test peers, builds with warnings as errors,
-# runs every test project, and prints one closing line "N passed, N failed, N skipped".
+# runs every test project, and prints one closing line "N passed, N failed, N skipped", then one line
+# naming the root-only container checks it does not run. Needs only the .NET SDK and Node with npm.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -28,4 +29,6 @@ awk '
   }
   END { printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped }
 ' "$log"
+# One plain line for what this command never runs (deploy/README.md "How this directory is checked").
+echo "Not run by ./test.sh: the container checks (image, Compose stacks, chart pod under Podman; root only): sudo tests/deploy/container-check.sh"
 exit "$status"

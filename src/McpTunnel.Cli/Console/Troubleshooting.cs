@@ -8,7 +8,7 @@ internal static class Troubleshooting
 {
     public static readonly TroubleshootingRow NoRoute = new(
         "d", "tunnel_domain missing or wrong, a route name typo, or the config was edited without a restart",
-        "Set tunnel_domain to the exact domain on the tunnel detail page and name the route as Claude calls it, then docker compose restart mcp-proxy");
+        "Set tunnel_domain to the exact domain on the tunnel detail page and name the route as Claude calls it, then docker compose restart mcp-proxy cloudflared");
 
     public static readonly TroubleshootingRow EgressDenied = new(
         "e", "the upstream resolves outside the allowed ranges (public, loopback, or a non-RFC1918 Service CIDR)",
@@ -41,7 +41,7 @@ internal static class Troubleshooting
 
     public static readonly TroubleshootingRow ConfigNotReloaded = new(
         "k", "the running proxy uses another config than this file (config is not hot-reloaded)",
-        "docker compose restart mcp-proxy (or helm upgrade)");
+        "docker compose restart mcp-proxy, then docker compose restart cloudflared (it shares the proxy's network namespace and loses it when the proxy's container restarts); or helm upgrade");
 }
 
 internal sealed record TroubleshootingRow(string Row, string Cause, string Fix)

@@ -27,7 +27,7 @@ public class CertRenewTests
     [Fact]
     public void CertRenew_ScheduleAndWindow_ComeFromValues()
     {
-        var m = ChartRenderer.RenderScenario("managed", "-set", "serverCert.cronSchedule=30 3 * * 1", "-set", "serverCert.renewBefore=240h");
+        var m = ChartRenderer.RenderScenario("managed", "--set", "serverCert.cronSchedule=30 3 * * 1", "--set", "serverCert.renewBefore=240h");
         var cron = m.Get("CronJob", "mcp-tunnel-cert-renew");
         Assert.Equal("30 3 * * 1", cron.Str("spec.schedule"));
         Assert.Contains("--renew-before=240h", cron.Arr("spec.jobTemplate.spec.template.spec.containers")[0].Strings("args"));

@@ -86,7 +86,7 @@ public class DeploymentTests
     [Fact]
     public void Names_FollowTheReleaseAndFullname()
     {
-        var m = ChartRenderer.RenderScenario("managed", "-release", "prod", "-namespace", "tunnels");
+        var m = ChartRenderer.RenderScenarioAs("prod", "tunnels", "managed");
         m.Get("Deployment", "prod-mcp-tunnel");
         m.Get("Job", "prod-mcp-tunnel-setup");
         m.Get("CronJob", "prod-mcp-tunnel-cert-renew");

@@ -43,7 +43,7 @@ public class ExternalModeTests
     [Fact]
     public void Deployment_OtherSecretNames_AreUsed()
     {
-        var m = ChartRenderer.RenderScenario("external", "-set", "external.tunnelTokenSecretName=tok", "-set", "external.serverCertSecretName=crt");
+        var m = ChartRenderer.RenderScenario("external", "--set", "external.tunnelTokenSecretName=tok", "--set", "external.serverCertSecretName=crt");
         Assert.Equal("tok", Containers.Cloudflared(m).Arr("env").Named("TUNNEL_TOKEN").Str("valueFrom.secretKeyRef.name"));
         Assert.Equal("crt", Containers.TlsVolume(m).Str("secret.secretName"));
     }

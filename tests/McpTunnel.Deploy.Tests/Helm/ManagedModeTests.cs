@@ -61,8 +61,8 @@ public class ManagedModeTests
         static string PodAnnotation(Manifests m, string key) =>
             m.Get("Deployment", "mcp-tunnel").At("spec.template").Annotation(key)!;
 
-        var routes = ChartRenderer.RenderScenario("managed", "-set", "gateway.config.routes.extra=http://extra:8080");
-        var rotated = ChartRenderer.RenderScenario("managed", "-set", "tunnel.tokenVersion=2");
+        var routes = ChartRenderer.RenderScenario("managed", "--set", "gateway.config.routes.extra=http://extra:8080");
+        var rotated = ChartRenderer.RenderScenario("managed", "--set", "tunnel.tokenVersion=2");
         Assert.NotEqual(PodAnnotation(Chart, "checksum/config"), PodAnnotation(routes, "checksum/config"));
         Assert.Equal("2", PodAnnotation(rotated, "mcp-tunnel/token-version"));
         Assert.Contains("--token-version=2", rotated.Get("Job", "mcp-tunnel-setup").Arr("spec.template.spec.containers")[0].Strings("args"));

@@ -23,7 +23,7 @@ public class NetworkPolicyTests
     [Fact]
     public void NetworkPolicy_Disabled_IsNotRendered()
     {
-        var m = ChartRenderer.RenderScenario("managed", "-set", "networkPolicy.ingress.enabled=false");
+        var m = ChartRenderer.RenderScenario("managed", "--set", "networkPolicy.ingress.enabled=false");
         Assert.False(m.Has("NetworkPolicy"));
     }
 

@@ -11,7 +11,7 @@ public class ProxyConfigTests
     public void Config_PassesValuesThroughAndForcesListenerAndTlsPaths(string scenario)
     {
         var m = ChartRenderer.RenderScenario(scenario,
-            "-set", "gateway.config.listen_addr=:9999", "-set", "gateway.config.tls.cert_file=/elsewhere.crt", "-set", "gateway.config.log_level=debug");
+            "--set", "gateway.config.listen_addr=:9999", "--set", "gateway.config.tls.cert_file=/elsewhere.crt", "--set", "gateway.config.log_level=debug");
         var config = Containers.ConfigYaml(m);
         Assert.Equal(":8080", config.Str("listen_addr"));
         Assert.Equal("/data/tls.crt", config.Str("tls.cert_file"));

@@ -37,7 +37,7 @@ public class SetupHookTests
     [Fact]
     public void SetupJob_Force_AlsoRunsPreUpgrade()
     {
-        var forced = ChartRenderer.RenderScenario("managed", "-set", "setup.force=true");
+        var forced = ChartRenderer.RenderScenario("managed", "--set", "setup.force=true");
         foreach (var kind in new[] { "Job", "ServiceAccount", "Role", "RoleBinding" })
         {
             Assert.Equal("pre-install,pre-upgrade", forced.Get(kind, "mcp-tunnel-setup").Annotation("helm.sh/hook"));
@@ -61,7 +61,7 @@ public class SetupHookTests
     [Fact]
     public void SetupJob_TunnelId_IsPassed()
     {
-        var args = SetupContainer(ChartRenderer.RenderScenario("managed", "-set", "tunnel.id=tnl_01abc")).Strings("args");
+        var args = SetupContainer(ChartRenderer.RenderScenario("managed", "--set", "tunnel.id=tnl_01abc")).Strings("args");
         Assert.Contains("--tunnel-id=tnl_01abc", args);
     }
 
@@ -89,7 +89,7 @@ public class SetupHookTests
     [Fact]
     public void SetupJob_CustomAudience_IsProjected()
     {
-        var pod = ChartRenderer.RenderScenario("managed", "-set", "api.wif.audience=https://api.anthropic.com")
+        var pod = ChartRenderer.RenderScenario("managed", "--set", "api.wif.audience=https://api.anthropic.com")
             .Get("Job", "mcp-tunnel-setup").At("spec.template.spec");
         Assert.Equal("https://api.anthropic.com", pod.Arr("volumes").Named("wif-token").Arr("projected.sources")[0].Str("serviceAccountToken.audience"));
     }

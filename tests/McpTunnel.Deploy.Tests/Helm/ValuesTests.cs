@@ -43,11 +43,11 @@ public class ValuesTests
     }
 
     [Theory]
-    [InlineData("gateway.config.routes is required", "-f", "managed", "-set", "gateway.config.routes=null")]
-    [InlineData("api.wif.federationRuleId is required", "-f", "managed", "-set", "api.wif.federationRuleId=")]
-    [InlineData("api.wif.organizationId is required", "-f", "managed", "-set", "api.wif.organizationId=")]
-    [InlineData("gateway.config.tunnel_domain is required", "-f", "external", "-set", "gateway.config.tunnel_domain=")]
-    [InlineData("external.tunnelTokenSecretName is required", "-f", "external", "-set", "external.tunnelTokenSecretName=")]
+    [InlineData("gateway.config.routes is required", "-f", "managed", "--set", "gateway.config.routes=null")]
+    [InlineData("api.wif.federationRuleId is required", "-f", "managed", "--set", "api.wif.federationRuleId=")]
+    [InlineData("api.wif.organizationId is required", "-f", "managed", "--set", "api.wif.organizationId=")]
+    [InlineData("gateway.config.tunnel_domain is required", "-f", "external", "--set", "gateway.config.tunnel_domain=")]
+    [InlineData("external.tunnelTokenSecretName is required", "-f", "external", "--set", "external.tunnelTokenSecretName=")]
     public void Render_MissingRequiredValue_FailsWithAMessageNamingIt(string message, string f, string scenario, string set, string value)
     {
         var result = ChartRenderer.Render(f, ChartRenderer.Scenario(scenario), set, value);

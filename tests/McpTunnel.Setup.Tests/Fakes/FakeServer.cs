@@ -23,11 +23,11 @@ public sealed class FakeServer : IAsyncDisposable
 
     public Uri BaseUrl { get; }
 
-    public static async Task<FakeServer> StartAsync(RequestDelegate handler, X509Certificate2? certificate = null)
+    public static async Task<FakeServer> StartAsync(RequestDelegate handler, X509Certificate2? certificate = null, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0, listen =>
+        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, port, listen =>
         {
             if (certificate is not null)
             {
@@ -38,7 +38,7 @@ public sealed class FakeServer : IAsyncDisposable
         app.Run(handler);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var port = new Uri(address).Port;
+        port = new Uri(address).Port;
         var host = certificate is null ? "127.0.0.1" : "localhost";
         return new FakeServer(app, new Uri($"{(certificate is null ? "http" : "https")}://{host}:{port}/"));
     }

@@ -1,6 +1,6 @@
 {{/*
-Helpers. The chart keeps to a template subset (Go text/template + sprig + include/required/toYaml and
-.Values/.Release/.Chart) so that tests/deploy/helm-render can render it without a helm binary.
+Helpers. The chart tests render it with the real helm (tests/McpTunnel.Deploy.Tests, helm from the npm
+layer in tests/node), run helm lint --strict and validate every object against the Kubernetes API schemas.
 */}}
 
 {{- define "mcp-tunnel.name" -}}

@@ -1,0 +1,459 @@
+#!/usr/bin/env bash
+# The image and the three Compose stacks under a real container engine (issue 14), as root:
+#
+#   sudo tests/deploy/container-check.sh    # ~14 min the first time on 2 busy cores; base images are cached
+#
+# Needs Debian's podman, runc, netavark, aardvark-dns, iptables, catatonit, debootstrap, docker-compose
+# (1.29), unzip and openssl, plus the .NET SDK and Node (tests/node installed by `npm ci`). `.ci/run`
+# installs them and runs this script. It also runs tests/deploy/kube-play.sh (the chart's pod).
+#
+# No container registry is reachable, so the base images are made here and cached in Podman's storage:
+#   debian   debootstrap --variant=minbase bookworm (+ libssl3) -> podman import
+#   runtime  + this machine's .NET shared frameworks     (stand-in for mcr.microsoft.com/dotnet/aspnet)
+#   sdk      + this machine's .NET SDK and CA bundle      (stand-in for mcr.microsoft.com/dotnet/sdk)
+# Then deploy/docker/Dockerfile, unchanged, is built with RUNTIME_IMAGE/SDK_IMAGE pointing at them, and
+# each stack in deploy/compose is copied, given certificates and brought up with docker-compose against
+# Podman's Docker API. Test overrides (tests/deploy/container/*.override.yaml) replace only what cannot run
+# here: cloudflared (needs the real edge) by `mcptunnel edge` in the same netns dialling localhost:8080,
+# hello_server.py (python:3.13-slim + pip) by `mcptunnel hello`, and for the programmatic stack the real
+# Anthropic API by the test suite's fake, which `setup` reaches over loopback in the fake's netns.
+# Every connection stays on this machine: container bridge networks and 127.0.0.1.
+#
+# Environment: CONTAINER_CHECK_STACKS="quickstart production programmatic" (subset), CONTAINER_CHECK_KEEP=1
+# (leave the stacks and the work directory for inspection), CONTAINER_CHECK_SKIP_KUBE=1.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$(pwd)
+here=$repo/tests/deploy/container
+
+stacks=${CONTAINER_CHECK_STACKS:-quickstart production programmatic}
+domain=abcd1234.tunnel.anthropic.com
+edge_port=${CONTAINER_CHECK_EDGE_PORT:-18443}
+passed=0
+failed=0
+results=()
+
+say() { echo "container-check: $*"; }
+ok() { passed=$((passed + 1)); results+=("ok   $*"); say "ok - $*"; }
+bad() { failed=$((failed + 1)); results+=("FAIL $*"); say "FAIL - $*" >&2; }
+die() { say "FATAL: $*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "run as root (rootful Podman with bridge networks)"
+for tool in podman debootstrap docker-compose openssl iptables runc catatonit unzip dotnet node; do
+  command -v "$tool" >/dev/null || die "$tool missing (apt-get install podman runc netavark aardvark-dns iptables catatonit debootstrap docker-compose unzip openssl; .NET SDK; Node)"
+done
+[ -d tests/node/node_modules/@modelcontextprotocol/sdk ] || die "tests/node/node_modules missing: (cd tests/node && npm ci)"
+
+export CONTAINERS_CONF=$here/containers.conf
+work=$(mktemp -d "${TMPDIR:-/tmp}/mcptunnel-container-check.XXXXXX")
+chmod 0755 "$work"
+sock=$work/podman.sock
+export DOCKER_HOST=unix://$sock
+export COMPOSE_HTTP_TIMEOUT=120 COMPOSE_INTERACTIVE_NO_CLI=1
+service_pid=
+
+cleanup() {
+  local rc=$?
+  if [ -z "${CONTAINER_CHECK_KEEP:-}" ]; then
+    for s in $stacks; do
+      if [ -d "$work/$s" ]; then teardown "$s"; fi
+    done
+    podman pod rm -f mcptunnel-kube >/dev/null 2>&1 || true
+    podman pod rm -f mcp-tunnel-pod >/dev/null 2>&1 || true
+  fi
+  # (|| true: under set -e a failing last command of an && list would end the trap with status 1)
+  if [ -n "${tools_pid:-}" ]; then kill "$tools_pid" 2>/dev/null || true; fi
+  if [ -n "$service_pid" ]; then kill "$service_pid" 2>/dev/null || true; wait "$service_pid" 2>/dev/null || true; fi
+  if [ -z "${CONTAINER_CHECK_KEEP:-}" ]; then rm -rf "$work"; else say "kept $work"; fi
+  exit $rc
+}
+trap cleanup EXIT
+
+# --- the engine: Podman serving the Docker API on a socket of our own ----------------------------------
+podman system service --time=0 "unix://$sock" >"$work/podman-service.log" 2>&1 &
+service_pid=$!
+for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.2; done
+[ -S "$sock" ] || die "podman system service did not start: $(cat "$work/podman-service.log")"
+say "engine: $(podman --version), Docker API at $DOCKER_HOST, $(docker-compose version --short 2>/dev/null || echo docker-compose)"
+
+# --- local base images (cached in Podman's storage across runs) ----------------------------------------
+sdk_version=$(dotnet --version)
+runtime_version=$(dotnet --list-runtimes | awk '$1 == "Microsoft.AspNetCore.App" {v = $2} END {print v}')
+ca_bundle=/etc/ssl/certs/ca-certificates.crt
+ca_hash=$(sha256sum "$ca_bundle" | cut -c1-12)
+dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
+base_image=localhost/mcptunnel-standin/debian:bookworm-minbase
+runtime_image=localhost/mcptunnel-standin/aspnet:$runtime_version
+sdk_image=localhost/mcptunnel-standin/sdk:$sdk_version-ca$ca_hash
+
+t0=$(date +%s)
+if ! podman image exists "$base_image"; then
+  say "building $base_image with debootstrap (about a minute)"
+  rootfs=$work/rootfs
+  debootstrap --variant=minbase --include=libssl3 bookworm "$rootfs" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 \
+    || die "debootstrap failed: $(tail -5 "$work/debootstrap.log")"
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/*
+  tar -C "$rootfs" --numeric-owner -cf - . | podman import -q --change 'CMD ["/bin/bash"]' - "$base_image" >/dev/null
+  rm -rf "$rootfs"
+fi
+if ! podman image exists "$runtime_image"; then
+  say "building $runtime_image (shared frameworks from $dotnet_root)"
+  podman build -q --isolation chroot -v "$dotnet_root:/mnt/dotnet:ro" --build-arg "BASE=$base_image" \
+    -f "$here/runtime.Containerfile" -t "$runtime_image" "$here" >/dev/null
+fi
+if ! podman image exists "$sdk_image"; then
+  say "building $sdk_image (SDK $sdk_version and CA bundle from this machine)"
+  podman build -q --isolation chroot -v "$dotnet_root:/mnt/dotnet:ro" -v "$ca_bundle:/mnt/ca-certificates.crt:ro" \
+    --build-arg "BASE=$base_image" -f "$here/sdk.Containerfile" -t "$sdk_image" "$here" >/dev/null
+fi
+say "base images ready in $(( $(date +%s) - t0 ))s: $base_image, $runtime_image, $sdk_image"
+
+# The helpers (below) publish on the host while the image builds.
+mkdir -p "$work/tools"
+(dotnet publish src/McpTunnel.Cli -c Release -o "$work/tools/cli" -nologo -v:q -clp:NoSummary \
+  && dotnet publish tests/deploy/fake-api -c Release -o "$work/tools/fake-api" -nologo -v:q -clp:NoSummary) >"$work/tools-publish.log" 2>&1 &
+tools_pid=$!
+
+# --- the image: deploy/docker/Dockerfile, unchanged ------------------------------------------------------
+t0=$(date +%s)
+if podman build --isolation chroot -f deploy/docker/Dockerfile --ignorefile deploy/docker/Dockerfile.dockerignore \
+    --build-arg "RUNTIME_IMAGE=$runtime_image" --build-arg "SDK_IMAGE=$sdk_image" \
+    --build-arg "REVISION=$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
+    -t localhost/mcp-proxy:local . >"$work/image-build.log" 2>&1; then
+  image_size=$(podman image inspect localhost/mcp-proxy:local --format '{{.Size}}')
+  runtime_size=$(podman image inspect "$runtime_image" --format '{{.Size}}')
+  ok "image built from deploy/docker/Dockerfile in $(( $(date +%s) - t0 ))s: mcp-proxy:local $((image_size / 1000000)) MB ($(( (image_size - runtime_size) / 1000000 )) MB above the runtime base of $((runtime_size / 1000000)) MB)"
+else
+  tail -30 "$work/image-build.log" >&2
+  die "image build failed"
+fi
+user=$(podman image inspect localhost/mcp-proxy:local --format '{{.Config.User}} {{json .Config.Entrypoint}}')
+[ "$user" = '65532:65532 ["/mcp-proxy"]' ] && ok "image runs /mcp-proxy as 65532:65532" || bad "image user/entrypoint: $user"
+
+# --- helpers image: mcptunnel (edge, hello, doctor) and the fake Tunnels API ------------------------------
+t0=$(date +%s)
+wait "$tools_pid" || { cat "$work/tools-publish.log" >&2; die "publishing mcptunnel / fake-api failed"; }
+podman build -q --isolation chroot --build-arg "RUNTIME_IMAGE=$runtime_image" -f "$here/tools.Containerfile" \
+  -t localhost/mcptunnel-tools:local "$work/tools" >/dev/null
+say "helpers image mcptunnel-tools:local ready in $(( $(date +%s) - t0 ))s"
+
+# --- per-stack helpers ----------------------------------------------------------------------------------
+compose() { # compose STACK ARGS...  (run inside the stack's directory)
+  local s=$1; shift
+  docker-compose -p "mcpt-$s" -f docker-compose.yaml -f "$here/$s.override.yaml" "$@"
+}
+
+# make_certs DIR: the CA and the server certificate exactly as deploy/README.md's quickstart step 3.
+make_certs() {
+  local d=$1 days=${2:-90}
+  if [ ! -f "$d/ca.key" ]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/ca.key" -out "$d/ca.crt" -days 3650 \
+      -subj "/CN=mcp-tunnel-ca" -addext "basicConstraints=critical,CA:TRUE" \
+      -addext "keyUsage=critical,keyCertSign,cRLSign" -addext "subjectKeyIdentifier=hash" 2>/dev/null
+  fi
+  printf 'subjectAltName = DNS:%s,DNS:*.%s\nauthorityKeyIdentifier = keyid,issuer\nextendedKeyUsage = serverAuth\n' \
+    "$domain" "$domain" >"$d/tls.ext"
+  openssl req -newkey rsa:2048 -nodes -keyout "$d/tls.key.new" -out "$d/server.csr" -subj "/CN=$domain" 2>/dev/null
+  openssl x509 -req -in "$d/server.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial \
+    -out "$d/tls.crt.new" -days "$days" -extfile "$d/tls.ext" 2>/dev/null
+}
+
+# install_certs DIR MODE: move the new pair into place (key first, then cert, each atomically).
+install_certs() {
+  local d=$1 owner=$2 mode=$3
+  chown "$owner" "$d/tls.key.new" "$d/tls.crt.new"
+  chmod "$mode" "$d/tls.key.new"
+  chmod 0644 "$d/tls.crt.new"
+  mv -f "$d/tls.key.new" "$d/tls.key"
+  mv -f "$d/tls.crt.new" "$d/tls.crt"
+}
+
+# call ROUTE: an MCP tool call from the host (the official TypeScript SDK client) through the edge container.
+call() {
+  local route=$1
+  node --import "$here/localhost-dns.mjs" "$repo/tests/node/mcp-client.mjs" "http://$route.localhost:$edge_port/mcp" --name container --timeout-ms 15000
+}
+
+wait_log() { # wait_log STACK SERVICE TEXT SECONDS
+  local s=$1 svc=$2 text=$3 secs=$4
+  for _ in $(seq $((secs * 5))); do
+    compose "$s" logs --no-color "$svc" 2>/dev/null | grep -q -- "$text" && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+wait_call() { # wait_call ROUTE SECONDS -> the client's JSON on success
+  local route=$1 secs=$2 out
+  for _ in $(seq "$secs"); do
+    if out=$(call "$route" 2>&1); then echo "$out"; return 0; fi
+    sleep 1
+  done
+  echo "$out"
+  return 1
+}
+
+doctor() { # doctor STACK ARGS...: mcptunnel doctor in the proxy's netns (as the proxy's user), or beside it
+  local s=$1; shift
+  # Detached, then wait + logs: attaching to a container that exits within a second loses its output
+  # under Podman's Docker API here.
+  local name
+  name=$(compose "$s" --profile tools run -d "$@" 2>/dev/null | tail -1)
+  [ -n "$name" ] || { echo "doctor: compose run -d $* started nothing"; return 2; }
+  local rc
+  rc=$(podman wait "$name" 2>/dev/null || echo 2)
+  podman logs "$name" 2>&1
+  podman rm -f "$name" >/dev/null 2>&1 || true
+  return "$rc"
+}
+
+proxy_id() { compose "$1" ps -q mcp-proxy; }
+
+# teardown STACK: compose down, then anything it left (a container that was still stopping, the network).
+teardown() {
+  local s=$1
+  (cd "$work/$s" && compose "$s" down -v --timeout 2 >/dev/null 2>&1) || true
+  podman ps -a -q --filter "label=com.docker.compose.project=mcpt-$s" | xargs -r podman rm -f >/dev/null 2>&1 || true
+  podman network rm -f "mcpt-${s}_default" >/dev/null 2>&1 || true
+}
+
+# restart_proxy STACK: the proxy, then cloudflared (here the edge), which joined the proxy's network
+# namespace and keeps the old one when the proxy restarts alone (measured: see the config-edit check).
+restart_proxy() {
+  compose "$1" restart mcp-proxy >/dev/null 2>&1
+  compose "$1" restart cloudflared >/dev/null 2>&1
+}
+
+# --- one stack ------------------------------------------------------------------------------------------
+run_stack() {
+  local s=$1 dir=$work/$1 owner mode
+  say "---- stack $s"
+  cp -r "deploy/compose/$s" "$dir"
+  mkdir -p "$dir/data"
+  cd "$dir"
+  case $s in
+    quickstart) owner=0:0 mode=0644 ;;        # the quickstart's `chmod 644 data/tls.key`
+    *) owner=65532:65532 mode=0600 ;;         # production: chown -R 65532:65532 data && chmod 600 data/*.key
+  esac
+  local profile=()
+  [ "$s" = quickstart ] || profile=(--profile sample)   # hello-mcp is in profile "sample" there
+
+  if [ "$s" = programmatic ]; then
+    # The identifiers the fake accepts (tests/McpTunnel.Setup.Tests/Fakes/FakeAnthropicApi.cs), exported as the README says.
+    export ANTHROPIC_FEDERATION_RULE_ID=fdrl_01TestRule ANTHROPIC_ORGANIZATION_ID=8f2b1c3a-4d5e-4f60-8a7b-9c0d1e2f3a4b
+    ANTHROPIC_IDENTITY_TOKEN=$(grep -o 'Jwt = "[^"]*"' "$repo/tests/McpTunnel.Setup.Tests/Fakes/FakeAnthropicApi.cs" | cut -d'"' -f2)
+    export ANTHROPIC_IDENTITY_TOKEN
+    # setup init against the fake Tunnels API, as the README's steps: data/ owned by 65532, then read the domain.
+    chown 65532:65532 data
+    compose "$s" up -d fake-api >/dev/null 2>&1
+    if ! wait_log "$s" fake-api "fake-api listening" 30; then bad "$s: fake Tunnels API did not start"; cd "$repo"; return; fi
+    if out=$(compose "$s" --profile setup run --rm -T setup 2>&1); then
+      ok "$s: docker compose run --rm setup (setup init against the fake Tunnels API) exit 0"
+    else
+      bad "$s: setup init failed: $(echo "$out" | tail -5)"; cd "$repo"; return
+    fi
+    local files modes
+    files=$(cd data && ls | sort | tr '\n' ' ')
+    modes=$(stat -c '%a %u' data/* | sort -u | tr '\n' ' ')
+    [ "$files" = "ca.crt ca.key tls.crt tls.key token-version tunnel-domain tunnel-id tunnel-token " ] && [ "$modes" = "600 65532 " ] \
+      && ok "$s: setup wrote $files(all 0600, owner 65532)" || bad "$s: setup wrote: $files modes: $modes"
+    local tunnel_id ca_sum
+    tunnel_id=$(cat data/tunnel-id) ca_sum=$(sha256sum <data/ca.crt)
+    if out=$(compose "$s" --profile setup run --rm -T setup 2>&1) && [ "$(cat data/tunnel-id)" = "$tunnel_id" ] && [ "$(sha256sum <data/ca.crt)" = "$ca_sum" ]; then
+      ok "$s: setup re-run converges (same tunnel $tunnel_id, same CA)"
+    else
+      bad "$s: setup re-run failed: $(echo "$out" | tail -3)"
+    fi
+    local provisioned
+    provisioned=$(cat data/tunnel-domain)
+    sed -i "s/^tunnel_domain: .*/tunnel_domain: $provisioned/" config/mcp-proxy.yaml
+    domain_for_stack=$provisioned
+    export TUNNEL_TOKEN; TUNNEL_TOKEN=$(cat data/tunnel-token)
+  else
+    domain_for_stack=$domain
+    make_certs data
+    install_certs data "$owner" "$mode"
+    chown "$owner" data/ca.crt
+    export TUNNEL_TOKEN=not-used-by-the-edge-stand-in
+  fi
+  export STACK_DOMAIN=$domain_for_stack EDGE_PORT=$edge_port
+
+  # up -> listening
+  local t_up t_listen
+  t_up=$(date +%s%N)
+  if ! compose "$s" "${profile[@]}" up -d >"$work/$s-up.log" 2>&1; then
+    bad "$s: docker compose up -d failed: $(tail -5 "$work/$s-up.log")"; cd "$repo"; return
+  fi
+  if wait_log "$s" mcp-proxy '"listening\|msg=listening' 60; then
+    t_listen=$(date +%s%N)
+    local started listened
+    started=$(podman inspect "$(proxy_id "$s")" --format '{{.State.StartedAt}}' | sed 's/ UTC$//')
+    listened=$(compose "$s" logs --no-color mcp-proxy | grep -m1 'msg=listening' | grep -o 'time=[^ ]*' | cut -d= -f2)
+    ok "$s: up -d to the proxy's 'listening' line in $(( (t_listen - t_up) / 1000000 )) ms (container start to 'listening' in the proxy's own log: $(( ($(date -d "$listened" +%s%N) - $(date -d "$started" +%s%N)) / 1000000 )) ms)"
+  else
+    bad "$s: proxy never logged listening: $(compose "$s" logs --no-color mcp-proxy | tail -5)"; cd "$repo"; return
+  fi
+
+  # the documented grep
+  local n
+  n=$(compose "$s" logs --no-color mcp-proxy | grep -c "route configured" || true)
+  [ "$n" -ge 1 ] && ok "$s: docker compose logs mcp-proxy | grep \"route configured\" -> $n line(s)" || bad "$s: no 'route configured' line"
+
+  # hardening as run
+  local cid hard
+  cid=$(proxy_id "$s")
+  hard=$(podman inspect "$cid" --format '{{.Config.User}} ro={{.HostConfig.ReadonlyRootfs}} capdrop={{.HostConfig.CapDrop}}')
+  local caps
+  caps=$(podman exec "$cid" /bin/sh -c 'grep CapEff /proc/1/status; id -u' 2>/dev/null | tr '\n' ' ' || true)
+  if [ "$s" = quickstart ]; then
+    say "$s: proxy container (not hardened by design): $hard; $caps"
+  elif [[ "$hard" == "65532:65532 ro=true"* ]] && [[ "$caps" == *"0000000000000000 65532"* ]]; then
+    ok "$s: proxy runs hardened: user 65532:65532, read-only root, CapEff 0 ($hard)"
+  else
+    bad "$s: proxy hardening: $hard; $caps"
+  fi
+  local upstream_ip
+  upstream_ip=$(podman inspect "$(compose "$s" ps -q hello-mcp)" --format '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' 2>/dev/null | awk '{print $1}' || true)
+
+  # the tool call, default egress policy
+  local out
+  if out=$(wait_call echo 30) && [[ "$out" == *'"ok":true'* ]]; then
+    ok "$s: MCP tools/call hello from the host -> edge container -> proxy -> hello-mcp ($upstream_ip, default allowed_ips): $(echo "$out" | grep -o '"hello":{[^}]*}')"
+  else
+    bad "$s: tool call failed: $out; proxy log: $(compose "$s" logs --no-color mcp-proxy | tail -5)"
+  fi
+  wait_log "$s" mcp-proxy "request started" 10 && ok "$s: proxy logged 'request started'" || bad "$s: no 'request started'"
+
+  # a config edit needs a restart
+  printf '  echo2: http://hello-mcp:9000\n' >config/mcp-proxy.yaml.add
+  sed -i '/^routes:/r config/mcp-proxy.yaml.add' config/mcp-proxy.yaml
+  rm config/mcp-proxy.yaml.add
+  sleep 2
+  if out=$(call echo2 2>&1); then
+    bad "$s: the new route echo2 answered before the restart (config is documented as read once)"
+  else
+    ok "$s: after editing the config, route echo2 is not served before a restart ($(echo "$out" | grep -o 'No route configured for host\|50[0-9][^"]*' | head -1))"
+  fi
+  # The documented command restarts the proxy alone. cloudflared shares its network namespace
+  # (network_mode: service:mcp-proxy) and stays in the old one, so record what that does, then restart
+  # cloudflared too, which deploy/README.md now says.
+  compose "$s" restart mcp-proxy >/dev/null 2>&1
+  wait_log "$s" mcp-proxy "route=echo2" 30 || true
+  if out=$(wait_call echo2 5) && [[ "$out" == *'"ok":true'* ]]; then
+    say "$s: note: after 'restart mcp-proxy' alone the edge still reaches the proxy"
+  else
+    say "$s: note: after 'restart mcp-proxy' alone the edge (cloudflared's place) no longer reaches the proxy: $(echo "$out" | grep -o '"error":"[^"]*' | cut -c10-90)"
+  fi
+  t_up=$(date +%s%N)
+  compose "$s" restart cloudflared >/dev/null 2>&1
+  if out=$(wait_call echo2 40) && [[ "$out" == *'"ok":true'* ]]; then
+    ok "$s: config edit + docker compose restart mcp-proxy (then cloudflared): route echo2 serves the tool call ($(( ($(date +%s%N) - t_up) / 1000000 )) ms after restarting cloudflared)"
+  else
+    bad "$s: after restarting mcp-proxy and cloudflared, echo2 failed: $(echo "$out" | tail -c 300)"
+  fi
+
+  # a renewed certificate in data/ is served without a restart
+  local started_before started_after fp
+  started_before=$(podman inspect "$(proxy_id "$s")" --format '{{.State.StartedAt}}')
+  if [ "$s" = programmatic ]; then
+    compose "$s" --profile setup run --rm -T setup renew-cert --output=dir:/data --renew-before=2200h >"$work/$s-renew.log" 2>&1 \
+      && ok "$s: docker compose run --rm setup renew-cert --output=dir:/data --renew-before=2200h wrote a new certificate" \
+      || bad "$s: renew-cert failed: $(tail -3 "$work/$s-renew.log")"
+  else
+    make_certs data 30
+    install_certs data "$owner" "$mode"
+  fi
+  fp=$(openssl x509 -in data/tls.crt -outform DER | sha256sum | cut -d' ' -f1)
+  if wait_log "$s" mcp-proxy "fingerprint=$fp" 30; then
+    started_after=$(podman inspect "$(proxy_id "$s")" --format '{{.State.StartedAt}}')
+    out=$(doctor "$s" doctor)
+    if [ "$started_before" = "$started_after" ] && [[ "$out" == *"checks passed"* ]] && ! [[ "$out" == *"serves another certificate"* ]] \
+       && [[ "$(wait_call echo 10)" == *'"ok":true'* ]]; then
+      ok "$s: renewed certificate in data/ served without a restart (proxy log 'certificate loaded ... fingerprint=${fp:0:16}…', same container start $started_after; doctor: $(echo "$out" | grep -m1 'handshake ok' | grep -o '[0-9]* days left'), tool call ok)"
+    else
+      bad "$s: renewed certificate: restart? $started_before vs $started_after; doctor: $(echo "$out" | tail -3)"
+    fi
+  else
+    bad "$s: the proxy did not load the renewed certificate (fingerprint $fp): $(compose "$s" logs --no-color --tail 5 mcp-proxy)"
+  fi
+
+  # troubleshooting rows, for real (quickstart and production share the manual-credentials layout)
+  if [ "$s" != programmatic ]; then troubleshoot "$s" "$owner"; fi
+
+  cd "$repo"
+  if [ -z "${CONTAINER_CHECK_KEEP:-}" ]; then teardown "$s"; fi
+}
+
+# troubleshoot STACK OWNER: each row that can happen here, then `mcptunnel doctor` on the same files.
+troubleshoot() {
+  local s=$1 owner=$2 out logs
+  cp config/mcp-proxy.yaml config/good.yaml
+
+  # row: key mode 0600 owned by someone else -> open /data/tls.key: permission denied
+  chown 0:0 data/tls.key && chmod 0600 data/tls.key
+  compose "$s" restart mcp-proxy >/dev/null 2>&1; sleep 4
+  logs=$(compose "$s" logs --no-color --tail=40 mcp-proxy)
+  [[ "$logs" == *"open /data/tls.key: permission denied"* ]] \
+    && ok "$s: key mode 0600 (owner root) -> proxy logs 'open /data/tls.key: permission denied'" \
+    || bad "$s: key 0600: expected permission denied, log: $(echo "$logs" | tail -3)"
+  out=$(doctor "$s" doctor-offline || true)
+  [[ "$out" == *"permission denied"* ]] && ok "$s: mcptunnel doctor names it: $(echo "$out" | grep -m1 'permission denied' | sed 's/^ *//' | cut -c1-150)" \
+    || bad "$s: doctor on the unreadable key: $(echo "$out" | tail -4)"
+  chown "$owner" data/tls.key; chmod "$( [ "$s" = quickstart ] && echo 0644 || echo 0600)" data/tls.key
+  restart_proxy "$s"
+
+  # row: routes as a YAML list
+  sed -i 's/^  echo: /  - echo: /; s/^  echo2: /  - echo2: /' config/mcp-proxy.yaml
+  expect_row "$s" "routes as a YAML list" "cannot unmarshal !!seq into map[string]string"
+  cp config/good.yaml config/mcp-proxy.yaml
+
+  # row: missing tunnel_domain
+  sed -i '/^tunnel_domain:/d' config/mcp-proxy.yaml
+  expect_row "$s" "missing tunnel_domain" "tunnel_domain"
+  cp config/good.yaml config/mcp-proxy.yaml
+
+  # row: upstream outside the allowed ranges (hello-mcp is on 10.89/172.x; allow only 192.168.0.0/16)
+  printf 'upstream:\n  allowed_ips:\n    - 192.168.250.0/24\n' >>config/mcp-proxy.yaml
+  restart_proxy "$s"
+  wait_log "$s" mcp-proxy "listening" 20 || true
+  out=$(call echo 2>&1 || true)
+  sleep 1
+  logs=$(compose "$s" logs --no-color --tail=30 mcp-proxy)
+  [[ "$logs" == *"IP validation failed: "*" is not a private address"* ]] \
+    && ok "$s: upstream outside allowed_ips -> $(echo "$logs" | grep -o 'IP validation failed: [^"]*' | tail -1)" \
+    || bad "$s: upstream outside ranges: no IP validation line; client: $out; log: $(echo "$logs" | tail -3)"
+  out=$(doctor "$s" doctor || true)
+  [[ "$out" == *"row e"* || "$out" == *"allowed"* ]] && ok "$s: mcptunnel doctor names it: $(echo "$out" | grep -m1 -i 'allowed\|row e' | sed 's/^ *//' | cut -c1-150)" \
+    || bad "$s: doctor on the refused upstream: $(echo "$out" | tail -4)"
+  cp config/good.yaml config/mcp-proxy.yaml
+  restart_proxy "$s"
+  wait_call echo 30 >/dev/null && ok "$s: good config restored, tool call ok again" || bad "$s: the stack did not recover after the troubleshooting rows"
+}
+
+# expect_row STACK NAME TEXT: the proxy refuses to start with TEXT in its log, and doctor reports TEXT.
+expect_row() {
+  local s=$1 name=$2 text=$3 out logs
+  compose "$s" restart mcp-proxy >/dev/null 2>&1; sleep 4
+  logs=$(compose "$s" logs --no-color --tail=40 mcp-proxy)
+  [[ "$logs" == *"$text"* ]] && ok "$s: $name -> proxy exits with: $(echo "$logs" | grep -m1 -F -- "$text" | sed 's/^[a-z0-9_-]* *| //' | cut -c1-200)" \
+    || bad "$s: $name: expected '$text' in the proxy log: $(echo "$logs" | tail -3)"
+  out=$(doctor "$s" doctor-offline || true)
+  [[ "$out" == *"$text"* ]] && ok "$s: mcptunnel doctor names it: $(echo "$out" | grep -m1 -F -- "$text" | sed 's/^ *//' | cut -c1-150)" \
+    || bad "$s: doctor on $name: $(echo "$out" | tail -4)"
+}
+
+for s in $stacks; do
+  [ -d "deploy/compose/$s" ] || die "no stack deploy/compose/$s"
+  run_stack "$s"
+done
+
+# --- the chart's pods: podman kube play on the rendered external-mode Deployment --------------------------
+if [ -z "${CONTAINER_CHECK_SKIP_KUBE:-}" ]; then
+  "$repo/tests/deploy/kube-play.sh" "$work" && ok "chart: podman kube play of the rendered external-mode Deployment served the tool call" \
+    || bad "chart: podman kube play (see the lines above for why)"
+fi
+
+say "---- summary"
+for r in "${results[@]}"; do echo "  $r"; done
+say "$passed passed, $failed failed"
+[ "$failed" = 0 ]
