@@ -30,7 +30,7 @@ public class ProxyConfigTests
     [Fact]
     public void Config_UpstreamHostHeader_PassesThroughBesideTheFlatRoutesMap()
     {
-        var config = Containers.ConfigYaml(ChartRenderer.RenderScenario("external", "-set", "gateway.config.upstream.host_header.echo=upstream"));
+        var config = Containers.ConfigYaml(ChartRenderer.RenderScenario("external", "--set", "gateway.config.upstream.host_header.echo=upstream"));
         Assert.Equal("upstream", config.Str("upstream.host_header.echo"));
         Assert.Equal("http://hello-mcp.default.svc.cluster.local:9000", config.Str("routes.echo"));
     }
