@@ -75,9 +75,9 @@ done
 [
  {"op": "replace", "path": "/spec/template/spec/containers/1/image", "value": "localhost/mcptunnel-tools:local"},
  {"op": "add", "path": "/spec/template/spec/containers/1/command", "value": ["/opt/mcptunnel/mcptunnel"]},
- {"op": "replace", "path": "/spec/template/spec/containers/1/args", "value": ["edge", "--listen", "0.0.0.0:8443", "--proxy", "ws://localhost:8080", "--ca", "/ca/ca.crt", "--tunnel-domain", "$domain"]},
+ {"op": "replace", "path": "/spec/template/spec/containers/1/args", "value": ["edge", "--listen", "0.0.0.0:$port", "--proxy", "ws://localhost:8080", "--ca", "/ca/ca.crt", "--tunnel-domain", "$domain"]},
  {"op": "remove", "path": "/spec/template/spec/containers/1/readinessProbe"},
- {"op": "replace", "path": "/spec/template/spec/containers/1/ports", "value": [{"name": "edge", "containerPort": 8443, "hostPort": $port, "hostIP": "127.0.0.1", "protocol": "TCP"}]},
+ {"op": "replace", "path": "/spec/template/spec/containers/1/ports", "value": [{"name": "edge", "containerPort": $port, "hostPort": $port, "hostIP": "127.0.0.1", "protocol": "TCP"}]},
  {"op": "add", "path": "/spec/template/spec/containers/1/volumeMounts", "value": [{"name": "edge-ca", "mountPath": "/ca", "readOnly": true}]},
  {"op": "add", "path": "/spec/template/spec/volumes/-", "value": {"name": "edge-ca", "secret": {"secretName": "mcp-tunnel-edge-ca", "optional": false}}},
  {"op": "add", "path": "/spec/template/spec/volumes/1/secret/optional", "value": false}
