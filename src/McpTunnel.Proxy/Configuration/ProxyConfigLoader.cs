@@ -112,9 +112,9 @@ internal sealed class ProxyConfigLoader
         var stream = new YamlStream();
         try
         {
-            if (RecursiveAliasCheck.Find(yaml) is { } recursive)
+            if (YamlAliasCheck.Find(yaml) is { } unsafeAlias)
             {
-                _errors.Add(new ConfigError("yaml", $"line {recursive.Line}: alias *{recursive.Anchor} refers to a node that contains it", "a config never needs a recursive alias; write the value out instead"));
+                _errors.Add(new ConfigError("yaml", $"line {unsafeAlias.Line}: alias *{unsafeAlias.Anchor} {unsafeAlias.Problem}", "define the anchor (&name) before its aliases and never inside the node it names, or write the value out"));
                 return null;
             }
 

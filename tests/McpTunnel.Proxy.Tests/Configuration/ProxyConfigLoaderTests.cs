@@ -238,6 +238,8 @@ public sealed class ProxyConfigLoaderTests : IDisposable
     [InlineData("a: \"\\uD99D\\uD999\"")]
     [InlineData("?\u0000[i^2e\u0010\t\n\n\ntt\n\n\nrot\u0000")]
     [InlineData("!db@sebase: &b\ny_file: b\nlisten_addf: \"127.*.0.1:0\" *b\nrPutes: p://u\ntunMel_domain: \"x.t\ufffds\ufffdM\"\ntls: *b\n\ufffd\u0000\u0000\u0000es: p://u:p@h:1?q}\nnnect_timeout: 1h30m, response_header_timEout: ")] // overflowed the stack
+    [InlineData("?\u0000  *b\nroute=:d_omain2\ufffdsba\u000cN: &b\n  certb:4http://c//uup@")] // alias before its anchor: overflowed the stack
+    [InlineData("routes: {echo: *later}\nx: &later http://a:1")]
     [InlineData("tls: &b\n  cert_file: a\n  key_file: *b\n")]
     [InlineData("routes: &r [x, *r]")]
     public void MalformedYamlThatTripsTheParser_FailsAsAConfigError(string yaml)
