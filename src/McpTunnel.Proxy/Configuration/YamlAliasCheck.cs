@@ -22,6 +22,11 @@ internal static class YamlAliasCheck
         {
             switch (parser.Current)
             {
+                case DocumentStart:
+                    // Anchors belong to their document: an alias in a later one refers to nothing.
+                    defined.Clear();
+                    open.Clear();
+                    break;
                 case AnchorAlias alias when !defined.Contains(alias.Value.Value):
                     return (alias.Start.Line, alias.Value.Value, "refers to an anchor not defined before it");
                 case AnchorAlias alias when open.Contains(alias.Value.Value):

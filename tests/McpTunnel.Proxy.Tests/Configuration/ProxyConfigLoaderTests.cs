@@ -240,6 +240,8 @@ public sealed class ProxyConfigLoaderTests : IDisposable
     [InlineData("!db@sebase: &b\ny_file: b\nlisten_addf: \"127.*.0.1:0\" *b\nrPutes: p://u\ntunMel_domain: \"x.t\ufffds\ufffdM\"\ntls: *b\n\ufffd\u0000\u0000\u0000es: p://u:p@h:1?q}\nnnect_timeout: 1h30m, response_header_timEout: ")] // overflowed the stack
     [InlineData("?\u0000  *b\nroute=:d_omain2\ufffdsba\u000cN: &b\n  certb:4http://c//uup@")] // alias before its anchor: overflowed the stack
     [InlineData("routes: {echo: *later}\nx: &later http://a:1")]
+    [InlineData("base: &b\n  ce\t\n\n\n...\t\n\u001f> {.tes::::::::: &:  \"127.0.0.1:/\"\ntunnel_domain: \"x.teYt.\" *b\ne: &bin: \"x.teYt.\" *b\ne: &b\n  ce: &le:\ufffd\u007f\n  key_tile: b\nlisten_add\ufffd:1h3@m, respo\u0001s_timeouc:\u0000\u0000\u0000\u0010}\n")] // an alias to an anchor of an earlier document: overflowed the stack
+    [InlineData("a: &b\n  c: 1\n...\n---\nd: *b\n")]
     [InlineData("tls: &b\n  cert_file: a\n  key_file: *b\n")]
     [InlineData("routes: &r [x, *r]")]
     public void MalformedYamlThatTripsTheParser_FailsAsAConfigError(string yaml)
