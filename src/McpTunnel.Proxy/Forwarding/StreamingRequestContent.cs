@@ -14,8 +14,6 @@ internal sealed class StreamingRequestContent(PipeReader source, Action bodyComp
     /// <summary>The exception reading the client's body failed with; null while the body is fine.</summary>
     public Exception? ClientFailure { get; private set; }
 
-    public bool ClientFailed => ClientFailure is not null;
-
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, clientAborted);
@@ -38,16 +36,7 @@ internal sealed class StreamingRequestContent(PipeReader source, Action bodyComp
                 await stream.WriteAsync(segment, cancellationToken);
             }
 
-            try
-            {
-                // Kestrel parses chunked framing as the reader advances, so a framing error can surface here too.
-                source.AdvanceTo(buffer.End);
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                ClientFailure = ex;
-                throw;
-            }
+            source.AdvanceTo(buffer.End);
 
             if (!buffer.IsEmpty)
             {

@@ -253,7 +253,7 @@ internal sealed class WebSocketServerStream : DuplexStream
     {
         if (disposing)
         {
-            _keepAlive.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _keepAlive.Dispose();
         }
 
         base.Dispose(disposing);

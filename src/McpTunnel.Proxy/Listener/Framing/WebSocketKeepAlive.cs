@@ -7,7 +7,7 @@ namespace McpTunnel.Proxy.Listener.Framing;
 /// peer has sent nothing for ping interval + ping timeout, it is cut too, whatever is pending.
 /// Time comes from the injected <see cref="TimeProvider"/>, so tests drive it with a fake clock.
 /// </summary>
-internal sealed class WebSocketKeepAlive : IAsyncDisposable
+internal sealed class WebSocketKeepAlive : IAsyncDisposable, IDisposable
 {
     private readonly TimeSpan _interval;
     private readonly TimeSpan _timeout;
@@ -47,6 +47,8 @@ internal sealed class WebSocketKeepAlive : IAsyncDisposable
     public void WriteStarted() => Volatile.Write(ref _writePendingSince, _time.GetTimestamp());
 
     public void WriteCompleted() => Volatile.Write(ref _writePendingSince, 0);
+
+    public void Dispose() => _timer?.Dispose();
 
     public async ValueTask DisposeAsync()
     {
