@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using McpTunnel.Pki;
-using McpTunnel.Proxy.Client;
+using McpTunnel.TunnelClient;
 
 namespace McpTunnel.Cli.Bench;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using McpTunnel.Pki;
-using McpTunnel.Proxy.Client;
+using McpTunnel.TunnelClient;
 
 namespace McpTunnel.Cli.Bench;
 

@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using McpTunnel.Cli.Check;
 using McpTunnel.Cli.Terminal;
 using McpTunnel.Pki;
-using McpTunnel.Proxy.Client;
+using McpTunnel.TunnelClient;
 using McpTunnel.Proxy.Configuration;
 
 namespace McpTunnel.Cli.Doctor;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using McpTunnel.Cli.Terminal;
-using McpTunnel.Proxy.Client;
+using McpTunnel.TunnelClient;
 
 namespace McpTunnel.Cli.Doctor;
 

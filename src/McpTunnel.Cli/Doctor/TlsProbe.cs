@@ -4,7 +4,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using McpTunnel.Cli.Terminal;
 using McpTunnel.Pki;
-using McpTunnel.Proxy.Client;
+using McpTunnel.TunnelClient;
 
 namespace McpTunnel.Cli.Doctor;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using McpTunnel.Proxy.Client;
+using McpTunnel.TunnelClient;
 using McpTunnel.Proxy.Forwarding;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

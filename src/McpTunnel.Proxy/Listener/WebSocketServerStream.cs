@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
+using McpTunnel.Common.Streams;
 using McpTunnel.Proxy.Listener.Framing;
 
 namespace McpTunnel.Proxy.Listener;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Security;
-using McpTunnel.Proxy.Client;
+using McpTunnel.TunnelClient;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Hosting;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using McpTunnel.Proxy.Client;
+using McpTunnel.TunnelClient;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Hosting;
 using McpTunnel.Setup.Outputs;

@@ -2,9 +2,8 @@ using System.Net;
 using System.Net.Security;
 using System.Net.WebSockets;
 using System.Security.Authentication;
-using McpTunnel.Proxy.Listener;
 
-namespace McpTunnel.Proxy.Client;
+namespace McpTunnel.TunnelClient;
 
 /// <summary>
 /// The client end of a tunnel, as the tunnel edge and cloudflared together present it to the proxy:

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
+using McpTunnel.Common.Streams;
 
-namespace McpTunnel.Proxy.Listener;
+namespace McpTunnel.TunnelClient;
 
 /// <summary>
 /// Presents a client <see cref="WebSocket"/> as the byte stream the inner TLS session runs over: binary messages are concatenated, their boundaries mean nothing; a text message is a protocol error.

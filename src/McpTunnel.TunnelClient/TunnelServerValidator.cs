@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using McpTunnel.Pki;
 
-namespace McpTunnel.Proxy.Client;
+namespace McpTunnel.TunnelClient;
 
 /// <summary>
 /// Verifies the proxy's inner-TLS certificate the way Anthropic's side does (spec item 71): the chain must end
@@ -40,7 +41,7 @@ internal sealed class TunnelServerValidator(X509Certificate2Collection registere
         }
 
         var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        using var chain = McpTunnel.Pki.CustomRootChain.Build(leaf, RegisteredCas, presented, out var valid);
+        using var chain = CustomRootChain.Build(leaf, RegisteredCas, presented, out var valid);
         if (!valid)
         {
             var statuses = chain.ChainStatus.Select(s => s.Status).ToList();

@@ -1,9 +1,9 @@
-namespace McpTunnel.Proxy.Listener;
+namespace McpTunnel.Common.Streams;
 
 /// <summary>
 /// The Stream boilerplate of a byte stream that is read and written, never sought: the two WebSocket streams a
-/// tunnel's TLS runs over (<see cref="WebSocketServerStream"/> on the proxy, <see cref="WebSocketTunnelStream"/> on
-/// the client) implement only the memory-based async read and write; everything else maps onto those.
+/// tunnel's TLS runs over (the proxy's WebSocketServerStream and the tunnel client's
+/// WebSocketTunnelStream) implement only the memory-based async read and write; everything else maps onto those.
 /// </summary>
 internal abstract class DuplexStream : Stream
 {
