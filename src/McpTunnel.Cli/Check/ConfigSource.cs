@@ -1,4 +1,5 @@
 using McpTunnel.Proxy.Configuration;
+using McpTunnel.Proxy.Configuration.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace McpTunnel.Cli.Check;
@@ -9,6 +10,9 @@ namespace McpTunnel.Cli.Check;
 /// </summary>
 internal static class ConfigSource
 {
+    /// <summary>How <c>mcptunnel check</c> is given the path (the proxy's own hint names its <c>-config</c> flag).</summary>
+    private const string PathHint = "pass the config path as mcptunnel check CONFIG";
+
     private static readonly string[][] FileSettings = [["tls", "cert_file"], ["tls", "key_file"], ["upstream", "tls", "ca_file"]];
 
     public static ConfigLoadOutcome Load(string path, string? tunnelDomainOverride, IReadOnlyList<PathMount> mounts)
@@ -18,7 +22,7 @@ internal static class ConfigSource
         {
             if (mounts.Count == 0)
             {
-                return new ConfigLoadOutcome(ProxyConfigLoader.Load(path, tunnelDomainOverride), [], applied);
+                return new ConfigLoadOutcome(ProxyConfigLoader.Load(path, tunnelDomainOverride, PathHint), [], applied);
             }
 
             string text;
@@ -28,7 +32,7 @@ internal static class ConfigSource
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                return new ConfigLoadOutcome(ProxyConfigLoader.Load(path, tunnelDomainOverride), [], applied);
+                return new ConfigLoadOutcome(ProxyConfigLoader.Load(path, tunnelDomainOverride, PathHint), [], applied);
             }
 
             var rewritten = Rewrite(text, mounts, applied);
@@ -45,9 +49,15 @@ internal static class ConfigSource
         var stream = new YamlStream();
         try
         {
+            // An alias YamlDotNet cannot load safely overflows the stack on load; the loader refuses it with its line.
+            if (YamlAliasCheck.Find(text) is not null)
+            {
+                return null;
+            }
+
             stream.Load(new StringReader(text));
         }
-        catch (YamlDotNet.Core.YamlException)
+        catch (Exception ex) when (ex is YamlDotNet.Core.YamlException or InvalidOperationException or ArgumentException)
         {
             return null; // the loader reports the syntax error with its line
         }

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace McpTunnel.Proxy.Configuration;
 
-/// <summary>An <c>allowed_ips</c> entry: an IPv4 CIDR or a single IPv4 address meaning /32 (spec items 50, 53).</summary>
+/// <summary>An <c>allowed_ips</c> entry: an IPv4 CIDR or a single IPv4 address meaning /32.</summary>
 internal static class AllowedIpParser
 {
     public static bool TryParse(string text, out IPNetwork network, out string reason)

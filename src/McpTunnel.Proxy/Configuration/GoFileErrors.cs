@@ -2,7 +2,7 @@ namespace McpTunnel.Proxy.Configuration;
 
 /// <summary>
 /// File errors in Go's words (<c>open /data/tls.key: permission denied</c>): the troubleshooting table
-/// quotes them, so operators search for exactly these texts (spec items 62, 187).
+/// quotes them, so operators search for exactly these texts.
 /// </summary>
 internal static class GoFileErrors
 {

@@ -3,15 +3,20 @@ using System.Net;
 namespace McpTunnel.Proxy.Configuration;
 
 /// <summary>
-/// The validated, immutable proxy configuration (spec item 22 plus our documented extensions).
-/// Built once by <see cref="ProxyConfigLoader"/>; never reloaded (spec item 19).
+/// The validated, immutable proxy configuration: the documented keys plus our documented extensions, each with its
+/// default written here once. Built once by <see cref="ProxyConfigLoader"/> and never reloaded: a config change
+/// takes a restart, as with the original proxy (only the certificate files are polled).
 /// </summary>
 internal sealed record ProxyConfig
 {
+    public const LogLevelSetting DefaultLogLevel = LogLevelSetting.Info;
+    public const LogFormat DefaultLogFormat = LogFormat.Text;
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(30);
+
     public required ListenAddress ListenAddress { get; init; }
-    public LogLevelSetting LogLevel { get; init; } = LogLevelSetting.Info;
-    public LogFormat LogFormat { get; init; } = LogFormat.Text;
-    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public LogLevelSetting LogLevel { get; init; } = DefaultLogLevel;
+    public LogFormat LogFormat { get; init; } = DefaultLogFormat;
+    public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
     public string TunnelDomain { get; init; } = "";
     public required TlsSettings Tls { get; init; }
     public required IReadOnlyList<RouteDefinition> Routes { get; init; }
@@ -41,8 +46,10 @@ internal enum LogFormat
 
 internal sealed record TlsSettings(string CertFile, string KeyFile)
 {
-    /// <summary>How often the certificate and key files are checked for changes (spec item 68, OQ10).</summary>
-    public TimeSpan ReloadInterval { get; init; } = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan DefaultReloadInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the certificate and key files are checked for changes, so a renewal needs no restart.</summary>
+    public TimeSpan ReloadInterval { get; init; } = DefaultReloadInterval;
 }
 
 /// <summary>One <c>routes</c> entry: a bare subdomain or full hostname key and its upstream.</summary>
@@ -52,7 +59,7 @@ internal sealed record RouteDefinition(string Key, UpstreamAddress Upstream)
     public UpstreamHostSetting? HostHeader { get; init; }
 }
 
-/// <summary>An upstream written exactly as <c>scheme://host:port</c> (spec item 25).</summary>
+/// <summary>An upstream written exactly as <c>scheme://host:port</c>: no path, no user info, an explicit port.</summary>
 internal sealed record UpstreamAddress(string Scheme, string Host, int Port)
 {
     public bool IsHttps => Scheme == "https";
@@ -64,7 +71,7 @@ internal sealed record UpstreamAddress(string Scheme, string Host, int Port)
 
 internal sealed record UpstreamSettings
 {
-    /// <summary>Ranges the proxy may dial; empty means the RFC1918 default (spec items 49, 53).</summary>
+    /// <summary>Ranges the proxy may dial (IPv4 only); empty means the default, the RFC 1918 private ranges.</summary>
     public IReadOnlyList<IPNetwork> AllowedIps { get; init; } = [];
     public bool DisableIpValidation { get; init; }
     public string? TlsCaFile { get; init; }

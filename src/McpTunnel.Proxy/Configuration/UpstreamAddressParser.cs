@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace McpTunnel.Proxy.Configuration;
 
 /// <summary>
-/// Parses a route value, which must be exactly <c>scheme://host:port</c> (spec item 25, OQ8): scheme http or
+/// Parses a route value, which must be exactly <c>scheme://host:port</c>, as the original proxy requires: scheme http or
 /// https, a mandatory port, and nothing else: no path (not even a lone "/"), query, fragment or user-info.
 /// </summary>
 internal static class UpstreamAddressParser

@@ -256,6 +256,28 @@ public sealed class ConfigCheckTests : IAsyncLifetime
         Assert.Contains("ERROR upstream.host_header.ehco: \"ehco\" is not a routes key\n        fix: use a key from routes: (echo)", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task MissingConfigFile_FixNamesHowCheckIsGivenThePath()
+    {
+        var (exit, output) = await RunAsync(Path.Combine(_stack.Directory, "missing.yaml"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("pass the config path as mcptunnel check CONFIG", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("-config PATH", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnsafeAliasWithMount_IsReportedWithItsLine_NotAStackOverflow()
+    {
+        var config = Path.Combine(_stack.Directory, "alias.yaml");
+        await File.WriteAllTextAsync(config, "listen_addr: \":8080\"\ntls: &t\n  cert_file: *t\nroutes:\n  echo: http://hello-mcp:9000\n");
+
+        var (exit, output, _) = await CliRunner.RunAsync("check", config, "--mount", $"{_stack.Directory}:/data");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("alias *t", output, StringComparison.Ordinal);
+    }
+
     private static Task<(int Exit, string Output)> RunAsync(string config, params string[] explain) => RunAsync(config, explain, FakeDns);
 
     private static async Task<(int Exit, string Output)> RunAsync(string config, string[] explain, HostResolver resolver)

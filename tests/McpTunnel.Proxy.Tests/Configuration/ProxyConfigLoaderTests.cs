@@ -2,7 +2,7 @@ using McpTunnel.Proxy.Configuration;
 
 namespace McpTunnel.Proxy.Tests.Configuration;
 
-/// <summary>Spec items 21-30: the documented samples load; every error names its field, with the documented texts.</summary>
+/// <summary>The documented config samples load; every error names its field and fix, with the documented texts.</summary>
 public sealed class ProxyConfigLoaderTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("mcptunnel-config-").FullName;
@@ -264,6 +264,83 @@ public sealed class ProxyConfigLoaderTests : IDisposable
             """);
 
         Assert.Contains(result.Warnings, w => w.Contains("\"rotues\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void UnknownNestedKey_WarningListsTheKeysThatSectionReads()
+    {
+        var result = Parse($"""
+            listen_addr: ":8080"
+            tunnel_domain: d.example
+            {Tls}
+            routes:
+              echo: http://hello-mcp:9000
+            limits:
+              idle_timout: 5s
+            """);
+
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal("unknown config key \"limits.idle_timout\" (line 10) is ignored; known keys here: max_tunnels, handshake_timeout, idle_timeout, ping_interval, ping_timeout", warning);
+    }
+
+    [Fact]
+    public void EveryDocumentedKey_IsKnown_SoNoneIsWarnedAbout()
+    {
+        var result = Parse($"""
+            listen_addr: ":8080"
+            log_level: warning
+            log_format: json
+            shutdown_timeout: 10s
+            tunnel_domain: d.example
+            tls:
+              cert_file: {_cert}
+              key_file: {_key}
+              reload_interval: 1s
+            routes:
+              echo: http://10.0.0.1:9000
+            upstream:
+              allowed_ips: [10.0.0.0/8]
+              tls:
+                ca_file: {_cert}
+                include_system_cas: true
+              connect_timeout: 1s
+              response_header_timeout: 2s
+              host_header:
+                echo: upstream
+            limits:
+              max_tunnels: 5
+              handshake_timeout: 1s
+              idle_timeout: 2s
+              ping_interval: 3s
+              ping_timeout: 4s
+            """);
+
+        Assert.Empty(result.Warnings);
+        Assert.Equal(LogLevelSetting.Warn, result.Config.LogLevel);
+        Assert.Equal(5, result.Config.Limits.MaxTunnels);
+        Assert.Equal(TimeSpan.FromSeconds(2), result.Config.Upstream.ResponseHeaderTimeout);
+    }
+
+    [Fact]
+    public void BareSubdomainWithoutTunnelDomain_IsReportedTogetherWithAMissingTlsSection()
+    {
+        var error = ParseFails("listen_addr: \":8080\"\nroutes:\n  echo: http://hello-mcp:9000\n");
+
+        Assert.Contains(error.Errors, e => e.Field == "tls.cert_file" && e.Message == "is required");
+        Assert.Contains(error.Errors, e => e.Field == "routes.echo" && e.Message == "a bare subdomain key needs tunnel_domain");
+    }
+
+    [Fact]
+    public void UnreadableConfigFile_FixUsesTheCallersWayOfPassingThePath()
+    {
+        var missing = Path.Combine(_dir, "missing.yaml");
+
+        var proxy = Assert.Throws<ProxyConfigException>(() => ProxyConfigLoader.Load(missing));
+        var check = Assert.Throws<ProxyConfigException>(() => ProxyConfigLoader.Load(missing, pathHint: "pass it as tool CONFIG"));
+
+        Assert.Equal($"open {missing}: no such file or directory", Assert.Single(proxy.Errors).Message);
+        Assert.Equal("pass the config path with -config PATH and make it readable by the proxy's user", proxy.Errors[0].Fix);
+        Assert.Equal("pass it as tool CONFIG and make it readable by the proxy's user", Assert.Single(check.Errors).Fix);
     }
 
     [Theory]

@@ -1,7 +1,7 @@
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
-namespace McpTunnel.Proxy.Configuration;
+namespace McpTunnel.Proxy.Configuration.Yaml;
 
 /// <summary>
 /// Finds the aliases YamlDotNet cannot load safely: one that refers to a node it sits inside
