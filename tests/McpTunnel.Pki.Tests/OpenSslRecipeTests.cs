@@ -1,3 +1,9 @@
+using McpTunnel.Pki.Inspection;
+using McpTunnel.Pki.Issuing;
+using McpTunnel.Pki.Pem;
+using McpTunnel.Pki.Rules;
+using McpTunnel.Pki.Tests.Infrastructure;
+
 namespace McpTunnel.Pki.Tests;
 
 /// <summary>Certificates from the docs' manual openssl recipe (spec item 73) are accepted and loadable.</summary>
@@ -17,9 +23,9 @@ public class OpenSslRecipeTests
         recipe.RsaKey("tls.key", traditional: traditionalKeys);
         var serverPem = recipe.Sign("tls.key", Domain, OpenSslRecipe.ServerExtensions(Domain));
 
-        Rules.AssertPassesAll(CertificateChecker.CheckCa(caPem), Rules.AllCa);
-        Rules.AssertPassesAll(CertificateChecker.CheckServer(serverPem, caPem, Domain), Rules.AllServer);
-        Rules.AssertPassesAll(CertificateChecker.CheckServer(serverPem, caPem, "echo." + Domain), Rules.AllServer);
+        RuleAssert.AssertPassesAll(CertificateChecker.CheckCa(caPem), RuleAssert.AllCa);
+        RuleAssert.AssertPassesAll(CertificateChecker.CheckServer(serverPem, caPem, Domain), RuleAssert.AllServer);
+        RuleAssert.AssertPassesAll(CertificateChecker.CheckServer(serverPem, caPem, "echo." + Domain), RuleAssert.AllServer);
     }
 
     [Theory]
@@ -38,7 +44,7 @@ public class OpenSslRecipeTests
 
         Assert.Equal(CertificateFingerprint.Sha256Hex(caPem), ca.Fingerprint);
         Assert.Equal("1.2.840.113549.1.1.11", PemBundle.ReadFirstCertificate(issued.CertificatePem, "issued").SignatureAlgorithm.Value);
-        Rules.AssertPassesAll(CertificateChecker.CheckServer(issued.CertificatePem, caPem, Domain), Rules.AllServer);
+        RuleAssert.AssertPassesAll(CertificateChecker.CheckServer(issued.CertificatePem, caPem, Domain), RuleAssert.AllServer);
         using var serverCertificate = issued.ToX509Certificate2();
         await TlsHandshake.RunAsync(serverCertificate, ca.Certificate, "echo." + Domain);
     }
@@ -54,9 +60,9 @@ public class OpenSslRecipeTests
 
         using var ca = CertificateAuthority.Load(dir.File("ca.crt"), keyFile);
 
-        Rules.AssertPassesAll(CertificateChecker.CheckCa(caPem), Rules.AllCa);
+        RuleAssert.AssertPassesAll(CertificateChecker.CheckCa(caPem), RuleAssert.AllCa);
         var issued = ca.IssueServerCertificate(new ServerCertificateRequest(Domain));
-        Rules.AssertPassesAll(CertificateChecker.CheckServer(issued.CertificatePem, caPem, Domain), Rules.AllServer);
+        RuleAssert.AssertPassesAll(CertificateChecker.CheckServer(issued.CertificatePem, caPem, Domain), RuleAssert.AllServer);
     }
 
     [Fact]
@@ -89,6 +95,6 @@ public class OpenSslRecipeTests
         using var before = PemBundle.ReadFirstCertificate(original, "original");
         using var after = PemBundle.ReadFirstCertificate(renewed.CertificatePem, "renewed");
         Assert.Equal(before.PublicKey.EncodedKeyValue.RawData, after.PublicKey.EncodedKeyValue.RawData);
-        Rules.AssertPassesAll(CertificateChecker.CheckServer(renewed.CertificatePem, caPem, Domain), Rules.AllServer);
+        RuleAssert.AssertPassesAll(CertificateChecker.CheckServer(renewed.CertificatePem, caPem, Domain), RuleAssert.AllServer);
     }
 }

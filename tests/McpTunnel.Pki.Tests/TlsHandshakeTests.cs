@@ -1,4 +1,6 @@
 using System.Security.Authentication;
+using McpTunnel.Pki.Issuing;
+using McpTunnel.Pki.Tests.Infrastructure;
 
 namespace McpTunnel.Pki.Tests;
 

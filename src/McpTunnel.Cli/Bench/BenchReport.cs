@@ -272,7 +272,7 @@ internal static class BenchReport
             }
         }
 
-        if (r.Handshakes?.FirstOrDefault(h => h.Peer == HandshakePeer.Tunnel && h.Algorithm == Pki.KeyAlgorithm.EcdsaP256) is { } ecdsa)
+        if (r.Handshakes?.FirstOrDefault(h => h.Peer == HandshakePeer.Tunnel && h.Algorithm == Pki.Issuing.KeyAlgorithm.EcdsaP256) is { } ecdsa)
         {
             var reference = r.Handshakes.FirstOrDefault(h => h.Peer == HandshakePeer.NginxTlsOnly) is { } nginx
                 ? $"; nginx TLS-only reference {nginx.PerCpuSecond:F0} per CPU-second"

@@ -1,7 +1,7 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using McpTunnel.Pki;
+using McpTunnel.Pki.Issuing;
 using McpTunnel.TunnelClient;
 
 namespace McpTunnel.Cli.Bench;

@@ -1,7 +1,7 @@
-using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using McpTunnel.Pki;
+using System.Net;
+using McpTunnel.Pki.Issuing;
 using McpTunnel.TunnelClient;
 
 namespace McpTunnel.Cli.Bench;

@@ -1,5 +1,5 @@
 using McpTunnel.Cli.Terminal;
-using McpTunnel.Pki;
+using McpTunnel.Pki.Rules;
 
 namespace McpTunnel.Cli.Certs;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using McpTunnel.Cli.Terminal;
-using McpTunnel.Pki;
+using McpTunnel.Pki.Pem;
+using McpTunnel.Pki.Rules;
 
 namespace McpTunnel.Cli.Certs;
 

@@ -1,6 +1,7 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using McpTunnel.Pki;
+using System.Security.Cryptography;
+using McpTunnel.Pki.Issuing;
+using McpTunnel.Pki.Pem;
 
 namespace McpTunnel.Cli.Certs;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using McpTunnel.Cli.Terminal;
-using McpTunnel.Pki;
+using McpTunnel.Pki.Issuing;
 
 namespace McpTunnel.Cli.Certs;
 

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using McpTunnel.Pki;
+using McpTunnel.Pki.Rules;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Routing;
 

@@ -1,11 +1,13 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Security.Cryptography;
 using McpTunnel.Cli.Check;
 using McpTunnel.Cli.Terminal;
-using McpTunnel.Pki;
-using McpTunnel.TunnelClient;
+using McpTunnel.Pki.Inspection;
+using McpTunnel.Pki.Pem;
+using McpTunnel.Pki.Rules;
 using McpTunnel.Proxy.Configuration;
+using McpTunnel.TunnelClient;
 
 namespace McpTunnel.Cli.Doctor;
 

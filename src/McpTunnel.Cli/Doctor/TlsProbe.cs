@@ -3,7 +3,8 @@ using System.Net.WebSockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using McpTunnel.Cli.Terminal;
-using McpTunnel.Pki;
+using McpTunnel.Pki.Inspection;
+using McpTunnel.Pki.Rules;
 using McpTunnel.TunnelClient;
 
 namespace McpTunnel.Cli.Doctor;

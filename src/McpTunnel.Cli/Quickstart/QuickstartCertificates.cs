@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using McpTunnel.Cli.Certs;
 using McpTunnel.Cli.Terminal;
-using McpTunnel.Pki;
+using McpTunnel.Pki.Issuing;
+using McpTunnel.Pki.Rules;
 
 namespace McpTunnel.Cli.Quickstart;
 

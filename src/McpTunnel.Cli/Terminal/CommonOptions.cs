@@ -1,5 +1,5 @@
 using System.CommandLine;
-using McpTunnel.Pki;
+using McpTunnel.Pki.Issuing;
 
 namespace McpTunnel.Cli.Terminal;
 

@@ -1,4 +1,4 @@
-using McpTunnel.Pki;
+using McpTunnel.Pki.Issuing;
 using McpTunnel.Setup.Api;
 using McpTunnel.Setup.Outputs;
 

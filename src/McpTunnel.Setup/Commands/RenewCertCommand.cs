@@ -1,5 +1,6 @@
 using McpTunnel.Common;
-using McpTunnel.Pki;
+using McpTunnel.Pki.Issuing;
+using McpTunnel.Pki.Rules;
 using McpTunnel.Setup.Certificates;
 using McpTunnel.Setup.Outputs;
 

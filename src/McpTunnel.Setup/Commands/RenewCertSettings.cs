@@ -1,4 +1,4 @@
-using McpTunnel.Pki;
+using McpTunnel.Pki.Issuing;
 using McpTunnel.Setup.Outputs;
 
 namespace McpTunnel.Setup.Commands;

@@ -1,6 +1,6 @@
 using McpTunnel.Common;
+using McpTunnel.Pki.Issuing;
 using McpTunnel.Setup.Api;
-using McpTunnel.Pki;
 using McpTunnel.Setup.Outputs;
 
 namespace McpTunnel.Setup.Commands;

@@ -69,7 +69,7 @@ public sealed class BenchSmokeTests
             else
             {
                 var reference = Assert.Single(results.Handshakes!, h => h.Peer == HandshakePeer.NginxTlsOnly);
-                Assert.Equal(Pki.KeyAlgorithm.EcdsaP256, reference.Algorithm);
+                Assert.Equal(Pki.Issuing.KeyAlgorithm.EcdsaP256, reference.Algorithm);
                 Assert.True(reference.PerCpuSecond > 0, "nginx used no CPU for the TLS-only reference");
                 Assert.Contains("| nginx TLS only (reference) | EcdsaP256 |", report, StringComparison.Ordinal);
                 Assert.Contains("nginx TLS-only reference", report, StringComparison.Ordinal);

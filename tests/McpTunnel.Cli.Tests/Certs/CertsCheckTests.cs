@@ -1,5 +1,5 @@
 using McpTunnel.Cli.Tests.Infrastructure;
-using McpTunnel.Pki;
+using McpTunnel.Pki.Issuing;
 
 namespace McpTunnel.Cli.Tests.Certs;
 

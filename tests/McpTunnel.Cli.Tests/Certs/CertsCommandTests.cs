@@ -1,5 +1,6 @@
 using McpTunnel.Cli.Tests.Infrastructure;
-using McpTunnel.Pki;
+using McpTunnel.Pki.Issuing;
+using McpTunnel.Pki.Rules;
 
 namespace McpTunnel.Cli.Tests.Certs;
 

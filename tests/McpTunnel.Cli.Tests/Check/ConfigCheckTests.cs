@@ -51,7 +51,7 @@ public sealed class ConfigCheckTests : IAsyncLifetime
     [Fact]
     public async Task CertificateForAnotherDomain_IsWarnedAboutWithTheSanRule()
     {
-        _stack.WriteServer(_stack.Authority.IssueServerCertificate(new McpTunnel.Pki.ServerCertificateRequest("other.tunnel.test")));
+        _stack.WriteServer(_stack.Authority.IssueServerCertificate(new McpTunnel.Pki.Issuing.ServerCertificateRequest("other.tunnel.test")));
         var config = _stack.WriteConfig("echo: http://wiki-mcp:9000", extra: "");
 
         var (exit, output) = await RunAsync(config);

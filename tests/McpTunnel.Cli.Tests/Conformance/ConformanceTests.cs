@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using McpTunnel.Cli.Edge;
-using McpTunnel.Pki;
+using McpTunnel.Pki.Issuing;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Hosting;
 using Xunit.Abstractions;

@@ -1,7 +1,7 @@
 using McpTunnel.Cli.Check;
 using McpTunnel.Cli.Doctor;
 using McpTunnel.Cli.Tests.Infrastructure;
-using McpTunnel.Pki;
+using McpTunnel.Pki.Issuing;
 
 namespace McpTunnel.Cli.Tests.Doctor;
 

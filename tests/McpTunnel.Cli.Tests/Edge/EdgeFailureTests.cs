@@ -1,9 +1,9 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using McpTunnel.Cli.Edge;
 using McpTunnel.Cli.Hello;
-using McpTunnel.Pki;
+using McpTunnel.Pki.Issuing;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Hosting;
 

@@ -1,6 +1,6 @@
-using System.Net;
 using System.Net.Sockets;
-using McpTunnel.Pki;
+using System.Net;
+using McpTunnel.Pki.Issuing;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Hosting;
 

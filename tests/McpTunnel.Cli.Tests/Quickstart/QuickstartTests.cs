@@ -1,9 +1,10 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Security.Cryptography;
 using McpTunnel.Cli.Check;
 using McpTunnel.Cli.Quickstart;
 using McpTunnel.Cli.Tests.Infrastructure;
-using McpTunnel.Pki;
+using McpTunnel.Pki.Issuing;
+using McpTunnel.Pki.Rules;
 
 namespace McpTunnel.Cli.Tests.Quickstart;
 

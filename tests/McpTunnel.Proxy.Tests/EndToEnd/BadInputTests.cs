@@ -1,9 +1,9 @@
-using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Net.WebSockets;
+using System.Net;
 using System.Text;
-using McpTunnel.Pki;
+using McpTunnel.Pki.Issuing;
 using McpTunnel.Proxy.Tests.Infrastructure;
 
 namespace McpTunnel.Proxy.Tests.EndToEnd;

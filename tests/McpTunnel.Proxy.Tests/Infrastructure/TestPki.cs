@@ -1,4 +1,4 @@
-using McpTunnel.Pki;
+using McpTunnel.Pki.Issuing;
 
 namespace McpTunnel.Proxy.Tests.Infrastructure;
 

@@ -1,6 +1,6 @@
-using System.Net;
 using System.Net.Security;
-using McpTunnel.Pki;
+using System.Net;
+using McpTunnel.Pki.Issuing;
 using McpTunnel.Proxy.Tests.Infrastructure;
 
 namespace McpTunnel.Proxy.Tests.Tls;

@@ -94,7 +94,7 @@ public sealed class TokenExchangeTests
     {
         await using var setup = await SetupHarness.StartAsync();
         var tunnel = setup.Api.AddTunnel();
-        using var other = McpTunnel.Pki.CertificateAuthority.Create();
+        using var other = McpTunnel.Pki.Issuing.CertificateAuthority.Create();
         setup.Api.AddCertificate(tunnel.Id, other.CertificatePem);
         Assert.Equal(0, (await setup.InitAsync($"--tunnel-id={tunnel.Id}")).ExitCode);
 

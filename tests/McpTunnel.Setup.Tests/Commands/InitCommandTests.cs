@@ -1,6 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
-using McpTunnel.Pki;
+using McpTunnel.Pki.Inspection;
+using McpTunnel.Pki.Issuing;
+using McpTunnel.Pki.Rules;
 using McpTunnel.Setup.Outputs;
 using McpTunnel.Setup.Tests.Support;
 

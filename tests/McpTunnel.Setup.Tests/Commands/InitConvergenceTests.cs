@@ -1,4 +1,5 @@
-using McpTunnel.Pki;
+using McpTunnel.Pki.Inspection;
+using McpTunnel.Pki.Issuing;
 using McpTunnel.Setup.Outputs;
 using McpTunnel.Setup.Tests.Support;
 

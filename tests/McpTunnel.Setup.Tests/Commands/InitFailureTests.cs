@@ -142,7 +142,7 @@ public sealed class InitFailureTests
     {
         await using var setup = await SetupHarness.StartAsync();
         Assert.Equal(0, (await setup.InitAsync()).ExitCode);
-        using var other = McpTunnel.Pki.CertificateAuthority.Create();
+        using var other = McpTunnel.Pki.Issuing.CertificateAuthority.Create();
         File.WriteAllText(Path.Combine(setup.OutputDirectory, OutputKeys.CaKey), other.PrivateKeyPem);
         var registrations = setup.Api.Certificates.Count;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
-using McpTunnel.Pki;
+using McpTunnel.Pki.Issuing;
+using McpTunnel.Pki.Rules;
 using McpTunnel.Setup.Outputs;
 using McpTunnel.Setup.Tests.Support;
 

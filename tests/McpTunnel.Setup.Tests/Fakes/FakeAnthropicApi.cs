@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.RegularExpressions;
-using McpTunnel.Pki;
+using System.Text;
+using McpTunnel.Pki.Inspection;
+using McpTunnel.Pki.Pem;
+using McpTunnel.Pki.Rules;
 using Microsoft.AspNetCore.Http;
 
 namespace McpTunnel.Setup.Tests.Fakes;

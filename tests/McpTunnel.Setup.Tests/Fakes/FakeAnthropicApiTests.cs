@@ -1,8 +1,8 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json.Nodes;
-using McpTunnel.Pki;
+using McpTunnel.Pki.Issuing;
 
 namespace McpTunnel.Setup.Tests.Fakes;
 

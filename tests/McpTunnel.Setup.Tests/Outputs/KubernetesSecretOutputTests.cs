@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using McpTunnel.Pki;
+using McpTunnel.Pki.Issuing;
+using McpTunnel.Pki.Rules;
 using McpTunnel.Setup.Outputs;
 using McpTunnel.Setup.Tests.Fakes;
 using McpTunnel.Setup.Tests.Support;

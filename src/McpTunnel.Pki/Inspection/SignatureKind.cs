@@ -1,0 +1,9 @@
+namespace McpTunnel.Pki.Inspection;
+
+internal enum SignatureKind
+{
+    Unknown,
+    RsaPkcs1,
+    RsaPss,
+    Ecdsa,
+}

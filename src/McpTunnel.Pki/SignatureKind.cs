@@ -1,9 +1,0 @@
-namespace McpTunnel.Pki;
-
-internal enum SignatureKind
-{
-    Unknown,
-    RsaPkcs1,
-    RsaPss,
-    Ecdsa,
-}
