@@ -3,6 +3,7 @@ using McpTunnel.Pki.Issuing;
 using McpTunnel.Pki.Pem;
 using McpTunnel.Pki.Rules;
 using McpTunnel.Pki.Tests.Infrastructure;
+using McpTunnel.Testing;
 
 namespace McpTunnel.Pki.Tests;
 

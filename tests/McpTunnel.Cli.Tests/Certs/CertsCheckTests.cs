@@ -1,5 +1,6 @@
 using McpTunnel.Cli.Tests.Infrastructure;
 using McpTunnel.Pki.Issuing;
+using McpTunnel.Testing;
 
 namespace McpTunnel.Cli.Tests.Certs;
 

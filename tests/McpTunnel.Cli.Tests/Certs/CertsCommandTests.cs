@@ -1,6 +1,7 @@
 using McpTunnel.Cli.Tests.Infrastructure;
 using McpTunnel.Pki.Issuing;
 using McpTunnel.Pki.Rules;
+using McpTunnel.Testing;
 
 namespace McpTunnel.Cli.Tests.Certs;
 

@@ -1,11 +1,4 @@
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using McpTunnel.Testing;
 
 namespace McpTunnel.Cli.Tests.Infrastructure;
 
@@ -15,12 +8,14 @@ namespace McpTunnel.Cli.Tests.Infrastructure;
 /// </summary>
 internal sealed class McpUpstream : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
     private int _requests;
 
-    private McpUpstream(WebApplication app) => _app = app;
+    private McpUpstream()
+    {
+    }
 
-    public int Port { get; private set; }
+    public int Port => _server.Port;
 
     public int Requests => Volatile.Read(ref _requests);
 
@@ -33,18 +28,8 @@ internal sealed class McpUpstream : IAsyncDisposable
 
     public static async Task<McpUpstream> StartAsync(bool useSse = false, bool hang = false)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Services.AddRouting();
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var upstream = new McpUpstream(app) { UseSse = useSse, Hang = hang };
-        app.UseRouting();
-        app.MapPost("/mcp", upstream.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        upstream.Port = new Uri(address).Port;
+        var upstream = new McpUpstream { UseSse = useSse, Hang = hang };
+        upstream._server = await LoopbackServer.StartAsync(app => app.MapPost("/mcp", upstream.HandleAsync));
         return upstream;
     }
 
@@ -80,7 +65,6 @@ internal sealed class McpUpstream : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Release.TrySetResult();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
     }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using McpTunnel.Pki.Issuing;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Hosting;
+using McpTunnel.Testing;
 
 namespace McpTunnel.Cli.Tests.Infrastructure;
 

@@ -5,6 +5,7 @@ using McpTunnel.Cli.Quickstart;
 using McpTunnel.Cli.Tests.Infrastructure;
 using McpTunnel.Pki.Issuing;
 using McpTunnel.Pki.Rules;
+using McpTunnel.Testing;
 
 namespace McpTunnel.Cli.Tests.Quickstart;
 

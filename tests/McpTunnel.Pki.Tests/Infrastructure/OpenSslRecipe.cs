@@ -1,3 +1,5 @@
+using McpTunnel.Testing;
+
 namespace McpTunnel.Pki.Tests.Infrastructure;
 
 /// <summary>

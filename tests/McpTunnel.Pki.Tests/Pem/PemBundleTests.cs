@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using McpTunnel.Pki.Issuing;
 using McpTunnel.Pki.Pem;
 using McpTunnel.Pki.Tests.Infrastructure;
+using McpTunnel.Testing;
 
 namespace McpTunnel.Pki.Tests.Pem;
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using McpTunnel.Pki.Issuing;
 using McpTunnel.Pki.Rules;
 using McpTunnel.Pki.Tests.Infrastructure;
+using McpTunnel.Testing;
 
 namespace McpTunnel.Pki.Tests.Rules;
 

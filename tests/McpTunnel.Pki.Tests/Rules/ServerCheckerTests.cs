@@ -4,6 +4,7 @@ using McpTunnel.Pki.Inspection;
 using McpTunnel.Pki.Issuing;
 using McpTunnel.Pki.Rules;
 using McpTunnel.Pki.Tests.Infrastructure;
+using McpTunnel.Testing;
 
 namespace McpTunnel.Pki.Tests.Rules;
 

@@ -1,13 +1,6 @@
-using System.Net;
 using System.Text.Json;
 using System.Threading.Channels;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using McpTunnel.Testing;
 
 namespace McpTunnel.Proxy.Tests.Infrastructure;
 
@@ -18,11 +11,13 @@ namespace McpTunnel.Proxy.Tests.Infrastructure;
 /// </summary>
 internal sealed class TestUpstream : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer _server = null!;
 
-    private TestUpstream(WebApplication app) => _app = app;
+    private TestUpstream()
+    {
+    }
 
-    public Uri BaseUri { get; private set; } = null!;
+    public Uri BaseUri => _server.BaseUri;
 
     public int Port => BaseUri.Port;
 
@@ -41,30 +36,21 @@ internal sealed class TestUpstream : IAsyncDisposable
 
     public static async Task<TestUpstream> StartAsync()
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(IPAddress.Loopback, 0);
-            k.Limits.MaxRequestBodySize = null;
-        });
-        builder.Services.AddRouting();
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var upstream = new TestUpstream(app);
-        app.UseRouting();
-        app.Map("/echo/{**rest}", upstream.EchoAsync);
-        app.Map("/echo", upstream.EchoAsync);
-        app.MapGet("/sse", upstream.SseAsync);
-        app.MapGet("/bytes/{count:long}", BytesAsync);
-        app.MapPost("/upload", upstream.UploadAsync);
-        app.MapPost("/upload-then-wait", upstream.UploadThenWaitAsync);
-        app.MapGet("/abort", upstream.AbortAsync);
-        app.MapGet("/slow", upstream.SlowAsync);
-        app.MapGet("/redirect", (HttpContext c) => Results.Redirect("/echo"));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        upstream.BaseUri = new Uri(address);
+        var upstream = new TestUpstream();
+        upstream._server = await LoopbackServer.StartAsync(
+            app =>
+            {
+                app.Map("/echo/{**rest}", upstream.EchoAsync);
+                app.Map("/echo", upstream.EchoAsync);
+                app.MapGet("/sse", upstream.SseAsync);
+                app.MapGet("/bytes/{count:long}", BytesAsync);
+                app.MapPost("/upload", upstream.UploadAsync);
+                app.MapPost("/upload-then-wait", upstream.UploadThenWaitAsync);
+                app.MapGet("/abort", upstream.AbortAsync);
+                app.MapGet("/slow", upstream.SlowAsync);
+                app.MapGet("/redirect", (HttpContext c) => Results.Redirect("/echo"));
+            },
+            builder => builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null));
         return upstream;
     }
 
@@ -73,8 +59,7 @@ internal sealed class TestUpstream : IAsyncDisposable
         SseEvents.Writer.TryComplete();
         SlowRelease.TrySetResult();
         AbortRelease.TrySetResult();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
     }
 
     private async Task EchoAsync(HttpContext context)

@@ -7,13 +7,7 @@ using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Hosting;
 using McpTunnel.Setup.Outputs;
 using McpTunnel.Setup.Tests.Support;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using McpTunnel.Testing;
 
 namespace McpTunnel.Setup.Tests.Certificates;
 
@@ -30,7 +24,7 @@ public sealed class SetupThroughProxyTests
         await using var setup = await SetupHarness.StartAsync();
         Assert.Equal(0, (await setup.InitAsync()).ExitCode);
         var domain = setup.Read(OutputKeys.TunnelDomain).Trim();
-        await using var upstream = await StartUpstreamAsync();
+        await using var upstream = await LoopbackServer.StartAsync(context => context.Response.WriteAsync("ok"));
 
         var yaml = $"""
             listen_addr: "127.0.0.1:0"
@@ -67,23 +61,5 @@ public sealed class SetupThroughProxyTests
     {
         await using var tls = await connector.ConnectTlsAsync(host, [SslApplicationProtocol.Http11], CancellationToken.None);
         return tls.RemoteCertificate!.GetCertHashString(HashAlgorithmName.SHA256);
-    }
-
-    private static async Task<Upstream> StartUpstreamAsync()
-    {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        app.Run(context => context.Response.WriteAsync("ok"));
-        await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        return new Upstream(app, address.Port);
-    }
-
-    private sealed record Upstream(WebApplication App, int Port) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await App.DisposeAsync();
     }
 }

@@ -7,6 +7,7 @@ using McpTunnel.Pki.Inspection;
 using McpTunnel.Pki.Pem;
 using McpTunnel.Pki.Rules;
 using Microsoft.AspNetCore.Http;
+using McpTunnel.Testing;
 
 namespace McpTunnel.Setup.Tests.Fakes;
 
@@ -25,7 +26,7 @@ public sealed class FakeAnthropicApi : IAsyncDisposable
     public const string ManageTunnelsScope = "workspace:manage_tunnels";
 
     private readonly Lock _gate = new();
-    private readonly FakeServer _server;
+    private readonly LoopbackServer _server;
     private readonly List<FakeTunnel> _tunnels = [];
     private readonly List<FakeCertificate> _certificates = [];
     private readonly Dictionary<string, string> _accessTokens = new(StringComparer.Ordinal);
@@ -33,9 +34,9 @@ public sealed class FakeAnthropicApi : IAsyncDisposable
     private readonly List<InjectedFailure> _failures = [];
     private long _sequence;
 
-    private FakeAnthropicApi(FakeServer server) => _server = server;
+    private FakeAnthropicApi(LoopbackServer server) => _server = server;
 
-    public Uri BaseUrl => _server.BaseUrl;
+    public Uri BaseUrl => _server.BaseUri;
 
     /// <summary>Scope granted by the exchange; anything without workspace:manage_tunnels gets 403 on Tunnels calls.</summary>
     public string Scope { get; set; } = ManageTunnelsScope;
@@ -58,7 +59,7 @@ public sealed class FakeAnthropicApi : IAsyncDisposable
     public static async Task<FakeAnthropicApi> StartAsync(int port = 0)
     {
         FakeAnthropicApi? api = null;
-        var server = await FakeServer.StartAsync(context => api!.HandleAsync(context), port: port);
+        var server = await LoopbackServer.StartAsync(context => api!.HandleAsync(context), port: port);
         api = new FakeAnthropicApi(server);
         return api;
     }

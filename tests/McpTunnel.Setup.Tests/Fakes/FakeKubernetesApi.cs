@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using McpTunnel.Testing;
 
 namespace McpTunnel.Setup.Tests.Fakes;
 
@@ -17,7 +18,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, JsonObject> _secrets = new(StringComparer.Ordinal);
     private readonly List<RecordedRequest> _requests = [];
-    private FakeServer? _server;
+    private LoopbackServer? _server;
     private long _resourceVersion = 1000;
 
     private FakeKubernetesApi(string token, string ns)
@@ -30,7 +31,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 
     public string Namespace { get; }
 
-    public Uri BaseUrl => _server!.BaseUrl;
+    public Uri BaseUrl => _server!.BaseUri;
 
     /// <summary>Applied to the stored Secret right after the next GET answers, as a concurrent writer would.</summary>
     public Action<JsonObject>? ChangeAfterNextGet { get; set; }
@@ -42,7 +43,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     public static async Task<FakeKubernetesApi> StartAsync(string token, string ns, X509Certificate2? certificate = null)
     {
         var api = new FakeKubernetesApi(token, ns);
-        api._server = await FakeServer.StartAsync(api.HandleAsync, certificate);
+        api._server = await LoopbackServer.StartAsync(api.HandleAsync, certificate);
         return api;
     }
 
