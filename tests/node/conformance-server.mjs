@@ -17,13 +17,11 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod/v4";
 
-import { PNG, WAV } from "./conformance-media.mjs";
+import { registerContentTools, registerPrompts, registerResources, text, wait } from "./conformance-fixtures.mjs";
 import { modernHandler } from "./conformance-server-modern.mjs";
 import { isLegacyRequest } from "@modelcontextprotocol/server";
 import { toWebRequest } from "@modelcontextprotocol/node";
 
-const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const text = (value) => ({ content: [{ type: "text", text: value }] });
 
 // Tools registered without an inputSchema get (extra) only, with an inputSchema (args, extra): the SDK's convention.
 function buildServer() {
@@ -32,19 +30,7 @@ function buildServer() {
     { capabilities: { logging: {}, completions: {}, resources: { subscribe: true, listChanged: true }, tools: { listChanged: true }, prompts: { listChanged: true } } },
   );
 
-  mcp.registerTool("test_simple_text", { description: "Returns simple text" }, async () => text("This is a simple text response for testing."));
-  mcp.registerTool("test_image_content", { description: "Returns an image" }, async () => ({ content: [{ type: "image", data: PNG, mimeType: "image/png" }] }));
-  mcp.registerTool("test_audio_content", { description: "Returns audio" }, async () => ({ content: [{ type: "audio", data: WAV, mimeType: "audio/wav" }] }));
-  mcp.registerTool("test_embedded_resource", { description: "Returns an embedded resource" }, async () => ({
-    content: [{ type: "resource", resource: { uri: "test://embedded-resource", mimeType: "text/plain", text: "This is an embedded resource content." } }],
-  }));
-  mcp.registerTool("test_multiple_content_types", { description: "Returns text, an image and a resource" }, async () => ({
-    content: [
-      { type: "text", text: "Multiple content types test:" },
-      { type: "image", data: PNG, mimeType: "image/png" },
-      { type: "resource", resource: { uri: "test://mixed-content-resource", mimeType: "application/json", text: JSON.stringify({ test: "data", value: 123 }) } },
-    ],
-  }));
+  registerContentTools(mcp);
   mcp.registerTool("test_tool_with_logging", { description: "Logs three messages while it runs" }, async (extra) => {
     // Sent on the call's own stream, so a client sees them before the result.
     const log = (data) => extra.sendNotification({ method: "notifications/message", params: { level: "info", logger: "conformance", data } });
@@ -64,9 +50,6 @@ function buildServer() {
       if (progress < 100) await wait(50);
     }
     return text("Progress tool finished.");
-  });
-  mcp.registerTool("test_error_handling", { description: "Always fails" }, async () => {
-    throw new Error("This tool intentionally returns an error for testing");
   });
   mcp.registerTool("test_sampling", { description: "Asks the client's LLM", inputSchema: { prompt: z.string() } }, async ({ prompt }, extra) => {
     const result = await extra.sendRequest(
@@ -137,52 +120,14 @@ function buildServer() {
     return text(`Elicitation completed: action=${result.action}, content=${JSON.stringify(result.content ?? {})}`);
   });
 
-  mcp.registerResource("Static Text Resource", "test://static-text", { description: "A static text resource for testing", mimeType: "text/plain" }, async (uri) => ({
-    contents: [{ uri: uri.href, mimeType: "text/plain", text: "This is the content of the static text resource." }],
-  }));
-  mcp.registerResource("Static Binary Resource", "test://static-binary", { description: "A static binary resource (image) for testing", mimeType: "image/png" }, async (uri) => ({
-    contents: [{ uri: uri.href, mimeType: "image/png", blob: PNG }],
-  }));
-  mcp.registerResource("Watched Resource", "test://watched-resource", { description: "A resource that can be subscribed to", mimeType: "text/plain" }, async (uri) => ({
-    contents: [{ uri: uri.href, mimeType: "text/plain", text: "Watched resource content" }],
-  }));
-  mcp.registerResource(
-    "Resource Template",
-    new ResourceTemplate("test://template/{id}/data", { list: undefined }),
-    { description: "A resource template with parameter substitution", mimeType: "application/json" },
-    async (uri, { id }) => ({ contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify({ id, templateTest: true, data: `Data for ID: ${id}` }) }] }),
-  );
+  registerResources(mcp, { ResourceTemplate });
   // Subscriptions are acknowledged; nothing here changes, so no update is ever due.
   const subscribed = new Set();
   mcp.server.setRequestHandler(SubscribeRequestSchema, async (request) => { subscribed.add(request.params.uri); return {}; });
   mcp.server.setRequestHandler(UnsubscribeRequestSchema, async (request) => { subscribed.delete(request.params.uri); return {}; });
 
-  mcp.registerPrompt("test_simple_prompt", { description: "A simple prompt" }, async () => ({
-    messages: [{ role: "user", content: { type: "text", text: "This is a simple prompt for testing." } }],
-  }));
-  mcp.registerPrompt(
-    "test_prompt_with_arguments",
-    {
-      description: "A prompt with required arguments",
-      argsSchema: {
-        arg1: completable(z.string().describe("First test argument"), (value) => ["paris", "park", "party"].filter((v) => v.startsWith(value))),
-        arg2: z.string().describe("Second test argument"),
-      },
-    },
-    async ({ arg1, arg2 }) => ({ messages: [{ role: "user", content: { type: "text", text: `Prompt with arguments: arg1='${arg1}', arg2='${arg2}'` } }] }),
-  );
-  mcp.registerPrompt("test_prompt_with_embedded_resource", { description: "A prompt with an embedded resource", argsSchema: { resourceUri: z.string() } }, async ({ resourceUri }) => ({
-    messages: [
-      { role: "user", content: { type: "resource", resource: { uri: resourceUri, mimeType: "text/plain", text: "Embedded resource content for testing." } } },
-      { role: "user", content: { type: "text", text: "Please process the embedded resource above." } },
-    ],
-  }));
-  mcp.registerPrompt("test_prompt_with_image", { description: "A prompt with an image" }, async () => ({
-    messages: [
-      { role: "user", content: { type: "image", data: PNG, mimeType: "image/png" } },
-      { role: "user", content: { type: "text", text: "Please analyze the image above." } },
-    ],
-  }));
+  // v1 takes a prompt's arguments as the raw shape.
+  registerPrompts(mcp, { completable, argsSchema: (shape) => shape });
   return mcp;
 }
 
