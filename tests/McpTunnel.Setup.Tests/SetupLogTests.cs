@@ -1,4 +1,4 @@
-namespace McpTunnel.Setup.Tests.Commands;
+namespace McpTunnel.Setup.Tests;
 
 public sealed class SetupLogTests
 {

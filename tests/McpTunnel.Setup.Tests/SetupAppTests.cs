@@ -1,6 +1,6 @@
 using McpTunnel.Setup.Tests.Support;
 
-namespace McpTunnel.Setup.Tests.Commands;
+namespace McpTunnel.Setup.Tests;
 
 /// <summary>Exit codes and messages of the program as a whole, for invocations that never reach the API.</summary>
 public sealed class SetupAppTests
