@@ -71,7 +71,7 @@ internal static class BenchCommand
             var options = parse.GetValue(smoke) ? BenchOptions.ForSmoke(outDir) : new BenchOptions
             {
                 OutputDirectory = outDir,
-                Duration = parse.GetValue(duration),
+                Duration = duration.Read(parse),
                 Concurrency = parse.GetValue(concurrency),
                 Rate = parse.GetValue(rate),
                 Runs = parse.GetValue(runs),

@@ -61,7 +61,7 @@ internal static class DoctorCommand
                 Path = pathValue.StartsWith('/') ? pathValue : "/" + pathValue,
                 Domain = string.IsNullOrWhiteSpace(expected) ? null : expected.Trim().TrimEnd('.').ToLowerInvariant(),
                 Hosts = result.GetValue(host) ?? [],
-                Timeout = result.GetValue(timeout),
+                Timeout = timeout.Read(result),
                 Mounts = mounts,
             };
             // The report is printed once, as it happens (a slow probe shows progress), on a terminal as in a pipe;

@@ -10,14 +10,22 @@ namespace McpTunnel.Cli.Terminal;
 /// seconds before this convention (<c>bench --duration</c>, <c>doctor --timeout</c>) still read a bare number as
 /// seconds, so existing scripts keep working; everywhere else a bare number is refused, as Go refuses it.
 /// </summary>
-internal static class DurationOption
+internal sealed class DurationOption : Option<TimeSpan?>
 {
+    private DurationOption(string name, TimeSpan defaultValue)
+        : base(name)
+    {
+        Default = defaultValue;
+    }
+
+    /// <summary>The value when the option is absent. Not a DefaultValueFactory: help would print it as <c>00:00:10</c>.</summary>
+    public TimeSpan Default { get; }
+
     /// <summary>An option of a positive duration that also reads a bare number as seconds (its meaning before durations).</summary>
-    public static Option<TimeSpan> SecondsOrDuration(string name, string description, TimeSpan defaultValue) => new(name)
+    public static DurationOption SecondsOrDuration(string name, string description, TimeSpan defaultValue) => new(name, defaultValue)
     {
         Description = $"{description}: a duration such as 30s or 2m, or a bare number of seconds (default {Format(defaultValue)})",
         HelpName = "duration",
-        DefaultValueFactory = _ => defaultValue,
         CustomParser = result =>
         {
             var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
@@ -27,9 +35,12 @@ internal static class DurationOption
             }
 
             result.AddError($"{name} {error}");
-            return defaultValue;
+            return null;
         },
     };
+
+    /// <summary>The given value, or <see cref="Default"/>.</summary>
+    public TimeSpan Read(ParseResult result) => result.GetValue(this) ?? Default;
 
     /// <summary>A positive Go duration, or (when <paramref name="acceptSeconds"/>) a positive bare number of seconds.</summary>
     public static bool TryParse(string text, bool acceptSeconds, out TimeSpan value, out string? error)

@@ -21,7 +21,7 @@ public sealed class DurationOptionTests
         var result = command.Parse(["--timeout", text]);
 
         Assert.Empty(result.Errors);
-        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), result.GetValue(option));
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), option.Read(result));
     }
 
     [Fact]
@@ -29,8 +29,17 @@ public sealed class DurationOptionTests
     {
         var option = DurationOption.SecondsOrDuration("--timeout", "Time per step", TimeSpan.FromSeconds(10));
 
-        Assert.Equal(TimeSpan.FromSeconds(10), new RootCommand { option }.Parse([]).GetValue(option));
+        Assert.Equal(TimeSpan.FromSeconds(10), option.Read(new RootCommand { option }.Parse([])));
         Assert.Contains("(default 10s)", option.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_ShowsTheDefaultAsAGoDurationOnly()
+    {
+        var (_, output, _) = await Infrastructure.CliRunner.RunAsync("doctor", "--help");
+
+        Assert.Contains("(default 10s)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("00:00:10", output, StringComparison.Ordinal);
     }
 
     [Theory]
