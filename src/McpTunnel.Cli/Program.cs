@@ -1,6 +1,8 @@
+using McpTunnel.Cli.Terminal;
+
 namespace McpTunnel.Cli;
 
 internal static class Program
 {
-    public static Task<int> Main(string[] args) => CliApp.CreateRootCommand().Parse(args).InvokeAsync();
+    public static Task<int> Main(string[] args) => CliInvocation.RunAsync(CliApp.CreateRootCommand(), args);
 }

@@ -1,3 +1,4 @@
+using McpTunnel.Common;
 using McpTunnel.Setup.Commands;
 
 namespace McpTunnel.Setup;
@@ -8,6 +9,10 @@ namespace McpTunnel.Setup;
 /// </summary>
 internal static class SetupApp
 {
+    /// <summary>The last line of every usage error, as mcptunnel and mcp-proxy end theirs: where the help is, not the help.</summary>
+    private static void WriteHelpPointer(SetupHost host, string? command) =>
+        host.Error.WriteLine($"Run 'setup {(command is null ? string.Empty : command + " ")}--help' for usage.");
+
     public static async Task<int> RunAsync(IReadOnlyList<string> args, SetupHost host, CancellationToken cancellationToken = default)
     {
         var log = new SetupLog(host.Out, host.Error);
@@ -16,7 +21,7 @@ internal static class SetupApp
             var line = CommandLineParser.Parse(args);
             if (line.VersionRequested)
             {
-                host.Out.WriteLine($"setup {ThisAssembly.Version}");
+                host.Out.WriteLine(ProgramVersion.Describe("setup", typeof(SetupApp).Assembly));
                 return ExitCodes.Success;
             }
 
@@ -35,14 +40,19 @@ internal static class SetupApp
                     await new RenewCertCommand(SettingsBinder.BindRenewCert(line, host), host, log).RunAsync(cancellationToken);
                     return ExitCodes.Success;
                 default:
-                    host.Error.Write(HelpText.For(null));
                     log.Failure("no command given", "run `setup init` or `setup renew-cert`");
+                    WriteHelpPointer(host, null);
                     return ExitCodes.Usage;
             }
         }
         catch (SetupException exception)
         {
             log.Failure(exception.Message, exception.Fix);
+            if (exception.IsUsageError)
+            {
+                WriteHelpPointer(host, args.FirstOrDefault(Flags.CommandNames.Contains));
+            }
+
             return exception.ExitCode;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -28,6 +28,7 @@ public sealed class SetupAppTests
 
         Assert.Equal(0, result.ExitCode);
         Assert.Matches(@"^setup \d+\.\d+\.\d+", result.Out);
+        Assert.Matches(@"^setup \d+\.\d+\.\d+( \(commit [0-9a-f]{7}\))?\r?\n$", result.Out);
     }
 
     [Fact]
@@ -39,6 +40,21 @@ public sealed class SetupAppTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("no command given", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Usage:", result.Error, StringComparison.Ordinal);
+        Assert.EndsWith("Run 'setup --help' for usage.", result.Error.TrimEnd(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownFlag_IsOneErrorLineItsFixAndTheHelpPointer()
+    {
+        await using var setup = await SetupHarness.StartAsync();
+
+        var result = await setup.RunAsync("renew-cert", "--bogus=1");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            ["error: unknown flag --bogus", "fix: run `setup --help` for the flags each command takes", "Run 'setup renew-cert --help' for usage."],
+            result.Error.TrimEnd().Split(Environment.NewLine));
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using McpTunnel.Cli.Terminal;
 
 namespace McpTunnel.Cli.Bench;
 
@@ -10,7 +11,7 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var duration = new Option<double>("--duration") { Description = "Seconds per measurement", DefaultValueFactory = _ => 5 };
+        var duration = DurationOption.SecondsOrDuration("--duration", "Time per measurement", TimeSpan.FromSeconds(5));
         var concurrency = new Option<int>("--concurrency") { Description = "Closed-loop concurrency (connections for HTTP/1.1, streams for h2)", DefaultValueFactory = _ => 32 };
         var rate = new Option<int>("--rate") { Description = "Open-loop offered rate in requests/s; 0 = half of nginx's closed-loop maximum", DefaultValueFactory = _ => 0 };
         var runs = new Option<int>("--runs") { Description = "Alternating rounds per part (medians are reported)", DefaultValueFactory = _ => 3 };
@@ -40,6 +41,19 @@ internal static class BenchCommand
                 result.AddError(error);
             }
         });
+        RefuseUnknownItems(parts, Enum.GetNames<BenchPart>().Select(n => n.ToLowerInvariant()));
+        RefuseUnknownItems(protocols, ["1.1", "2"]);
+        idle.Validators.Add(result =>
+        {
+            foreach (var item in Split(result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value))
+            {
+                if (!int.TryParse(item, out var count) || count <= 0)
+                {
+                    result.AddError($"--idle-counts expects comma-separated positive whole numbers such as 1000,5000, got '{item}'");
+                    return;
+                }
+            }
+        });
         var command = new Command("bench", "Measure the tunnel against the upstream directly and nginx: throughput, latency percentiles, SSE, bulk, handshakes, idle memory.")
         {
             duration, concurrency, rate, runs, parts, protocols, idle, idleStreams, handshakes, output, smoke, noNginx, inProcess, binary, proxyEnv,
@@ -57,7 +71,7 @@ internal static class BenchCommand
             var options = parse.GetValue(smoke) ? BenchOptions.ForSmoke(outDir) : new BenchOptions
             {
                 OutputDirectory = outDir,
-                Duration = TimeSpan.FromSeconds(parse.GetValue(duration)),
+                Duration = duration.Read(parse),
                 Concurrency = parse.GetValue(concurrency),
                 Rate = parse.GetValue(rate),
                 Runs = parse.GetValue(runs),
@@ -114,6 +128,23 @@ internal static class BenchCommand
         }
 
         return true;
+    }
+
+    /// <summary>A comma-separated list option whose items must each be one of <paramref name="allowed"/>: said at parse time, not as an exception later.</summary>
+    private static void RefuseUnknownItems(Option<string> option, IEnumerable<string> allowed)
+    {
+        var names = allowed.ToList();
+        option.Validators.Add(result =>
+        {
+            foreach (var item in Split(result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value))
+            {
+                if (!names.Contains(item, StringComparer.OrdinalIgnoreCase))
+                {
+                    result.AddError($"{option.Name} item '{item}' is not one of {string.Join(", ", names)}");
+                    return;
+                }
+            }
+        });
     }
 
     private static string[] Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -25,6 +25,9 @@ internal sealed record CertsCheckOptions
     public string? Host { get; init; }
 
     public DateTimeOffset? Now { get; init; }
+
+    /// <summary>One JSON document (docs/CLI.md) instead of the text report.</summary>
+    public bool Json { get; init; }
 }
 
 internal static class CertsCheckAction
@@ -43,56 +46,92 @@ internal static class CertsCheckAction
             return 2;
         }
 
-        string? caPem = null;
-        var passed = true;
+        var checkedFiles = new List<CheckedCertificate>();
+        KeyMatch? keyMatch = null;
+        string? failure = null;
         try
         {
+            string? caPem = null;
             if (options.CaPath is { } caPath)
             {
                 caPem = File.ReadAllText(caPath);
-                var report = CertificateChecker.CheckCa(caPem, options.Now);
-                CertificateReportWriter.Write(output, $"CA certificate {caPath} (rules for a tunnel CA)", report);
-                passed &= report.Passed;
+                checkedFiles.Add(new CheckedCertificate("ca", caPath, null, CertificateChecker.CheckCa(caPem, options.Now)));
             }
 
             if (options.CertPath is { } certPath)
             {
                 var (name, kind) = options.Host is { } host ? (host, ServerNameKind.Host) : (options.Domain, ServerNameKind.TunnelDomain);
-                var report = CertificateChecker.CheckServer(File.ReadAllText(certPath), caPem, name, kind, options.Now);
-                CertificateReportWriter.Write(output, $"server certificate {certPath} (rules for a tunnel server certificate){(name is null ? "; no --domain/--host, names not compared" : $" for {name}")}", report);
-                if (caPem is null)
-                {
-                    output.WriteLine("  note: without --ca the signature and AKI=SKI rules cannot be checked against the CA");
-                }
-
-                passed &= report.Passed;
+                checkedFiles.Add(new CheckedCertificate("server", certPath, name, CertificateChecker.CheckServer(File.ReadAllText(certPath), caPem, name, kind, options.Now)) { WithoutCa = caPem is null });
                 if (options.KeyPath is { } keyPath)
                 {
-                    passed &= CheckKeyMatches(certPath, keyPath, output);
+                    keyMatch = new KeyMatch(keyPath, certPath, KeyMatches(certPath, keyPath));
                 }
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
         {
-            error.WriteLine($"certs check: {ex.Message}");
-            return 1;
+            failure = ex.Message;
         }
 
-        return passed ? 0 : 1;
+        var exit = failure is not null || checkedFiles.Any(c => !c.Report.Passed) || keyMatch is { Matches: false } ? 1 : 0;
+        if (options.Json)
+        {
+            CertsCheckJsonWriter.Write(output, checkedFiles, keyMatch, failure, exit);
+            return exit;
+        }
+
+        foreach (var file in checkedFiles)
+        {
+            WriteText(output, file);
+        }
+
+        if (keyMatch is { } match)
+        {
+            output.WriteLine($"server key {match.KeyPath}");
+            output.WriteLine($"  {CheckMark.For(match.Matches)}  key.matches-certificate  the key is the private half of {Path.GetFileName(match.CertPath)}");
+            if (!match.Matches)
+            {
+                output.WriteLine("        fix:   tls.crt and tls.key do not belong together (the proxy keeps its last good pair); re-issue both (certs server --force) or renew from this key (certs renew)");
+            }
+        }
+
+        if (failure is not null)
+        {
+            error.WriteLine($"certs check: {failure}");
+        }
+
+        return exit;
     }
 
-    private static bool CheckKeyMatches(string certPath, string keyPath, TextWriter output)
+    private static void WriteText(TextWriter output, CheckedCertificate file)
+    {
+        if (file.Kind == "ca")
+        {
+            CertificateReportWriter.Write(output, $"CA certificate {file.Path} (rules for a tunnel CA)", file.Report);
+            return;
+        }
+
+        CertificateReportWriter.Write(output, $"server certificate {file.Path} (rules for a tunnel server certificate){(file.Name is null ? "; no --domain/--host, names not compared" : $" for {file.Name}")}", file.Report);
+        if (file.WithoutCa)
+        {
+            output.WriteLine("  note: without --ca the signature and AKI=SKI rules cannot be checked against the CA");
+        }
+    }
+
+    private static bool KeyMatches(string certPath, string keyPath)
     {
         using var certificate = PemBundle.ReadFirstCertificate(File.ReadAllText(certPath), "server certificate");
         using var key = PrivateKeys.Load(File.ReadAllText(keyPath));
-        var matches = PrivateKeys.MatchesCertificate(key, certificate);
-        output.WriteLine($"server key {keyPath}");
-        output.WriteLine($"  {CheckMark.For(matches)}  key.matches-certificate  the key is the private half of {Path.GetFileName(certPath)}");
-        if (!matches)
-        {
-            output.WriteLine("        fix:   tls.crt and tls.key do not belong together (the proxy keeps its last good pair); re-issue both (certs server --force) or renew from this key (certs renew)");
-        }
-
-        return matches;
+        return PrivateKeys.MatchesCertificate(key, certificate);
     }
 }
+
+/// <summary>One checked file: <c>ca</c> or <c>server</c>, the name its SAN was compared with, and every rule's result.</summary>
+internal sealed record CheckedCertificate(string Kind, string Path, string? Name, CertificateCheckReport Report)
+{
+    /// <summary>A server certificate checked without <c>--ca</c>: the signature and AKI=SKI rules could not run.</summary>
+    public bool WithoutCa { get; init; }
+}
+
+/// <summary>Whether <c>--key</c> is the private half of <c>--cert</c>.</summary>
+internal sealed record KeyMatch(string KeyPath, string CertPath, bool Matches);

@@ -119,7 +119,8 @@ internal static class CertsCommand
         var key = new Option<string?>("--key") { Description = "Server key PEM: check that it belongs to --cert" };
         var domain = new Option<string?>("--domain") { Description = "Tunnel domain the SAN must cover (*.<domain>)" };
         var host = new Option<string?>("--host") { Description = "One full route host the SAN must match, e.g. echo.<domain>" };
-        var command = new Command("check", "Check a CA and/or server certificate against every rule Anthropic applies; exit 1 on any failure") { ca, cert, key, domain, host };
+        var json = JsonReport.CreateOption();
+        var command = new Command("check", "Check a CA and/or server certificate against every rule Anthropic applies; exit 1 on any failure") { ca, cert, key, domain, host, json };
         command.SetAction(result =>
         {
             var io = result.InvocationConfiguration;
@@ -131,6 +132,7 @@ internal static class CertsCommand
                     KeyPath = result.GetValue(key),
                     Domain = result.GetValue(domain),
                     Host = result.GetValue(host),
+                    Json = result.GetValue(json),
                 },
                 io.Output,
                 io.Error);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using McpTunnel.Cli.Terminal;
 
 namespace McpTunnel.Cli.Check;
 
@@ -14,7 +15,8 @@ internal static class CheckCommand
         {
             Description = "Read a container path from the host, as Compose mounts it: HOST:CONTAINER (default: ./data:/data next to config/ when /data does not exist here)",
         };
-        var command = new Command("check", "Validate a proxy config with the proxy's own loader; explain routing and egress for a host") { config, explain, tunnelDomain, mount };
+        var json = JsonReport.CreateOption();
+        var command = new Command("check", "Validate a proxy config with the proxy's own loader; explain routing and egress for a host") { config, explain, tunnelDomain, mount, json };
         command.SetAction(async (result, cancellationToken) =>
         {
             var io = result.InvocationConfiguration;
@@ -35,6 +37,7 @@ internal static class CheckCommand
                 TunnelDomain = result.GetValue(tunnelDomain),
                 Explain = result.GetValue(explain) ?? [],
                 Mounts = mounts,
+                Json = result.GetValue(json),
             };
             return await ConfigCheckAction.RunAsync(options, io.Output, HostResolvers.System, cancellationToken);
         });

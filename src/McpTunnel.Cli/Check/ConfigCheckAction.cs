@@ -17,49 +17,39 @@ internal sealed record ConfigCheckOptions(string ConfigPath)
 
     /// <summary>Null: guess the quickstart layout's <c>./data:/data</c>.</summary>
     public IReadOnlyList<PathMount>? Mounts { get; init; }
+
+    /// <summary>One JSON document (docs/CLI.md) instead of the text report.</summary>
+    public bool Json { get; init; }
 }
 
 internal static class ConfigCheckAction
 {
-    /// <summary>
-    /// The certificate the proxy will serve, against spec 71 for tunnel_domain (row j offline). Without the CA only
-    /// the CA-independent rules can run; <c>certs check --ca</c> and <c>doctor</c> do the rest.
-    /// </summary>
-    private static void CheckServerCertificate(ProxyConfig config, TextWriter output)
-    {
-        if (config.TunnelDomain.Length == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            var report = CertificateChecker.CheckServer(File.ReadAllText(config.Tls.CertFile), null, config.TunnelDomain, ServerNameKind.TunnelDomain);
-            foreach (var failure in report.Failures)
-            {
-                output.WriteLine($"  WARN  tls.cert_file fails {failure.RuleId}: {failure.Detail}");
-                output.WriteLine($"        fix: {failure.Fix}");
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
-        {
-            output.WriteLine($"  WARN  tls.cert_file could not be checked: {ex.Message}");
-        }
-    }
-
     public static async Task<int> RunAsync(ConfigCheckOptions options, TextWriter output, HostResolver resolver, CancellationToken cancellationToken)
     {
-        var mounts = options.Mounts ?? (PathMount.Guess(options.ConfigPath) is { } guess ? [guess] : []);
-        var outcome = ConfigSource.Load(options.ConfigPath, options.TunnelDomain, mounts);
-        foreach (var mapped in outcome.MappedPaths)
+        var report = await ConfigCheckReport.BuildAsync(options, resolver, cancellationToken);
+        if (options.Json)
+        {
+            ConfigCheckJsonWriter.Write(output, report);
+        }
+        else
+        {
+            WriteText(output, report);
+        }
+
+        return report.ExitCode;
+    }
+
+    private static void WriteText(TextWriter output, ConfigCheckReport report)
+    {
+        foreach (var mapped in report.MappedPaths)
         {
             output.WriteLine($"note: container path mapped for this check: {mapped}");
         }
 
-        if (outcome.Result is not { } result)
+        if (report.Config is not { } config)
         {
-            output.WriteLine($"config {options.ConfigPath}: {outcome.Errors.Count} error{(outcome.Errors.Count == 1 ? "" : "s")}; the proxy would exit before listening");
-            foreach (var error in outcome.Errors)
+            output.WriteLine($"config {report.ConfigPath}: {report.Errors.Count} error{(report.Errors.Count == 1 ? "" : "s")}; the proxy would exit before listening");
+            foreach (var error in report.Errors)
             {
                 output.WriteLine($"  ERROR {error.Field}: {error.Message}");
                 if (error.Fix is { } fix)
@@ -68,32 +58,37 @@ internal static class ConfigCheckAction
                 }
             }
 
-            return 1;
+            return;
         }
 
-        var config = result.Config;
-        var table = new RouteTable(config.Routes, config.TunnelDomain);
-        output.WriteLine($"config {options.ConfigPath}: OK (listen {config.ListenAddress}, tunnel_domain {(config.TunnelDomain.Length == 0 ? "(none)" : config.TunnelDomain)}, {config.Routes.Count} route{(config.Routes.Count == 1 ? "" : "s")})");
-        foreach (var route in table.Routes)
+        output.WriteLine($"config {report.ConfigPath}: OK (listen {config.ListenAddress}, tunnel_domain {(config.TunnelDomain.Length == 0 ? "(none)" : config.TunnelDomain)}, {config.Routes.Count} route{(config.Routes.Count == 1 ? "" : "s")})");
+        foreach (var route in report.Routes)
         {
-            var host = route.Definition.HostHeader is { } setting ? $"   upstream Host: {route.UpstreamHostHeader ?? "the caller's"} (host_header {setting})" : "";
-            output.WriteLine($"  route {route.Key} -> {route.Upstream}   Claude calls https://{table.PublicHostName(route)}/<path>{host}");
+            var host = route.HostHeaderSetting is { } setting ? $"   upstream Host: {route.UpstreamHostHeader ?? "the caller's"} (host_header {setting})" : "";
+            output.WriteLine($"  route {route.Key} -> {route.Upstream}   Claude calls https://{route.PublicHost}/<path>{host}");
         }
 
-        foreach (var warning in result.Warnings)
+        foreach (var warning in report.Warnings)
         {
             output.WriteLine($"  WARN  {warning}");
         }
 
-        CheckServerCertificate(config, output);
-
-        var allForwarded = true;
-        var explainer = new RouteExplainer(config, resolver);
-        foreach (var target in options.Explain)
+        foreach (var finding in report.CertificateFindings)
         {
-            allForwarded &= await explainer.ExplainAsync(target, output, cancellationToken);
+            if (finding.RuleId is { } rule)
+            {
+                output.WriteLine($"  WARN  tls.cert_file fails {rule}: {finding.Detail}");
+                output.WriteLine($"        fix: {finding.Fix}");
+            }
+            else
+            {
+                output.WriteLine($"  WARN  tls.cert_file could not be checked: {finding.Detail}");
+            }
         }
 
-        return allForwarded ? 0 : 1;
+        foreach (var explained in report.Explained)
+        {
+            output.Write(explained.Text);
+        }
     }
 }

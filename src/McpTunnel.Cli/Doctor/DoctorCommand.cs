@@ -19,11 +19,12 @@ internal static class DoctorCommand
         var path = new Option<string>("--path") { Description = "The upstreams' MCP path", DefaultValueFactory = _ => "/mcp" };
         var domain = new Option<string?>("--domain") { Description = "The tunnel's domain from the Console (default: $TUNNEL_DOMAIN); compared with tunnel_domain" };
         var host = new Option<string[]>("--host") { Description = "A name Claude calls, as route or full host (repeatable); catches route name typos" };
-        var timeout = new Option<int>("--timeout") { Description = "Seconds per network step", DefaultValueFactory = _ => 10 };
+        var timeout = DurationOption.SecondsOrDuration("--timeout", "Time allowed per network step", TimeSpan.FromSeconds(10));
         var mount = new Option<string[]>("--mount") { Description = "Read a container path from the host: HOST:CONTAINER (repeatable)" };
+        var json = JsonReport.CreateOption();
         var command = new Command("doctor", "Diagnose a running tunnel stack layer by layer (proxy, inner TLS, routes and upstreams); exit 1 on any failure")
         {
-            config, ca, proxy, path, domain, host, timeout, mount,
+            config, ca, proxy, path, domain, host, timeout, mount, json,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -60,14 +61,17 @@ internal static class DoctorCommand
                 Path = pathValue.StartsWith('/') ? pathValue : "/" + pathValue,
                 Domain = string.IsNullOrWhiteSpace(expected) ? null : expected.Trim().TrimEnd('.').ToLowerInvariant(),
                 Hosts = result.GetValue(host) ?? [],
-                Timeout = TimeSpan.FromSeconds(Math.Max(1, result.GetValue(timeout))),
+                Timeout = timeout.Read(result),
                 Mounts = mounts,
             };
-            var runner = new DoctorRunner(options, io.Output, HostResolvers.System);
+            // The report is printed once, as it happens (a slow probe shows progress), on a terminal as in a pipe;
+            // with --json nothing streams and one document follows the run.
+            var asJson = result.GetValue(json);
+            var runner = new DoctorRunner(options, asJson ? TextWriter.Null : io.Output, HostResolvers.System);
             var exit = await runner.RunAsync(cancellationToken);
-            if (CliTerminal.IsInteractive && ReferenceEquals(io.Output, Console.Out) && runner.LastReport is { } report)
+            if (asJson)
             {
-                DoctorTable.Write(Spectre.Console.AnsiConsole.Console, report);
+                DoctorJsonWriter.Write(io.Output, runner.LastReport!, exit);
             }
 
             return exit;

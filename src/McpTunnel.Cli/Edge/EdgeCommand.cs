@@ -28,6 +28,12 @@ internal static class EdgeCommand
                 return 2;
             }
 
+            if (!Uri.TryCreate(parse.GetValue(proxy), UriKind.Absolute, out var proxyUri) || proxyUri.Scheme is not ("ws" or "wss"))
+            {
+                await Console.Error.WriteLineAsync($"mcptunnel edge: --proxy \"{parse.GetValue(proxy)}\" is not a ws://HOST:PORT address (the proxy's listen_addr)");
+                return 2;
+            }
+
             X509Certificate2Collection cas = [];
             try
             {
@@ -47,7 +53,7 @@ internal static class EdgeCommand
 
             using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
             await using var edge = await EdgeServer.StartAsync(
-                new EdgeServerOptions(endpoint, new Uri(parse.GetValue(proxy)!), cas, parse.GetValue(domain)!.Trim().TrimEnd('.').ToLowerInvariant(), parse.GetValue(route)) { AllowedHosts = parse.GetValue(allowedHost) ?? [] },
+                new EdgeServerOptions(endpoint, proxyUri, cas, parse.GetValue(domain)!.Trim().TrimEnd('.').ToLowerInvariant(), parse.GetValue(route)) { AllowedHosts = parse.GetValue(allowedHost) ?? [] },
                 loggerFactory,
                 cancellationToken);
             Console.WriteLine($"edge listening on {edge.BaseUri} -> {parse.GetValue(proxy)} (inner TLS trusting {parse.GetValue(ca)} only)");

@@ -18,5 +18,5 @@ internal static class CommonOptions
     public static Option<int?> Days(string what) => new("--days") { Description = $"{what} validity in days" };
 
     public static Option<string?> Duration(string what, string fallback) =>
-        new("--duration") { Description = $"{what} validity as a Go duration (default {fallback})" };
+        new("--duration") { Description = $"{what} validity as a Go duration such as 720h or 90m; a bare number is refused (default {fallback})" };
 }

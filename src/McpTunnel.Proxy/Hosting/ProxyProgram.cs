@@ -1,3 +1,4 @@
+using McpTunnel.Common;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Logging;
 using McpTunnel.Proxy.Tls;
@@ -15,8 +16,10 @@ internal static class ProxyProgram
     {
         if (!ProxyCommandLine.TryParse(args, out var commandLine, out var error))
         {
+            // One line saying what is wrong, as Go's flag package words it, and where the help is: the whole
+            // usage text would bury the line that matters (the same contract as mcptunnel and setup).
             await stderr.WriteLineAsync($"mcp-proxy: {error}");
-            await stderr.WriteLineAsync(ProxyCommandLine.Usage);
+            await stderr.WriteLineAsync("Run 'mcp-proxy --help' for usage.");
             return 2;
         }
 
@@ -28,7 +31,7 @@ internal static class ProxyProgram
 
         if (commandLine.ShowVersion)
         {
-            await stdout.WriteLineAsync($"mcp-proxy {typeof(ProxyProgram).Assembly.GetName().Version?.ToString(3)}");
+            await stdout.WriteLineAsync(ProgramVersion.Describe("mcp-proxy", typeof(ProxyProgram).Assembly));
             return 0;
         }
 

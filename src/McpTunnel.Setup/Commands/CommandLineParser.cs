@@ -1,88 +1,118 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
 namespace McpTunnel.Setup.Commands;
 
 /// <summary>
-/// Parses <c>setup &lt;command&gt; [flags]</c> the way Go's <c>flag</c> package does, plus GNU forms:
-/// <c>--name=value</c>, <c>--name value</c>, <c>-name=value</c> and <c>-name value</c> (spec items 77, 187).
-/// Flags may come before or after the subcommand. Every problem is a usage error (exit 2).
+/// Parses <c>setup &lt;command&gt; [flags]</c> with System.CommandLine (<see cref="SetupCommandTree"/>), accepting
+/// Go's and GNU's spellings: <c>--name=value</c>, <c>--name value</c>, <c>-name=value</c> and <c>-name value</c>,
+/// before or after the subcommand; <c>help</c> as a word means <c>--help</c>. Every problem is a usage error
+/// (exit 2) worded as before the move to System.CommandLine: the flag, what is wrong, and the fix.
 /// </summary>
 internal static class CommandLineParser
 {
     public static ParsedCommandLine Parse(IReadOnlyList<string> args)
     {
-        string? command = null;
-        var flags = new Dictionary<string, string>(StringComparer.Ordinal);
-        var help = false;
-        var version = false;
+        var (words, helpWord) = TakeHelpWord(args);
+        var tree = SetupCommandTree.Create();
+        var result = tree.Root.Parse(words, SetupCommandTree.ParserConfiguration);
+        var command = result.CommandResult.Command is RootCommand ? null : result.CommandResult.Command.Name;
 
-        for (var i = 0; i < args.Count; i++)
+        // Words the tree does not know, in the order typed: an unknown flag or command explains any later error.
+        foreach (var token in result.UnmatchedTokens)
         {
-            var arg = args[i];
-            if (arg.Length < 2 || arg[0] != '-')
+            if (token.Length >= 2 && token[0] == '-')
             {
-                if (command is not null)
-                {
-                    throw SetupException.Usage($"unexpected argument \"{arg}\" after command {command}", "flags take the form --name=value; run `setup --help`");
-                }
+                var name = token.TrimStart('-').Split('=', 2)[0];
+                throw SetupException.Usage($"unknown flag --{name}", "run `setup --help` for the flags each command takes");
+            }
 
-                command = arg == "help" ? null : arg;
-                help |= arg == "help";
-                if (command is not null && !Flags.CommandNames.Contains(command))
-                {
-                    throw SetupException.Usage($"unknown command \"{command}\"", "use `setup init` or `setup renew-cert`; run `setup --help`");
-                }
+            if (command is null)
+            {
+                throw SetupException.Usage($"unknown command \"{token}\"", "use `setup init` or `setup renew-cert`; run `setup --help`");
+            }
 
+            throw SetupException.Usage($"unexpected argument \"{token}\" after command {command}", "flags take the form --name=value; run `setup --help`");
+        }
+
+        var flags = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var definition in Flags.All.Where(f => !f.IsSwitch))
+        {
+            if (result.GetResult(tree.Options[definition.Name]) is not OptionResult { Implicit: false } given)
+            {
                 continue;
             }
 
-            var body = arg.StartsWith("--", StringComparison.Ordinal) ? arg[2..] : arg[1..];
-            var equals = body.IndexOf('=', StringComparison.Ordinal);
-            var name = equals >= 0 ? body[..equals] : body;
-            var definition = Flags.Find(name)
-                ?? throw SetupException.Usage($"unknown flag --{name}", "run `setup --help` for the flags each command takes");
-
-            if (definition.IsSwitch)
+            // System.CommandLine drops the empty word of "--name=", so an empty value shows up as no value.
+            var value = given.Tokens.Count == 0 ? null : given.Tokens[^1].Value;
+            if (string.IsNullOrEmpty(value) && words.Any(w => w == $"--{definition.Name}=" || w == $"-{definition.Name}="))
             {
-                help |= definition.Name == Flags.Help;
-                version |= definition.Name == Flags.Version;
-                continue;
+                throw SetupException.Usage($"flag --{definition.Name} has an empty value", $"write --{definition.Name}=<{definition.ValueName}>, or leave the flag out");
             }
 
-            string value;
-            if (equals >= 0)
+            if (value is null)
             {
-                value = body[(equals + 1)..];
-            }
-            else if (i + 1 < args.Count)
-            {
-                value = args[++i];
-            }
-            else
-            {
-                throw SetupException.Usage($"flag --{name} needs a value", $"write --{name}=<{definition.ValueName}>");
+                throw SetupException.Usage($"flag --{definition.Name} needs a value", $"write --{definition.Name}=<{definition.ValueName}>");
             }
 
-            if (value.Length == 0)
+            if (given.Tokens.Count > 1)
             {
-                throw SetupException.Usage($"flag --{name} has an empty value", $"write --{name}=<{definition.ValueName}>, or leave the flag out");
+                // Go would keep the last; a flag typed twice with two values is more likely a mistake than a wish.
+                throw SetupException.Usage($"flag --{definition.Name} is given {given.Tokens.Count} times", $"give --{definition.Name} once");
+            }
+
+            if (command is not null && !definition.Commands.Contains(command))
+            {
+                throw SetupException.Usage(
+                    $"flag --{definition.Name} does not apply to {command}",
+                    $"--{definition.Name} is a flag of {string.Join(" and ", definition.Commands)}; remove it from this command");
             }
 
             flags[definition.Name] = value;
         }
 
-        if (command is not null)
+        if (result.Errors.Count > 0 && result.Errors[0] is { } error)
         {
-            foreach (var name in flags.Keys)
-            {
-                var definition = Flags.Find(name)!;
-                if (!definition.Commands.Contains(command))
-                {
-                    throw SetupException.Usage(
-                        $"flag --{name} does not apply to {command}",
-                        $"--{name} is a flag of {string.Join(" and ", definition.Commands)}; remove it from this command");
-                }
-            }
+            // Anything the checks above did not word themselves.
+            throw SetupException.Usage(error.Message.TrimEnd('.'), "give each flag once; run `setup --help`");
         }
 
+        var help = helpWord || Given(result, tree, Flags.Help);
+        var version = Given(result, tree, Flags.Version);
         return new ParsedCommandLine(command, flags, help, version);
+    }
+
+    private static bool Given(ParseResult result, SetupCommandTree tree, string flag) =>
+        result.GetResult(tree.Options[flag]) is OptionResult { Implicit: false };
+
+    /// <summary><c>setup help [command]</c> is <c>setup [command] --help</c> (the word, not a flag value).</summary>
+    private static (List<string> Words, bool Help) TakeHelpWord(IReadOnlyList<string> args)
+    {
+        var words = new List<string>(args.Count);
+        var help = false;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            var previousTakesValue = i > 0 && TakesSeparateValue(args[i - 1]);
+            if (arg == "help" && !previousTakesValue)
+            {
+                help = true;
+                continue;
+            }
+
+            words.Add(arg);
+        }
+
+        return (words, help);
+    }
+
+    private static bool TakesSeparateValue(string arg)
+    {
+        if (arg.Length < 2 || arg[0] != '-' || arg.Contains('=', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        return Flags.Find(arg.TrimStart('-')) is { IsSwitch: false };
     }
 }

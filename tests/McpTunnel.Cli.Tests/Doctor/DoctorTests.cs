@@ -44,27 +44,6 @@ public sealed class DoctorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TerminalTable_HasOneRowAndMarkPerCheck()
-    {
-        _stack.WriteConfig($"echo: http://127.0.0.1:{TestStack.FreePort()}");
-        await _stack.StartProxyAsync();
-        var (_, _, report) = await RunAsync();
-        using var writer = new StringWriter();
-        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
-        {
-            Ansi = Spectre.Console.AnsiSupport.No,
-            ColorSystem = Spectre.Console.ColorSystemSupport.NoColors,
-            Out = new Spectre.Console.AnsiConsoleOutput(writer),
-        });
-
-        DoctorTable.Write(console, report);
-
-        var text = writer.ToString();
-        Assert.Equal(report.Checks.Count(c => c.Status == DoctorStatus.Pass), text.Split("PASS").Length - 1);
-        Assert.Equal(1, text.Split("FAIL").Length - 1);
-    }
-
-    [Fact]
     public async Task HealthyStackWithSseUpstream_ReadsTheResultFromTheEvent()
     {
         await using var sse = await McpUpstream.StartAsync(useSse: true);

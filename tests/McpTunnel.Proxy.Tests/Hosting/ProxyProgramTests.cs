@@ -28,6 +28,37 @@ public sealed class ProxyProgramTests : IDisposable
         Assert.Equal("/x.yaml", commandLine.ConfigPath);
     }
 
+    /// <summary>Every documented way to invoke mcp-proxy (README, the plugin's <c>command: ["-config", …]</c>, the chart's <c>-tunnel-domain</c>).</summary>
+    [Theory]
+    [InlineData("/etc/mcp-gateway/config.yaml", null, false, false)]
+    [InlineData("/etc/mcp-proxy/config.yaml", null, false, false, "-config", "/etc/mcp-proxy/config.yaml")]
+    [InlineData("/c.yaml", "d.example", false, false, "-config", "/c.yaml", "-tunnel-domain", "d.example")]
+    [InlineData("/c.yaml", "d.example", false, false, "--config=/c.yaml", "--tunnel-domain=d.example")]
+    [InlineData("/c.yaml", "d.example", false, false, "-tunnel-domain=d.example", "--config", "/c.yaml")]
+    [InlineData("/etc/mcp-gateway/config.yaml", "d.example", false, false, "--tunnel-domain", "d.example")]
+    [InlineData("/etc/mcp-gateway/config.yaml", null, true, false, "-help")]
+    [InlineData("/etc/mcp-gateway/config.yaml", null, true, false, "-h")]
+    [InlineData("/etc/mcp-gateway/config.yaml", null, true, false, "--help")]
+    [InlineData("/etc/mcp-gateway/config.yaml", null, false, true, "-version")]
+    [InlineData("/etc/mcp-gateway/config.yaml", null, false, true, "--version")]
+    public void EveryDocumentedInvocation_ParsesToTheSameSettings(string config, string? domain, bool help, bool version, params string[] args)
+    {
+        Assert.True(ProxyCommandLine.TryParse(args, out var commandLine, out var error), error);
+        Assert.Equal(config, commandLine.ConfigPath);
+        Assert.Equal(domain, commandLine.TunnelDomain);
+        Assert.Equal(help, commandLine.ShowHelp);
+        Assert.Equal(version, commandLine.ShowVersion);
+    }
+
+    [Fact]
+    public async Task FlagWithoutValue_ExitsTwo_WithOneLineAndTheHelpPointer()
+    {
+        var (code, _, err) = await RunAsync("-config");
+
+        Assert.Equal(2, code);
+        Assert.Equal(["mcp-proxy: flag needs an argument: -config", "Run 'mcp-proxy --help' for usage."], err.TrimEnd().Split(Environment.NewLine));
+    }
+
     [Fact]
     public void Defaults_AreTheDocumentedPath()
     {
@@ -53,7 +84,7 @@ public sealed class ProxyProgramTests : IDisposable
         Assert.Contains("-tunnel-domain", help.Out, StringComparison.Ordinal);
         var version = await RunAsync("-version");
         Assert.Equal(0, version.Code);
-        Assert.StartsWith("mcp-proxy ", version.Out, StringComparison.Ordinal);
+        Assert.Matches(@"^mcp-proxy \d+\.\d+\.\d+( \(commit [0-9a-f]{7}\))?\r?\n$", version.Out);
     }
 
     [Fact]

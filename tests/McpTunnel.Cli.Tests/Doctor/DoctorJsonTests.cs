@@ -1,0 +1,80 @@
+using System.Text.Json;
+using McpTunnel.Cli.Tests.Infrastructure;
+
+namespace McpTunnel.Cli.Tests.Doctor;
+
+/// <summary><c>mcptunnel doctor --json</c>: the documented document (docs/CLI.md), read back as JSON, against real stacks.</summary>
+public sealed class DoctorJsonTests : IAsyncLifetime
+{
+    private static readonly string[] Statuses = ["pass", "warn", "fail", "skip"];
+    private readonly TestStack _stack = new();
+    private McpUpstream _upstream = null!;
+
+    public async Task InitializeAsync() => _upstream = await McpUpstream.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _upstream.DisposeAsync();
+        await _stack.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task HealthyStack_IsOneDocumentWithEveryLayerPassed()
+    {
+        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}");
+        await _stack.StartProxyAsync();
+
+        var (exit, output, error) = await CliRunner.RunAsync("doctor", "--json", "--config", _stack.ConfigPath, "--ca", _stack.CaFile, "--proxy", _stack.ProxyUri.ToString(), "--domain", TestStack.Domain, "--timeout", "5s");
+
+        Assert.True(exit == 0, output + error);
+        using var document = JsonDocument.Parse(output);
+        var root = document.RootElement;
+        Assert.Equal(1, root.GetProperty("schema").GetInt32());
+        Assert.Equal("doctor", root.GetProperty("command").GetString());
+        Assert.True(root.GetProperty("ok").GetBoolean());
+        Assert.Equal(0, root.GetProperty("exitCode").GetInt32());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("firstBrokenLayer").ValueKind);
+        Assert.Equal(["config", "proxy", "inner-tls", "upstream"], root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("layer").GetString()));
+        Assert.All(root.GetProperty("layers").EnumerateArray(), l => Assert.Equal("pass", l.GetProperty("status").GetString()));
+        var checks = root.GetProperty("checks").EnumerateArray().ToList();
+        Assert.NotEmpty(checks);
+        Assert.All(checks, c =>
+        {
+            Assert.Contains(c.GetProperty("status").GetString(), Statuses);
+            Assert.Equal(JsonValueKind.String, c.GetProperty("subject").ValueKind);
+            Assert.Equal(JsonValueKind.String, c.GetProperty("check").ValueKind);
+            Assert.Equal(JsonValueKind.String, c.GetProperty("detail").ValueKind);
+            Assert.True(c.TryGetProperty("why", out _) && c.TryGetProperty("fix", out _));
+        });
+        Assert.Contains(checks, c => c.GetProperty("layer").GetString() == "upstream" && c.GetProperty("detail").GetString()!.Contains("JSON-RPC result", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task NothingListening_NamesTheBrokenLayerSkipsTheRestAndExitsOne()
+    {
+        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}", listen: $"127.0.0.1:{TestStack.FreePort()}");
+
+        var (exit, output, _) = await CliRunner.RunAsync("doctor", "--json", "--config", _stack.ConfigPath, "--ca", _stack.CaFile, "--timeout", "2");
+
+        Assert.Equal(1, exit);
+        using var document = JsonDocument.Parse(output);
+        var root = document.RootElement;
+        Assert.False(root.GetProperty("ok").GetBoolean());
+        Assert.Equal(1, root.GetProperty("exitCode").GetInt32());
+        Assert.Equal("proxy", root.GetProperty("firstBrokenLayer").GetString());
+        Assert.Equal(["pass", "fail", "skipped", "skipped"], root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("status").GetString()));
+        var failure = root.GetProperty("checks").EnumerateArray().First(c => c.GetProperty("status").GetString() == "fail");
+        Assert.Equal("proxy", failure.GetProperty("layer").GetString());
+        Assert.Equal(JsonValueKind.String, failure.GetProperty("fix").ValueKind);
+    }
+
+    [Fact]
+    public async Task UsageError_PrintsNoJsonAndExitsTwo()
+    {
+        var (exit, output, error) = await CliRunner.RunAsync("doctor", "--json", "--mount", "relative");
+
+        Assert.Equal(2, exit);
+        Assert.Empty(output);
+        Assert.EndsWith("Run 'mcptunnel doctor --help' for usage.", error.TrimEnd(), StringComparison.Ordinal);
+    }
+}
