@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using McpTunnel.Pki;
+using McpTunnel.Pki.Rules;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Routing;
 
@@ -34,7 +34,7 @@ internal sealed class ConfigCheckReport
     public static async Task<ConfigCheckReport> BuildAsync(ConfigCheckOptions options, HostResolver resolver, CancellationToken cancellationToken)
     {
         var mounts = options.Mounts ?? (PathMount.Guess(options.ConfigPath) is { } guess ? [guess] : []);
-        var outcome = ConfigSource.Load(options.ConfigPath, options.TunnelDomain, mounts);
+        var outcome = ConfigSource.Load(options.ConfigPath, options.TunnelDomain, mounts, "pass the config path as mcptunnel check CONFIG");
         if (outcome.Result is not { } result)
         {
             return new ConfigCheckReport { ConfigPath = options.ConfigPath, MappedPaths = outcome.MappedPaths, Errors = outcome.Errors };

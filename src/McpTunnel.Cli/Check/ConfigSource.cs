@@ -10,19 +10,18 @@ namespace McpTunnel.Cli.Check;
 /// </summary>
 internal static class ConfigSource
 {
-    /// <summary>How <c>mcptunnel check</c> is given the path (the proxy's own hint names its <c>-config</c> flag).</summary>
-    private const string PathHint = "pass the config path as mcptunnel check CONFIG";
-
     private static readonly string[][] FileSettings = [["tls", "cert_file"], ["tls", "key_file"], ["upstream", "tls", "ca_file"]];
 
-    public static ConfigLoadOutcome Load(string path, string? tunnelDomainOverride, IReadOnlyList<PathMount> mounts)
+    /// <param name="pathHint">How this command is given the path, for the fix when the file cannot be read (the proxy's
+    /// own hint names its <c>-config</c> flag, which no mcptunnel command has).</param>
+    public static ConfigLoadOutcome Load(string path, string? tunnelDomainOverride, IReadOnlyList<PathMount> mounts, string pathHint)
     {
         var applied = new List<string>();
         try
         {
             if (mounts.Count == 0)
             {
-                return new ConfigLoadOutcome(ProxyConfigLoader.Load(path, tunnelDomainOverride, PathHint), [], applied);
+                return new ConfigLoadOutcome(ProxyConfigLoader.Load(path, tunnelDomainOverride, pathHint), [], applied);
             }
 
             string text;
@@ -32,7 +31,7 @@ internal static class ConfigSource
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                return new ConfigLoadOutcome(ProxyConfigLoader.Load(path, tunnelDomainOverride, PathHint), [], applied);
+                return new ConfigLoadOutcome(ProxyConfigLoader.Load(path, tunnelDomainOverride, pathHint), [], applied);
             }
 
             var rewritten = Rewrite(text, mounts, applied);

@@ -96,7 +96,7 @@ internal sealed class DoctorRunner(DoctorOptions options, TextWriter output, Hos
 
     private ProxyConfig? LoadConfig(DoctorReport report)
     {
-        var outcome = ConfigSource.Load(options.ConfigPath, null, options.Mounts);
+        var outcome = ConfigSource.Load(options.ConfigPath, null, options.Mounts, "pass the config path with mcptunnel doctor --config PATH");
         if (outcome.Result is not { } result)
         {
             foreach (var error in outcome.Errors)

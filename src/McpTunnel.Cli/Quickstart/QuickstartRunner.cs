@@ -39,7 +39,7 @@ internal sealed class QuickstartRunner(QuickstartOptions options, QuickstartEnvi
 
         // Step 5: proxy config, then load it back as the proxy will (with ./data at /data).
         files.Write("config/mcp-proxy.yaml", QuickstartTemplates.ProxyConfig(plan));
-        var loaded = ConfigSource.Load(files.PathOf("config/mcp-proxy.yaml"), null, [new PathMount(files.PathOf("data"), "/data")]);
+        var loaded = ConfigSource.Load(files.PathOf("config/mcp-proxy.yaml"), null, [new PathMount(files.PathOf("data"), "/data")], "run quickstart again in an empty directory");
         if (!loaded.Loaded)
         {
             error.WriteLine("quickstart: config/mcp-proxy.yaml does not load in the proxy:");

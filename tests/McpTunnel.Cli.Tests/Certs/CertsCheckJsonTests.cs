@@ -1,6 +1,7 @@
 using System.Text.Json;
 using McpTunnel.Cli.Tests.Infrastructure;
-using McpTunnel.Pki;
+using McpTunnel.Pki.Issuing;
+using McpTunnel.Testing;
 
 namespace McpTunnel.Cli.Tests.Certs;
 

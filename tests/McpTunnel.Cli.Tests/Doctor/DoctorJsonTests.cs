@@ -69,6 +69,21 @@ public sealed class DoctorJsonTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MissingConfigFile_FailsTheConfigLayerWithDoctorsOwnFlagInTheFix()
+    {
+        var missing = Path.Combine(_stack.Directory, "missing.yaml");
+
+        var (exit, output, _) = await CliRunner.RunAsync("doctor", "--json", "--config", missing, "--ca", _stack.CaFile, "--timeout", "2");
+
+        Assert.Equal(1, exit);
+        using var document = JsonDocument.Parse(output);
+        Assert.Equal("config", document.RootElement.GetProperty("firstBrokenLayer").GetString());
+        var failure = document.RootElement.GetProperty("checks").EnumerateArray().First(c => c.GetProperty("status").GetString() == "fail");
+        Assert.Contains("mcptunnel doctor --config PATH", failure.GetProperty("fix").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("with -config PATH", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UsageError_PrintsNoJsonAndExitsTwo()
     {
         var (exit, output, error) = await CliRunner.RunAsync("doctor", "--json", "--mount", "relative");

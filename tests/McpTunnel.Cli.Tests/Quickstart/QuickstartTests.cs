@@ -54,7 +54,7 @@ public sealed class QuickstartTests : IDisposable
     {
         Run(new QuickstartOptions(Dir) { Domain = Domain, Sample = true, Routes = ["wiki=http://wiki-mcp:8080"] });
 
-        var outcome = ConfigSource.Load(Path.Combine(Dir, "config", "mcp-proxy.yaml"), null, [new PathMount(Path.Combine(Dir, "data"), "/data")]);
+        var outcome = ConfigSource.Load(Path.Combine(Dir, "config", "mcp-proxy.yaml"), null, [new PathMount(Path.Combine(Dir, "data"), "/data")], "test");
 
         Assert.True(outcome.Loaded, string.Join("; ", outcome.Errors));
         var config = outcome.Result!.Config;
@@ -75,7 +75,7 @@ public sealed class QuickstartTests : IDisposable
         Assert.Equal("", error);
         var text = File.ReadAllText(Path.Combine(Dir, "config", "mcp-proxy.yaml"));
         Assert.Contains("routes:\n  wiki: http://wiki-mcp:8080\nupstream:\n  host_header:", text, StringComparison.Ordinal);
-        var outcome = ConfigSource.Load(Path.Combine(Dir, "config", "mcp-proxy.yaml"), null, [new PathMount(Path.Combine(Dir, "data"), "/data")]);
+        var outcome = ConfigSource.Load(Path.Combine(Dir, "config", "mcp-proxy.yaml"), null, [new PathMount(Path.Combine(Dir, "data"), "/data")], "test");
         Assert.True(outcome.Loaded, string.Join("; ", outcome.Errors));
         Assert.Equal("wiki-mcp:8080", McpTunnel.Proxy.Routing.UpstreamHostPolicy.HostHeaderFor(outcome.Result!.Config.Routes.Single()));
     }

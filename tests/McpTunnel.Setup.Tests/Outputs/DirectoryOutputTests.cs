@@ -1,5 +1,6 @@
 using McpTunnel.Setup.Outputs;
 using McpTunnel.Setup.Tests.Support;
+using McpTunnel.Testing;
 
 namespace McpTunnel.Setup.Tests.Outputs;
 

@@ -1,5 +1,6 @@
 using McpTunnel.Setup.Outputs;
 using McpTunnel.Setup.Tests.Fakes;
+using McpTunnel.Testing;
 
 namespace McpTunnel.Setup.Tests.Support;
 
