@@ -22,7 +22,7 @@ internal sealed record ConfigCheckOptions(string ConfigPath)
 internal static class ConfigCheckAction
 {
     /// <summary>
-    /// The certificate the proxy will serve, against spec 71 for tunnel_domain (row j offline). Without the CA only
+    /// The certificate the proxy will serve, against the server-certificate rules for tunnel_domain, offline. Without the CA only
     /// the CA-independent rules can run; <c>certs check --ca</c> and <c>doctor</c> do the rest.
     /// </summary>
     private static void CheckServerCertificate(ProxyConfig config, TextWriter output)

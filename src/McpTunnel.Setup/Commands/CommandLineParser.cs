@@ -2,7 +2,7 @@ namespace McpTunnel.Setup.Commands;
 
 /// <summary>
 /// Parses <c>setup &lt;command&gt; [flags]</c> the way Go's <c>flag</c> package does, plus GNU forms:
-/// <c>--name=value</c>, <c>--name value</c>, <c>-name=value</c> and <c>-name value</c> (spec items 77, 187).
+/// <c>--name=value</c>, <c>--name value</c>, <c>-name=value</c> and <c>-name value</c> (the docs write <c>--name=value</c>; Go tools take one dash).
 /// Flags may come before or after the subcommand. Every problem is a usage error (exit 2).
 /// </summary>
 internal static class CommandLineParser
