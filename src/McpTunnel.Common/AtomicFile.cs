@@ -6,7 +6,7 @@ namespace McpTunnel.Common;
 /// Writes a file so that readers see either the old content or the new, never a half-written one:
 /// write a temporary file in the same directory with restrictive permissions, flush it to disk, then
 /// rename it over the target (rename is atomic within a file system). Used for keys, certificates and
-/// tokens (spec item 91), so a crash mid-write never replaces a good credential with a broken one.
+/// tokens, so a crash mid-write never replaces a good credential with a broken one.
 /// </summary>
 public static class AtomicFile
 {

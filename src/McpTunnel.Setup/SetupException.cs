@@ -2,7 +2,7 @@ namespace McpTunnel.Setup;
 
 /// <summary>
 /// An expected failure with a message for the operator and, when we know it, the fix. Usage errors
-/// (how setup was invoked: flags, environment) exit 2; everything else exits 1 (spec item 81, OQ17).
+/// (how setup was invoked: flags, environment) exit 2; everything else exits 1 (the docs only ask for non-zero).
 /// Messages never contain a token, JWT or key.
 /// </summary>
 internal sealed class SetupException : Exception

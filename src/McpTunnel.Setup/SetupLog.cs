@@ -4,7 +4,7 @@ namespace McpTunnel.Setup;
 /// Progress lines on stdout, warnings and errors on stderr. Secrets handled in this run (the JWT, the
 /// access token, the tunnel token, private keys) are registered here, and any line that would contain
 /// one has it replaced with <c>[redacted]</c>: a second line of defence behind never formatting them
-/// (spec item 83).
+/// (secrets must never reach the logs).
 /// </summary>
 internal sealed class SetupLog(TextWriter output, TextWriter error)
 {

@@ -6,7 +6,7 @@ using McpTunnel.Pki;
 namespace McpTunnel.TunnelClient;
 
 /// <summary>
-/// Verifies the proxy's inner-TLS certificate the way Anthropic's side does (spec item 71): the chain must end
+/// Verifies the proxy's inner-TLS certificate the way Anthropic's side does: the chain must end
 /// at one of the registered CAs with nothing in between, the name must match, and it must be in its validity
 /// period. The system store is never consulted. The last failure per server name is kept so callers (the edge,
 /// doctor) can say why, in the words of the troubleshooting table.

@@ -3,7 +3,7 @@ using McpTunnel.Common;
 
 namespace McpTunnel.Common.Tests;
 
-/// <summary>Spec item 23: Go duration syntax as operators copy it from the docs.</summary>
+/// <summary>Go duration syntax as operators copy it from the docs.</summary>
 public sealed class GoDurationTests
 {
     [Theory]

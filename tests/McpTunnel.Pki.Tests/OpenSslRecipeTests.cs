@@ -7,7 +7,7 @@ using McpTunnel.Testing;
 
 namespace McpTunnel.Pki.Tests;
 
-/// <summary>Certificates from the docs' manual openssl recipe (spec item 73) are accepted and loadable.</summary>
+/// <summary>Certificates from the docs' manual openssl recipe are accepted and loadable.</summary>
 public class OpenSslRecipeTests
 {
     private const string Domain = "abcd1234.tunnel.example.com";
@@ -82,7 +82,7 @@ public class OpenSslRecipeTests
     [Fact]
     public void Renewal_OpenSslServerKeyResignedByOurCa_KeepsKeyAndPasses()
     {
-        // Spec item 75: renewal re-signs the existing tls.key with the existing CA.
+        // The docs' manual renewal re-signs the existing tls.key with the existing CA.
         using var dir = new TempDirectory();
         var recipe = new OpenSslRecipe(dir);
         recipe.RsaKey("ca.key");

@@ -11,7 +11,7 @@
 # Checks:
 #   1. the Compose invocation: `mcp-proxy -config FILE`; listens, logs `route configured`, exits 0 on SIGTERM;
 #   2. the Helm managed-mode invocation: `mcp-proxy --config FILE -tunnel-domain D` with no tunnel_domain in FILE;
-#   3. a key the proxy user cannot read: exits non-zero with `open <path>: permission denied` (spec item 18);
+#   3. a key the proxy user cannot read: exits non-zero with `open <path>: permission denied` (Go's text, which the docs quote);
 #   4. `setup --help` exits 0 and names `init` and `renew-cert`;
 #   5. no file owned by 65532 appeared (the container's root filesystem is read-only).
 set -euo pipefail

@@ -2,7 +2,7 @@ using McpTunnel.Pki.Issuing;
 
 namespace McpTunnel.Cli.Certs;
 
-/// <summary><c>mcptunnel certs ca</c>: a new CA (spec items 70 and 72) as <c>ca.crt</c> + <c>ca.key</c> in a directory.</summary>
+/// <summary><c>mcptunnel certs ca</c>: a new CA the Tunnels API accepts, as <c>ca.crt</c> + <c>ca.key</c> in a directory.</summary>
 internal sealed record CertsCaOptions(string OutDirectory)
 {
     public KeyAlgorithm KeyAlgorithm { get; init; } = KeyAlgorithm.EcdsaP256;

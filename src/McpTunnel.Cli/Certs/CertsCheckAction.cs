@@ -6,7 +6,7 @@ using McpTunnel.Pki.Rules;
 namespace McpTunnel.Cli.Certs;
 
 /// <summary>
-/// <c>mcptunnel certs check</c>: every rule of spec item 70 (CA) and/or 71 (server certificate), with what was
+/// <c>mcptunnel certs check</c>: every rule Anthropic applies to the CA and/or the server certificate, with what was
 /// found and how to fix it. Exit 0 when every rule passed, 1 on any failure, 2 on a usage error.
 /// </summary>
 internal sealed record CertsCheckOptions

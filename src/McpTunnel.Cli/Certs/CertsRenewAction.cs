@@ -6,7 +6,7 @@ using McpTunnel.Pki.Pem;
 namespace McpTunnel.Cli.Certs;
 
 /// <summary>
-/// <c>mcptunnel certs renew</c> (spec items 75 and 138): re-sign the existing <c>tls.key</c> with the same CA
+/// <c>mcptunnel certs renew</c>, the docs' manual renewal: re-sign the existing <c>tls.key</c> with the same CA
 /// and replace <c>tls.crt</c> atomically; the CA (registered in the Console) and the key stay as they are,
 /// and the running proxy picks the new certificate up by polling.
 /// </summary>

@@ -26,7 +26,7 @@ internal sealed class RouteExplainer(ProxyConfig config, HostResolver resolver)
         output.WriteLine($"explain {target}");
         output.WriteLine($"  host:     {host}{(pathAndQuery is null ? "" : $" (path {pathAndQuery} plays no part in routing)")}");
 
-        // Step 1: routing (spec item 41).
+        // Step 1: routing: the exact hostname, then the subdomain under tunnel_domain.
         var match = table.Match(host);
         if (match.Route is not { } route)
         {

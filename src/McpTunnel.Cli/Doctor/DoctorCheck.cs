@@ -2,7 +2,7 @@ using McpTunnel.Cli.Terminal;
 
 namespace McpTunnel.Cli.Doctor;
 
-/// <summary>The layers of spec item 175's order, as doctor walks them.</summary>
+/// <summary>The layers in the troubleshooting docs' diagnosis order, as doctor walks them.</summary>
 internal enum DoctorLayer
 {
     Config,

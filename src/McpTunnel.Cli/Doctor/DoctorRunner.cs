@@ -12,9 +12,9 @@ using McpTunnel.TunnelClient;
 namespace McpTunnel.Cli.Doctor;
 
 /// <summary>
-/// <c>mcptunnel doctor</c>: the troubleshooting table's order (spec 175) as a program, run from inside the stack.
+/// <c>mcptunnel doctor</c>: the troubleshooting docs' order (edge, inner TLS, routing) as a program, run from inside the stack.
 /// <code>
-/// [config] load with the proxy's loader, CA against spec 70
+/// [config] load with the proxy's loader, CA against the Tunnels API's CA rules
 /// [a] proxy: plain GET → 426, WebSocket upgrade accepted
 /// [b] inner TLS per route name, trusting only the CA: chain, SAN, AKI/SKI, days left
 /// [c] per name: route → resolve → egress (never dial a denied address) → TCP → MCP initialize through the tunnel

@@ -11,7 +11,7 @@ namespace McpTunnel.Cli.Doctor;
 
 /// <summary>
 /// Layer (b), per public route name: the inner TLS handshake through a real tunnel, trusting only the CA file
-/// (as Anthropic trusts only the registered CA), explained with the certificate rules of spec item 71 on the
+/// (as Anthropic trusts only the registered CA), explained with Anthropic's server-certificate rules on the
 /// certificate the proxy actually served (chain, SAN, AKI/SKI, expiry with days left).
 /// </summary>
 internal static class TlsProbe

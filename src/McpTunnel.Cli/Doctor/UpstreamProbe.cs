@@ -21,7 +21,7 @@ internal sealed class UpstreamProbe(ProxyConfig config, DoctorOptions options, H
 
     public async Task RunAsync(string host, DoctorReport report, CancellationToken cancellationToken)
     {
-        // Step 1: routing, with the proxy's own table (spec item 41).
+        // Step 1: routing, with the proxy's own table (exact hostname, then the subdomain).
         var match = _routes.Match(host);
         if (match.Route is not { } route)
         {

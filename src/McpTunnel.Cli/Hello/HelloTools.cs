@@ -6,7 +6,7 @@ using ModelContextProtocol.Server;
 namespace McpTunnel.Cli.Hello;
 
 /// <summary>
-/// The sample server's tools: <c>hello</c> matches the docs' FastMCP sample (spec item 130);
+/// The sample server's tools: <c>hello</c> matches the docs' FastMCP sample (<c>hello(name="world")</c> returns <c>Hello, {name}!</c>);
 /// <c>countdown</c> streams progress notifications over SSE so a client can see streaming cross the tunnel.
 /// </summary>
 internal static class HelloTools

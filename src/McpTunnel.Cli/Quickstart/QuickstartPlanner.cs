@@ -90,7 +90,7 @@ internal static class QuickstartPlanner
         return new QuickstartPlan(domain, routes, sample) { HostHeaders = hostHeaders };
     }
 
-    /// <summary>Loopback and public literals are refused by the default egress policy (spec item 49); say so now.</summary>
+    /// <summary>Loopback and public literals are refused by the default egress policy (RFC1918 IPv4 only); say so now.</summary>
     private static void WarnIfEgressWouldDeny(string name, string upstream, TextWriter error)
     {
         if (!UpstreamAddressParser.TryParse(upstream, out var address, out _))

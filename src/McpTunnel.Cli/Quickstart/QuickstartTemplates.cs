@@ -3,7 +3,7 @@ using System.Text;
 namespace McpTunnel.Cli.Quickstart;
 
 /// <summary>
-/// The files of the seed's steps 3, 6, 7 and 8 (spec items 125, 128-131), as text. Deterministic: the same
+/// The files of the seed's steps 3, 6, 7 and 8 (the docs' quickstart layout and services), as text. Deterministic: the same
 /// plan always gives the same bytes, which is what lets a re-run report "unchanged".
 /// </summary>
 internal static class QuickstartTemplates

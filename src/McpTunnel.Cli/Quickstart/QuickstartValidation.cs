@@ -3,7 +3,7 @@ using McpTunnel.Proxy.Configuration;
 
 namespace McpTunnel.Cli.Quickstart;
 
-/// <summary>Checks answers before anything is written, with the proxy's own upstream parser (spec item 25).</summary>
+/// <summary>Checks answers before anything is written, with the proxy's own upstream parser (exactly scheme://host:port).</summary>
 internal static partial class QuickstartValidation
 {
     public static string? DomainError(string domain)

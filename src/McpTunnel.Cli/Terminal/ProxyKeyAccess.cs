@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace McpTunnel.Cli.Terminal;
 
 /// <summary>
-/// Makes <c>tls.key</c> readable by the proxy container's user (UID 65532, spec items 17-18): as root, chown
+/// Makes <c>tls.key</c> readable by the proxy container's user (UID 65532, which cannot read a 0600 key it does not own): as root, chown
 /// it to 65532 and keep 0600; otherwise chmod 0644, the docs' own workaround, and say so.
 /// </summary>
 internal static class ProxyKeyAccess

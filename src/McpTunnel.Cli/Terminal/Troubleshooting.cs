@@ -1,7 +1,7 @@
 namespace McpTunnel.Cli.Terminal;
 
 /// <summary>
-/// Rows of the troubleshooting table (spec item 175) that <c>check</c> and <c>doctor</c> diagnose, in the
+/// Rows of the docs' troubleshooting table that <c>check</c> and <c>doctor</c> diagnose, in the
 /// docs' words, so operators can look them up. Each says the row letter, the cause and the fix.
 /// </summary>
 internal static class Troubleshooting

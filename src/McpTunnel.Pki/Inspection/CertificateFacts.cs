@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace McpTunnel.Pki.Inspection;
 
 /// <summary>
-/// The extensions the rules of spec items 70 and 71 look at, decoded once. An extension that is present
+/// The extensions the CA and server-certificate rules look at, decoded once. An extension that is present
 /// but cannot be decoded is reported as absent and named in <see cref="MalformedExtensions"/>.
 /// </summary>
 internal sealed class CertificateFacts

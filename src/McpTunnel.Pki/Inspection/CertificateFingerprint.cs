@@ -5,7 +5,7 @@ using McpTunnel.Pki.Pem;
 namespace McpTunnel.Pki.Inspection;
 
 /// <summary>
-/// Spec item 191: the lowercase hex SHA-256 of a certificate's DER, the same value the Tunnels API
+/// The lowercase hex SHA-256 of a certificate's DER, the same value the Tunnels API
 /// returns as <c>fingerprint</c>.
 /// </summary>
 internal static class CertificateFingerprint

@@ -5,7 +5,7 @@ namespace McpTunnel.Pki.Inspection;
 
 /// <summary>
 /// Signature algorithm OIDs and the hash each one uses, both for signing and for the checker's
-/// "SHA-256 or stronger" rule (spec items 70 and 71).
+/// "SHA-256 or stronger" rule (CA and server certificate alike).
 /// </summary>
 internal static class SignatureAlgorithms
 {

@@ -6,7 +6,7 @@ using McpTunnel.Pki.Pem;
 namespace McpTunnel.Pki.Issuing;
 
 /// <summary>
-/// The tunnel's private CA (spec items 70-72, 190): creates or loads the CA and issues the proxy's server
+/// The tunnel's private CA: creates or loads the CA and issues the proxy's server
 /// certificates with it. Issued certificates carry an AuthorityKeyIdentifier equal to the CA's
 /// SubjectKeyIdentifier, because Anthropic matches the server certificate to a registered CA that way.
 /// Content problems in loaded PEM surface as <see cref="CryptographicException"/>s whose messages say
@@ -30,13 +30,13 @@ internal sealed class CertificateAuthority : IDisposable
     /// <summary>The CA certificate, with its private key.</summary>
     public X509Certificate2 Certificate { get; }
 
-    /// <summary>The CA certificate alone, the PEM registered with the Tunnels API (spec item 191).</summary>
+    /// <summary>The CA certificate alone, the PEM registered with the Tunnels API.</summary>
     public string CertificatePem { get; }
 
     /// <summary>PKCS#8 "PRIVATE KEY" PEM.</summary>
     public string PrivateKeyPem { get; }
 
-    /// <summary>Lowercase hex SHA-256 of the certificate's DER (spec item 191).</summary>
+    /// <summary>Lowercase hex SHA-256 of the certificate's DER: the Tunnels API's <c>fingerprint</c>.</summary>
     public string Fingerprint { get; }
 
     public ReadOnlyMemory<byte> SubjectKeyIdentifier => _subjectKeyIdentifier;
@@ -75,7 +75,7 @@ internal sealed class CertificateAuthority : IDisposable
     }
 
     /// <summary>
-    /// Loads an existing CA, e.g. one made with the docs' openssl recipe (spec item 73). Throws
+    /// Loads an existing CA, e.g. one made with the docs' openssl recipe. Throws
     /// <see cref="CryptographicException"/> when the key does not belong to the certificate or the
     /// certificate cannot issue the server certificates Anthropic accepts.
     /// </summary>

@@ -1,6 +1,6 @@
 namespace McpTunnel.Pki.Issuing;
 
-/// <summary>What <see cref="CertificateAuthority.Create"/> makes; the defaults are spec item 72's CA.</summary>
+/// <summary>What <see cref="CertificateAuthority.Create"/> makes; the defaults are setup's CA: ECDSA P-256, five years.</summary>
 internal sealed record CertificateAuthorityRequest
 {
     public string CommonName { get; init; } = "mcp-tunnel-ca";

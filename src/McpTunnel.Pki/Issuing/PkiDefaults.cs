@@ -9,7 +9,7 @@ internal static class PkiDefaults
     /// </summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
-    /// <summary>Spec items 70 and 191: the uploaded CA PEM is at most 8 kB.</summary>
+    /// <summary>The Tunnels API refuses a CA PEM over 8 kB.</summary>
     public const int MaxCaPemBytes = 8192;
 
     /// <summary>Random serials of 16 bytes (128 bits), well above CA/B Forum's 64-bit minimum.</summary>

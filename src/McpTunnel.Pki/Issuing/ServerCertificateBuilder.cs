@@ -5,7 +5,7 @@ using McpTunnel.Pki.Inspection;
 namespace McpTunnel.Pki.Issuing;
 
 /// <summary>
-/// The to-be-signed part of a server certificate (spec items 71, 72, 190): CN = tunnel domain, SAN
+/// The to-be-signed part of a server certificate: CN = tunnel domain, SAN
 /// <c>*.&lt;domain&gt;</c> + <c>&lt;domain&gt;</c>, AKI = the CA's SKI in key-identifier form (what openssl's
 /// <c>authorityKeyIdentifier=keyid</c> writes), EKU serverAuth, CA:FALSE.
 /// </summary>

@@ -4,8 +4,8 @@ namespace McpTunnel.Pki.Issuing;
 
 /// <summary>
 /// What <see cref="CertificateAuthority.IssueServerCertificate"/> makes for a tunnel domain
-/// (e.g. <c>abcd1234.tunnel.anthropic.com</c>). The defaults are the correct certificate of spec items
-/// 71, 72 and 190; the <c>Include*</c> and <see cref="HashAlgorithm"/> knobs exist so tests and tools can
+/// (e.g. <c>abcd1234.tunnel.anthropic.com</c>). The defaults pass every server rule
+/// (wildcard and bare-domain SAN, AKI, serverAuth); the <c>Include*</c> and <see cref="HashAlgorithm"/> knobs exist so tests and tools can
 /// build deliberately broken certificates.
 /// </summary>
 internal sealed record ServerCertificateRequest(string Domain)
@@ -19,7 +19,7 @@ internal sealed record ServerCertificateRequest(string Domain)
     /// <summary>Default: now minus <see cref="PkiDefaults.ClockSkew"/>.</summary>
     public DateTimeOffset? NotBefore { get; init; }
 
-    /// <summary>Re-sign this key (PKCS#8, "RSA PRIVATE KEY" or "EC PRIVATE KEY" PEM) instead of generating one (spec item 75).</summary>
+    /// <summary>Re-sign this key (PKCS#8, "RSA PRIVATE KEY" or "EC PRIVATE KEY" PEM) instead of generating one (the docs' manual renewal).</summary>
     public string? ExistingPrivateKeyPem { get; init; }
 
     /// <summary>Default: <c>*.&lt;Domain&gt;</c> and <c>&lt;Domain&gt;</c>.</summary>

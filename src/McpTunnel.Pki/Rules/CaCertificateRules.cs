@@ -7,7 +7,7 @@ using McpTunnel.Pki.Pem;
 
 namespace McpTunnel.Pki.Rules;
 
-/// <summary>Spec item 70, rule by rule, on the CA PEM exactly as it would be uploaded.</summary>
+/// <summary>The CA rules the Tunnels API enforces at registration, one by one, on the CA PEM exactly as it would be uploaded.</summary>
 internal static class CaCertificateRules
 {
     public static CertificateCheckReport Check(string caPem, DateTimeOffset now)

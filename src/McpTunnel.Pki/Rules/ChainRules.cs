@@ -4,7 +4,7 @@ using McpTunnel.Pki.Inspection;
 namespace McpTunnel.Pki.Rules;
 
 /// <summary>
-/// The "no intermediates" half of spec item 71. Extra certificates after the leaf are tolerated only when
+/// The server rule "signed directly by a registered CA, no intermediates". Extra certificates after the leaf are tolerated only when
 /// they are the registered CA itself (a "full chain" ending in the root) or, without a CA to compare, a
 /// self-signed root; anything else is an intermediate.
 /// </summary>

@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 namespace McpTunnel.Pki.Rules;
 
 /// <summary>
-/// "RSA 2048 bits or more, or ECDSA P-256 or stronger" (spec items 70, 71). Only the NIST curves count:
+/// "RSA 2048 bits or more, or ECDSA P-256 or stronger", for the CA and the server certificate alike. Only the NIST curves count:
 /// they are what TLS stacks (Go's included) accept for ECDSA certificates.
 /// </summary>
 internal static class KeyStrength

@@ -3,7 +3,7 @@ using McpTunnel.Pki.Inspection;
 namespace McpTunnel.Pki.Rules;
 
 /// <summary>
-/// The SAN half of spec item 71: a SAN DNS name must match <c>&lt;route&gt;.&lt;tunnel-domain&gt;</c>.
+/// The server rule on names: a SAN DNS name must match <c>&lt;route&gt;.&lt;tunnel-domain&gt;</c>.
 /// Common name is never consulted: TLS clients ignore it when SANs are absent.
 /// </summary>
 internal static class SanRule

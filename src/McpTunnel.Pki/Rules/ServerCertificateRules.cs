@@ -6,7 +6,7 @@ using McpTunnel.Pki.Pem;
 namespace McpTunnel.Pki.Rules;
 
 /// <summary>
-/// Spec item 71, rule by rule: what Anthropic checks on the proxy's certificate during inner TLS. The
+/// The server-certificate rules, one by one: what Anthropic checks on the proxy's certificate during inner TLS. The
 /// server PEM may be a chain (leaf first). Without a CA, the rules that need one are reduced:
 /// <c>server.signed-by-ca</c> is left out and <c>server.aki-matches-ski</c> only checks presence.
 /// </summary>

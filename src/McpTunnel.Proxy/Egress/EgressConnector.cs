@@ -7,7 +7,7 @@ namespace McpTunnel.Proxy.Egress;
 
 /// <summary>
 /// The <see cref="SocketsHttpHandler.ConnectCallback"/> that enforces <see cref="EgressPolicy"/> on the address
-/// actually dialled (spec item 51, DESIGN.md "Egress policy"): resolve, unwrap IPv4-mapped addresses, keep IPv4,
+/// actually dialled (DESIGN.md "Egress policy"): resolve, unwrap IPv4-mapped addresses, keep IPv4,
 /// check each, connect to the first allowed one. Checking here rather than on the host string defeats DNS
 /// rebinding and every alternative spelling of loopback (127.1, 0x7f.1, 2130706433, ::ffff:127.0.0.1).
 /// </summary>
@@ -27,7 +27,7 @@ internal sealed class EgressConnector(EgressPolicy policy, ILogger logger)
             var verdict = policy.Evaluate(candidate);
             if (!verdict.Allowed)
             {
-                // IPv6 answers are skipped silently (item 50: AAAA records are ignored), IPv4 denials are reported.
+                // IPv6 answers are skipped silently (the upstream hop is IPv4 only), IPv4 denials are reported.
                 if (verdict.Address.AddressFamily == AddressFamily.InterNetwork)
                 {
                     firstDenied ??= verdict;

@@ -5,7 +5,7 @@ using McpTunnel.Proxy.Configuration;
 namespace McpTunnel.Proxy.Egress;
 
 /// <summary>
-/// Which upstream addresses the proxy may dial (spec items 49-56): IPv4 only; by default the RFC1918 ranges
+/// Which upstream addresses the proxy may dial, the proxy's SSRF defence: IPv4 only; by default the RFC1918 ranges
 /// (loopback excluded); a configured <c>allowed_ips</c> replaces the default; validation can be disabled.
 /// </summary>
 internal sealed class EgressPolicy

@@ -5,7 +5,7 @@ namespace McpTunnel.Proxy.Forwarding;
 /// route (edge), not per request.
 /// </summary>
 /// <param name="prefix"><c>scheme://host:port</c>; the incoming path and query are appended unchanged.</param>
-/// <param name="hostHeader">The Host to send; null keeps the incoming one (OQ5: MCP servers with DNS-rebinding protection and OAuth resource URLs see the public name).</param>
+/// <param name="hostHeader">The Host to send; null keeps the incoming one (so MCP servers with DNS-rebinding protection and OAuth resource URLs see the public name).</param>
 /// <param name="addForwardedHeaders">Add <c>X-Forwarded-For/Host/Proto</c>.</param>
 /// <param name="responseHeaderTimeout">How long to wait for the response headers (504 after that); the body may stream forever.</param>
 /// <param name="version">HTTP version to request from the next hop.</param>

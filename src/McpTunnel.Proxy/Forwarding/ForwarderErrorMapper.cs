@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Http;
 namespace McpTunnel.Proxy.Forwarding;
 
 /// <summary>
-/// The one place where outcomes become what the caller sees (DESIGN.md "Forwarding", OQ4): status and a
-/// one-line text/plain body. <c>502 No route configured for host</c> is the documented text (spec item 44).
+/// The one place where outcomes become what the caller sees (DESIGN.md "Forwarding"): status and a
+/// one-line text/plain body. <c>502 No route configured for host</c> is the only documented one; the other statuses are our choice.
 /// </summary>
 internal static class ForwarderErrorMapper
 {

@@ -6,7 +6,7 @@ namespace McpTunnel.Proxy.Forwarding;
 
 /// <summary>
 /// Which headers cross the proxy. Hop-by-hop headers (RFC 9110 §7.6.1) and any named in <c>Connection</c> stop
-/// here; every end-to-end header, <c>Authorization</c> included, passes untouched (spec items 13, 181).
+/// here; every end-to-end header, <c>Authorization</c> included, passes untouched: upstream authentication (OAuth, bearer tokens) runs end to end.
 /// </summary>
 internal static class HeaderRules
 {

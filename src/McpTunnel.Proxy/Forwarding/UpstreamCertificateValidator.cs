@@ -5,7 +5,7 @@ using McpTunnel.Proxy.Configuration;
 namespace McpTunnel.Proxy.Forwarding;
 
 /// <summary>
-/// Verifies an <c>https://</c> upstream (spec items 28, 57): against the <c>upstream.tls.ca_file</c> bundle,
+/// Verifies an <c>https://</c> upstream: against the <c>upstream.tls.ca_file</c> bundle,
 /// and against the system store only when <c>include_system_cas</c> is set. With neither there is no trust
 /// anchor and every upstream certificate is refused. The name is always checked against the upstream host.
 /// </summary>

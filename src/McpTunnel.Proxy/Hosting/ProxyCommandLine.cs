@@ -1,7 +1,7 @@
 namespace McpTunnel.Proxy.Hosting;
 
 /// <summary>
-/// <c>mcp-proxy</c>'s flags, Go style (spec items 15, 16, 187): <c>-config PATH</c>, <c>-tunnel-domain D</c>,
+/// <c>mcp-proxy</c>'s flags, single-dash Go style as the reference proxy and its Helm chart pass them: <c>-config PATH</c>, <c>-tunnel-domain D</c>,
 /// each also as <c>--name</c>, <c>-name=value</c> or <c>--name=value</c>; plus <c>-version</c> and <c>-help</c>.
 /// </summary>
 internal sealed record ProxyCommandLine

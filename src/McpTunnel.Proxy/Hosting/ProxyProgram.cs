@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace McpTunnel.Proxy.Hosting;
 
 /// <summary>
-/// The <c>mcp-proxy</c> process: flags → config (every error at once, exit 1 before listening; spec item 20)
+/// The <c>mcp-proxy</c> process: flags → config (every error at once, exit 1 before listening, as the docs' "Proxy exits with …" expects)
 /// → serve until SIGTERM/SIGINT → drain → exit 0, or 1 if the drain had to cut requests at shutdown_timeout.
 /// </summary>
 internal static class ProxyProgram

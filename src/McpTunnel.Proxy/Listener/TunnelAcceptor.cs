@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace McpTunnel.Proxy.Listener;
 
 /// <summary>
-/// The outer listener (spec items 31-33; DESIGN.md "Outer listener"), as a Kestrel connection middleware on
+/// The outer listener (plain HTTP, a WebSocket whose bytes carry the inner TLS; DESIGN.md "Outer listener"), as a Kestrel connection middleware on
 /// <c>listen_addr</c>:
 /// <code>
 ///   WebSocket upgrade (WebSocketUpgrade) ──▶ cap check ──▶ 101 ──▶ inner TLS handshake (deadline) ──▶ queue to Kestrel ──▶ wait ──▶ close 1000
@@ -117,7 +117,7 @@ internal sealed class TunnelAcceptor(
     /// <summary>The outer endpoint's HTTP handler: only requests that are not WebSocket upgrades reach it.</summary>
     public async Task RejectNonWebSocketAsync(HttpContext context)
     {
-        // OQ1: a plain request gets 426 and a one-line explanation (curl users hit this, troubleshooting row h).
+        // The docs leave non-upgrade requests open: a plain request gets 426 and a one-line explanation (curl users hit this; Troubleshooting.PlainHttp).
         var remote = context.Connection.RemoteIpAddress is { } ip ? new IPEndPoint(ip, context.Connection.RemotePort).ToString() : "";
         ProxyLog.NotWebSocket(logger, remote, context.Request.Method, context.Request.Path);
         context.Response.StatusCode = StatusCodes.Status426UpgradeRequired;

@@ -83,7 +83,7 @@ internal sealed class TunnelConnection : ConnectionContext,
 
     public override IDuplexPipe Transport { get; set; }
 
-    // ITlsConnectionFeature: the inner session never asks for a client certificate (spec item 37).
+    // ITlsConnectionFeature: the inner session never asks for a client certificate (Anthropic presents none; only the proxy is verified).
     public X509Certificate2? ClientCertificate { get => null; set => throw new NotSupportedException(); }
 
     public Task<X509Certificate2?> GetClientCertificateAsync(CancellationToken cancellationToken) => Task.FromResult<X509Certificate2?>(null);

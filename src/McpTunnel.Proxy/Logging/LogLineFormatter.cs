@@ -12,7 +12,7 @@ namespace McpTunnel.Proxy.Logging;
 /// <summary>
 /// One line per event on stdout, in the shape Go's slog writes (the original proxy is a Go program):
 /// text <c>time=… level=INFO msg="request started" route=echo method=POST</c> by default, or JSON lines
-/// <c>{"time":…,"level":"INFO","msg":…,"route":…}</c> with <c>log_format: json</c> (spec item 63, OQ21).
+/// <c>{"time":…,"level":"INFO","msg":…,"route":…}</c> with <c>log_format: json</c> (the docs leave the format open).
 /// </summary>
 internal sealed class LogLineFormatter : ConsoleFormatter
 {

@@ -7,9 +7,9 @@ namespace McpTunnel.Proxy.Logging;
 
 /// <summary>
 /// Every log line the proxy writes, with stable event ids grouped by area (STYLE.md "Logging").
-/// The message texts are an interface: the docs tell operators to grep for them (spec item 62).
+/// The message texts are an interface: the docs tell operators to grep for them.
 /// Parameters that are not in the message text become structured fields (hence SYSLIB1015 is off here).
-/// Levels follow spec item 64: client-caused at Debug, rejections at Warning, failures at Error.
+/// Operators are told to alert on warnings and errors, so levels are strict: client-caused at Debug, rejections at Warning, failures at Error.
 /// </summary>
 internal static partial class ProxyLog
 {

@@ -1,6 +1,6 @@
 namespace McpTunnel.Proxy.Routing;
 
-/// <summary>How a host found its route (spec item 41): by the full hostname, or by the subdomain left after stripping the tunnel domain.</summary>
+/// <summary>How a host found its route: by the full hostname (tried first), or by the subdomain left after stripping the tunnel domain.</summary>
 internal enum RouteMatchKind
 {
     None,

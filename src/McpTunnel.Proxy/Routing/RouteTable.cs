@@ -3,7 +3,7 @@ using McpTunnel.Proxy.Configuration;
 namespace McpTunnel.Proxy.Routing;
 
 /// <summary>
-/// Host → route lookup (spec items 40-44, OQ7), built once: exact key first, then the key left after stripping
+/// Host → route lookup on the hostname alone, in the documented order, built once: exact key first, then the key left after stripping
 /// <c>.&lt;tunnel_domain&gt;</c>. Case-insensitive; any port and a trailing dot are ignored; the path plays no part.
 /// Lookups work on spans against an alternate-key view of the dictionary, so routing allocates nothing per request.
 /// </summary>

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace McpTunnel.Proxy.Tls;
 
 /// <summary>
-/// Holds the server certificate for new inner-TLS handshakes and hot-reloads it (spec items 68-69):
+/// Holds the server certificate for new inner-TLS handshakes and hot-reloads it, so a renewed certificate needs no restart:
 /// both files are polled; a change loads the pair, checks the key matches, and swaps it in atomically.
 /// A bad or half-written pair keeps the last good one and logs a warning, retrying on the next poll.
 /// Reading through the configured paths follows Kubernetes' Secret symlink swaps.
@@ -34,7 +34,7 @@ internal sealed class CertificateStore : IDisposable
     /// <summary>Raised after a new pair was swapped in.</summary>
     public event Action<ServerCertificate>? Reloaded;
 
-    /// <summary>Loads the initial pair; any failure is fatal at startup (spec item 20), with Go's file error texts.</summary>
+    /// <summary>Loads the initial pair; any failure is fatal at startup (non-zero exit, error printed), with Go's file error texts.</summary>
     public static CertificateStore Load(TlsSettings settings, ILogger logger, TimeProvider? time = null)
     {
         var (cert, key) = ReadFiles(settings);

@@ -5,7 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace McpTunnel.Proxy.Tls;
 
 /// <summary>
-/// A loaded certificate/key pair ready for handshakes: the leaf, the chain sent after it (spec item 35),
+/// A loaded certificate/key pair ready for handshakes: the leaf, the chain sent after it (any further certificates in the PEM file, as given),
 /// and the file contents hash that tells the poller whether anything changed.
 /// </summary>
 internal sealed class ServerCertificate

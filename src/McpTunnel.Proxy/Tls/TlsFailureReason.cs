@@ -4,7 +4,7 @@ namespace McpTunnel.Proxy.Tls;
 
 /// <summary>
 /// Turns a failed server handshake into the short reason operators look up in the troubleshooting table
-/// (spec item 36, rows i and j): the TLS alert the client sent, such as <c>unknown certificate authority</c>
+/// under <c>tls handshake failed</c>: the TLS alert the client sent, such as <c>unknown certificate authority</c>
 /// or <c>bad certificate</c>, or what else went wrong. The full library message goes in a separate field.
 /// </summary>
 internal static class TlsFailureReason

@@ -3,8 +3,8 @@ using System.Net;
 namespace McpTunnel.Setup.Api;
 
 /// <summary>
-/// The one place where an API failure becomes an operator message with a fix (spec items 81, 106, 112,
-/// troubleshooting rows o, p and q). The message carries the HTTP status, the error type and message and
+/// The one place where an API failure becomes an operator message with a fix (a rejected
+/// WIF exchange, a 403 for scope or membership, full CA slots). The message carries the HTTP status, the error type and message and
 /// the <c>request_id</c> Anthropic support asks for; never a token or the JWT.
 /// </summary>
 internal static class ApiFailures

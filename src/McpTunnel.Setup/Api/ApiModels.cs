@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace McpTunnel.Setup.Api;
 
-// Wire shapes of the token endpoint and the Tunnels API (spec items 102-106, 116-117). Plain data in one
+// Wire shapes of the token endpoint and the Tunnels API, as documented. Plain data in one
 // file: they are the contract, and reading them side by side is the point.
 
 internal sealed record TokenExchangeRequest(

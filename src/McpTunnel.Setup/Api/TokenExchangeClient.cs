@@ -4,7 +4,7 @@ namespace McpTunnel.Setup.Api;
 
 /// <summary>
 /// Workload Identity Federation: trades the workload's OIDC JWT for a short-lived Anthropic access
-/// token with an RFC 7523 jwt-bearer grant at <c>POST {api}/v1/oauth/token</c> (spec items 102-113).
+/// token with an RFC 7523 jwt-bearer grant at <c>POST {api}/v1/oauth/token</c>.
 /// One exchange per run is enough: setup finishes well within the token's lifetime.
 /// </summary>
 internal sealed class TokenExchangeClient(HttpClient http, Uri apiUrl)
@@ -15,7 +15,7 @@ internal sealed class TokenExchangeClient(HttpClient http, Uri apiUrl)
     public async Task<AccessToken> ExchangeAsync(WorkloadIdentitySettings settings, string assertion, CancellationToken cancellationToken)
     {
 
-        // service_account_id only when given (item 107, OQ13): the rule's single target is the default.
+        // service_account_id only when given: setup is documented to derive it from the rule, whose single target is the default.
         var body = new TokenExchangeRequest(
             TokenExchangeRequest.JwtBearerGrantType,
             assertion,
@@ -47,7 +47,7 @@ internal sealed class TokenExchangeClient(HttpClient http, Uri apiUrl)
     public static bool HasRequiredScope(AccessToken token) =>
         token.Scope is null || token.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(RequiredScope, StringComparer.Ordinal);
 
-    /// <summary>Reads the token file on every call (item 82): projected tokens rotate on disk.</summary>
+    /// <summary>Reads the token file on every call: projected tokens rotate on disk.</summary>
     public static async Task<string> ReadAssertionAsync(WorkloadIdentitySettings settings, CancellationToken cancellationToken)
     {
         if (settings.IdentityToken is { } inline)

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace McpTunnel.Setup.Api;
 
 /// <summary>
-/// The Tunnels API calls setup needs (spec items 115-121). Every request carries the WIF bearer token,
+/// The Tunnels API calls setup needs. Every request carries the WIF bearer token,
 /// <c>anthropic-version</c> and the tunnels beta header; bodies are JSON.
 /// </summary>
 internal sealed class TunnelsClient(HttpClient http, Uri apiUrl, AccessToken token)

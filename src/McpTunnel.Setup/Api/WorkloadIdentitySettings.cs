@@ -1,9 +1,9 @@
 namespace McpTunnel.Setup.Api;
 
 /// <summary>
-/// The Workload Identity Federation inputs (spec item 79), from <c>ANTHROPIC_*</c> variables. Exactly one
+/// The Workload Identity Federation inputs, from <c>ANTHROPIC_*</c> variables. Exactly one
 /// of <see cref="IdentityTokenFile"/> and <see cref="IdentityToken"/> is set; the file is read at
-/// exchange time so a rotated projected token is always current (item 82).
+/// exchange time so a rotated projected token is always current.
 /// </summary>
 internal sealed record WorkloadIdentitySettings(
     string FederationRuleId,

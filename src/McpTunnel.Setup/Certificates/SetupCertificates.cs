@@ -8,7 +8,7 @@ namespace McpTunnel.Setup.Certificates;
 
 /// <summary>
 /// Setup's use of the shared PKI library: create or load the CA, issue the server certificate and check
-/// the result against every rule Anthropic applies (spec items 70-72) before anything is written.
+/// the result against every rule Anthropic applies (CA at registration, server at inner TLS) before anything is written.
 /// </summary>
 internal static class SetupCertificates
 {

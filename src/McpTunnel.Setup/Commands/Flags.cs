@@ -1,6 +1,6 @@
 namespace McpTunnel.Setup.Commands;
 
-/// <summary>The flag table (spec items 85 and 93), shared by the parser and the help text.</summary>
+/// <summary>The documented flags of init and renew-cert, shared by the parser and the help text.</summary>
 internal static class Flags
 {
     public const string Init = "init";

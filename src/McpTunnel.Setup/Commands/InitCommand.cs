@@ -6,7 +6,7 @@ using McpTunnel.Setup.Outputs;
 namespace McpTunnel.Setup.Commands;
 
 /// <summary>
-/// <c>setup init</c> (spec items 84-91): converge the output and the tunnel to a working state.
+/// <c>setup init</c>: idempotently converge the output and the tunnel to a working state.
 /// <code>
 ///  read output ─▶ exchange JWT ─▶ tunnel: flag/env ▸ stored ▸ create ─▶ CA: stored ▸ new
 ///       ─▶ checkpoint {tunnel-id, domain, CA} ─▶ register CA unless its fingerprint is active
@@ -70,7 +70,7 @@ internal sealed class InitCommand(InitSettings settings, SetupHost host, SetupLo
             log.Info($"using tunnel {tunnel.Id} (domain {tunnel.Domain})");
         }
 
-        // Step 4: the CA: the stored one, unless the output has none or the tunnel changed (item 87).
+        // Step 4: the CA: the stored one, unless the output has none or the tunnel changed (re-runs must not fill the tunnel's two CA slots).
         var now = host.Time.GetUtcNow();
         var newCa = !stored.HasCa || tunnelChanged;
         using var authority = newCa ? SetupCertificates.CreateAuthority(now) : SetupCertificates.LoadAuthority(stored, now);
@@ -90,7 +90,7 @@ internal sealed class InitCommand(InitSettings settings, SetupHost host, SetupLo
             log.Info($"created tunnel {tunnel.Id} (domain {tunnel.Domain})");
         }
 
-        // A new or changed tunnel starts with no stored version: store the given one and reveal (item 88).
+        // A new or changed tunnel starts with no stored version: store the given one and reveal, not rotate.
         var storedVersion = tunnelCreated || tunnelChanged ? null : stored.TokenVersion;
 
         // Step 5: checkpoint before registering, so a failure from here on can always be resumed.
@@ -184,7 +184,7 @@ internal sealed class InitCommand(InitSettings settings, SetupHost host, SetupLo
             return;
         }
 
-        // OQ17: never re-create silently; an archived tunnel's domain is retired for good.
+        // Never re-create silently: an archived tunnel's domain is retired for good, and a new tunnel gets another.
         throw new SetupException(
             $"tunnel {tunnel.Id} was archived on {tunnel.ArchivedAt:yyyy-MM-dd}; archiving is irreversible",
             fromStore

@@ -4,7 +4,7 @@ using McpTunnel.Setup.Outputs;
 
 namespace McpTunnel.Setup.Commands;
 
-/// <summary>Validated inputs of <c>setup init</c> (spec items 79 and 85).</summary>
+/// <summary>Validated inputs of <c>setup init</c>: its flags and <c>ANTHROPIC_*</c> variables.</summary>
 internal sealed record InitSettings(
     Uri ApiUrl,
     string? TunnelId,

@@ -7,10 +7,10 @@ using McpTunnel.Setup.Outputs;
 namespace McpTunnel.Setup.Commands;
 
 /// <summary>
-/// <c>setup renew-cert</c> (spec items 92-96): a new server certificate and key signed by the stored CA,
+/// <c>setup renew-cert</c>: a new server certificate and key signed by the stored CA,
 /// with no API call. With <c>--renew-before</c> it does nothing while the current certificate is valid
 /// for this CA and domain and has more than that long left, so a daily CronJob is safe. The key is
-/// new on each renewal (OQ15) and is written before the certificate, in one write for a Secret.
+/// new on each renewal (the docs leave this open) and is written before the certificate, in one write for a Secret.
 /// </summary>
 internal sealed class RenewCertCommand(RenewCertSettings settings, SetupHost host, SetupLog log)
 {

@@ -3,7 +3,7 @@ using McpTunnel.Setup.Outputs;
 
 namespace McpTunnel.Setup.Commands;
 
-/// <summary>Validated inputs of <c>setup renew-cert</c> (spec item 93).</summary>
+/// <summary>Validated inputs of <c>setup renew-cert</c>.</summary>
 internal sealed record RenewCertSettings(
     OutputDestination Output,
     TimeSpan CertDuration,

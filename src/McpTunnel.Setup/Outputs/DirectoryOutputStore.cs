@@ -3,9 +3,9 @@ using McpTunnel.Common;
 namespace McpTunnel.Setup.Outputs;
 
 /// <summary>
-/// <c>dir:/path</c>: one file per key in an existing directory (spec item 98). Each file is replaced
+/// <c>dir:/path</c>: one file per key in an existing directory. Each file is replaced
 /// atomically with mode 0600, owned by the running user; in Compose both setup and the proxy run as UID
-/// 65532, so the proxy can read them (item 91). Unchanged files are left alone.
+/// 65532, so the proxy can read them. Unchanged files are left alone.
 /// </summary>
 internal sealed class DirectoryOutputStore(DirectoryDestination destination) : IOutputStore
 {

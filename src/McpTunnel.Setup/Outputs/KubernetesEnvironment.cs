@@ -10,7 +10,7 @@ internal sealed record KubernetesEnvironment(Uri ApiUrl, string Namespace, strin
     public const string ApiUrlOverrideVariable = "SETUP_KUBERNETES_API_URL";
     public const string NamespaceVariable = "POD_NAMESPACE";
 
-    /// <summary>A pod is recognised by its service variables or its service-account token mount (spec item 100).</summary>
+    /// <summary>A pod is recognised by its service variables or its service-account token mount; then <c>--output</c> defaults to <c>k8s-secret:mcp-tunnel</c>.</summary>
     public static bool IsInPod(SetupHost host) =>
         host.GetEnvironment("KUBERNETES_SERVICE_HOST") is not null
         || File.Exists(Path.Combine(host.ServiceAccountDirectory, "token"));

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace McpTunnel.Setup.Outputs;
 
 /// <summary>
-/// <c>k8s-secret:NAME</c> over the Kubernetes REST API (spec items 99-101): GET the Secret, then create
+/// <c>k8s-secret:NAME</c> over the Kubernetes REST API, in the pod's namespace: GET the Secret, then create
 /// it (POST) or replace it (PUT with the resourceVersion read, so a concurrent change fails instead of
 /// being overwritten). All keys go in one request, so readers see the old Secret or the new one. Other
 /// keys, labels and annotations of an existing Secret are kept.

@@ -2,12 +2,12 @@ using System.Text.RegularExpressions;
 
 namespace McpTunnel.Setup.Outputs;
 
-/// <summary>Where setup keeps its state and results: <c>dir:/path</c> or <c>k8s-secret:NAME</c> (spec items 97-101).</summary>
+/// <summary>Where setup keeps its state and results: <c>dir:/path</c> or <c>k8s-secret:NAME</c>; nothing else is accepted.</summary>
 internal abstract partial record OutputDestination
 {
     public const string DefaultSecretName = "mcp-tunnel";
 
-    /// <summary>The name a created tunnel gets (OQ16): the Secret's name, or <c>mcp-tunnel</c> for a directory.</summary>
+    /// <summary>The name a created tunnel gets (the docs leave it open): the Secret's name, or <c>mcp-tunnel</c> for a directory.</summary>
     public abstract string TunnelDisplayName { get; }
 
     public static bool TryParse(string text, out OutputDestination? destination, out string? error)

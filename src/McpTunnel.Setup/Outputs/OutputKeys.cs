@@ -1,7 +1,7 @@
 namespace McpTunnel.Setup.Outputs;
 
 /// <summary>
-/// File names in <c>dir:</c> mode and data keys in <c>k8s-secret:</c> mode (spec item 89, OQ12). The proxy
+/// File names in <c>dir:</c> mode and data keys in <c>k8s-secret:</c> mode (the docs name only the token, domain and TLS ones). The proxy
 /// reads <c>tls.crt</c>/<c>tls.key</c>, cloudflared the token; the rest is setup's own state for re-runs.
 /// </summary>
 internal static class OutputKeys

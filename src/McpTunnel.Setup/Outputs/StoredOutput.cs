@@ -1,6 +1,6 @@
 namespace McpTunnel.Setup.Outputs;
 
-/// <summary>What a previous run left in the output: the state a re-run converges from (spec item 87).</summary>
+/// <summary>What a previous run left in the output: the state a re-run converges from, so it reuses the tunnel and CA.</summary>
 internal sealed class StoredOutput(IReadOnlyDictionary<string, string> values)
 {
     public static StoredOutput Empty { get; } = new(new Dictionary<string, string>());

@@ -5,7 +5,7 @@ using McpTunnel.Testing;
 namespace McpTunnel.Cli.Tests.Certs;
 
 /// <summary>
-/// <c>certs check</c> on certificates made by openssl with the docs' recipe (spec item 73), then with one
+/// <c>certs check</c> on certificates made by openssl with the docs' recipe, then with one
 /// thing broken each time: the right rule fails, its fix is printed, and the exit code is 1.
 /// </summary>
 public sealed class CertsCheckTests : IDisposable

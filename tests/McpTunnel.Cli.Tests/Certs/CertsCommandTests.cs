@@ -5,7 +5,7 @@ using McpTunnel.Testing;
 
 namespace McpTunnel.Cli.Tests.Certs;
 
-/// <summary><c>certs ca</c>, <c>server</c> and <c>renew</c>: files, modes, refusal to overwrite, and renewal keeping the key (spec 75).</summary>
+/// <summary><c>certs ca</c>, <c>server</c> and <c>renew</c>: files, modes, refusal to overwrite, and renewal keeping the key (as the docs' manual renewal does).</summary>
 public sealed class CertsCommandTests : IDisposable
 {
     private const string Domain = "abcd1234.tunnel.test";

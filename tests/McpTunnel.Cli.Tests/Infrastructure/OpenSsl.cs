@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace McpTunnel.Cli.Tests.Infrastructure;
 
 /// <summary>
-/// Certificates made by <c>/usr/bin/openssl</c>, the way operators make them from the docs (spec item 73),
+/// Certificates made by <c>/usr/bin/openssl</c>, the way operators make them from the docs' manual recipe,
 /// with one knob turned per broken variant. Each CA gets an explicit extension section, so distro defaults
 /// (and OpenSSL 3's automatic SKI/AKI) never decide what a test checks.
 /// </summary>

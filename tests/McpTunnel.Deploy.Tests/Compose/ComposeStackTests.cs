@@ -2,7 +2,7 @@ using McpTunnel.Deploy.Tests.Support;
 
 namespace McpTunnel.Deploy.Tests.Compose;
 
-/// <summary>The three Compose stacks: spec items 125-140 and the image's paths (items 4, 14, 89).</summary>
+/// <summary>The three Compose stacks as the docs lay them out, and the image's paths (the default config path, read-only /data).</summary>
 public class ComposeStackTests
 {
     public static TheoryData<string> Stacks => new() { "quickstart", "production", "programmatic" };

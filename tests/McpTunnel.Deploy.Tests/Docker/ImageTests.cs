@@ -3,7 +3,7 @@ using McpTunnel.Deploy.Tests.Support;
 namespace McpTunnel.Deploy.Tests.Docker;
 
 /// <summary>
-/// Static checks of the image definition (no container engine runs here): spec items 4, 14, 17, 188.
+/// Static checks of the image definition (no container engine runs here): /setup beside mcp-proxy in one image, UID 65532, nothing written to the read-only root.
 /// tests/deploy/runtime-check.sh runs the published binaries the same way as UID 65532.
 /// </summary>
 public class ImageTests

@@ -2,7 +2,7 @@ using McpTunnel.Deploy.Tests.Support;
 
 namespace McpTunnel.Deploy.Tests.Helm;
 
-/// <summary>The daily cert-renew CronJob: spec item 149.</summary>
+/// <summary>The daily cert-renew CronJob: local signing with the stored CA, no API calls.</summary>
 public class CertRenewTests
 {
     private static readonly Manifests Chart = ChartRenderer.RenderScenario("managed");

@@ -2,7 +2,7 @@ using McpTunnel.Deploy.Tests.Support;
 
 namespace McpTunnel.Deploy.Tests.Helm;
 
-/// <summary>The one Deployment, its containers, probes and hardening: spec items 5, 142, 162, OQ20.</summary>
+/// <summary>The one Deployment, its containers, probes (no health endpoint on the tunnel port) and hardening.</summary>
 public class DeploymentTests
 {
     [Theory]
@@ -91,7 +91,7 @@ public class DeploymentTests
         m.Get("Job", "prod-mcp-tunnel-setup");
         m.Get("CronJob", "prod-mcp-tunnel-cert-renew");
         Assert.Equal("prod-mcp-tunnel-setup", m.Get("Job", "prod-mcp-tunnel-setup").Str("spec.template.spec.serviceAccountName"));
-        // The Secret is named after the release (spec items 101, 146).
+        // The Secret is named after the release.
         Assert.Equal(["prod"], m.Get("Role", "prod-mcp-tunnel-setup").Arr("rules")[0].Strings("resourceNames"));
         Assert.Equal("prod", Containers.TlsVolume(m).Str("secret.secretName"));
         Assert.Equal("tunnels", m.Get("RoleBinding", "prod-mcp-tunnel-setup").Arr("subjects")[0].Str("namespace"));

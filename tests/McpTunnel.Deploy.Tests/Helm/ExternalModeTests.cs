@@ -2,7 +2,7 @@ using McpTunnel.Deploy.Tests.Support;
 
 namespace McpTunnel.Deploy.Tests.Helm;
 
-/// <summary>External mode (setup.enabled=false): spec items 143, 151-152.</summary>
+/// <summary>External mode (setup.enabled=false): no API calls, tunnel_domain required, Secrets named by values with fixed keys.</summary>
 public class ExternalModeTests
 {
     private static readonly Manifests Chart = ChartRenderer.RenderScenario("external");

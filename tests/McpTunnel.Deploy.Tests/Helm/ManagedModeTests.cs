@@ -5,7 +5,7 @@ using McpTunnel.Deploy.Tests.Support;
 
 namespace McpTunnel.Deploy.Tests.Helm;
 
-/// <summary>Managed mode (setup.enabled=true): spec items 142-151, 158-159.</summary>
+/// <summary>Managed mode (setup.enabled=true): the documented objects, -tunnel-domain and credentials from the release Secret, pods rolled on config or token-version changes.</summary>
 public class ManagedModeTests
 {
     private static readonly Manifests Chart = ChartRenderer.RenderScenario("managed");

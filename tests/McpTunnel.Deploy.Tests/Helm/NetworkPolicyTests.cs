@@ -2,7 +2,7 @@ using McpTunnel.Deploy.Tests.Support;
 
 namespace McpTunnel.Deploy.Tests.Helm;
 
-/// <summary>NetworkPolicy values: spec items 153-154.</summary>
+/// <summary>NetworkPolicy values: ingress denied by default, egress restriction opt-in.</summary>
 public class NetworkPolicyTests
 {
     [Fact]

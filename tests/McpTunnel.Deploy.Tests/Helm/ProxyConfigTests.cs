@@ -2,7 +2,7 @@ using McpTunnel.Deploy.Tests.Support;
 
 namespace McpTunnel.Deploy.Tests.Helm;
 
-/// <summary>gateway.config pass-through and the paths the proxy container sees: spec items 14, 30, 150.</summary>
+/// <summary>gateway.config pass-through and the paths the proxy container sees.</summary>
 public class ProxyConfigTests
 {
     [Theory]

@@ -3,7 +3,7 @@ using McpTunnel.Deploy.Tests.Support;
 
 namespace McpTunnel.Deploy.Tests.Helm;
 
-/// <summary>The setup pre-install hook, its identity and its RBAC: spec items 144-148, 155.</summary>
+/// <summary>The setup pre-install hook, its identity and its RBAC.</summary>
 public class SetupHookTests
 {
     private static readonly Manifests Chart = ChartRenderer.RenderScenario("managed");

@@ -2,7 +2,7 @@ using McpTunnel.Deploy.Tests.Support;
 
 namespace McpTunnel.Deploy.Tests.Helm;
 
-/// <summary>The documented values keys and defaults (spec item 153), and what the chart refuses.</summary>
+/// <summary>The documented values keys and defaults of the reference chart, and what the chart refuses.</summary>
 public class ValuesTests
 {
     private static readonly System.Text.Json.Nodes.JsonNode? Values = Yaml.ParseFile("deploy", "helm", "mcp-tunnel", "values.yaml");

@@ -4,7 +4,7 @@ namespace McpTunnel.Pki.Tests.Infrastructure;
 
 /// <summary>
 /// Runs the real openssl CLI (a Debian package CI installs), so fixtures are made the way operators make
-/// them with the docs' manual recipe (spec item 73).
+/// them with the docs' manual recipe.
 /// </summary>
 public static class OpenSsl
 {

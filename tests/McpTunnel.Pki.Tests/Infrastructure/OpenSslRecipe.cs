@@ -3,7 +3,7 @@ using McpTunnel.Testing;
 namespace McpTunnel.Pki.Tests.Infrastructure;
 
 /// <summary>
-/// The docs' manual openssl recipe (spec item 73), with hooks to vary the key, digest and extensions so
+/// The docs' manual openssl recipe (RSA 2048 CA and server certificate, SAN domain and wildcard), with hooks to vary the key, digest and extensions so
 /// broken certificates are made exactly as an operator would make them by mistake.
 /// </summary>
 public sealed class OpenSslRecipe

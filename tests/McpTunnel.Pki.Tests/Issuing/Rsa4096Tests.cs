@@ -4,7 +4,7 @@ using McpTunnel.Pki.Tests.Infrastructure;
 
 namespace McpTunnel.Pki.Tests.Issuing;
 
-/// <summary>Spec item 72's RSA-4096 server certificate; generating the key is slow, so it is made once.</summary>
+/// <summary>The RSA-4096 server certificate the docs say setup generates; generating the key is slow, so it is made once.</summary>
 public class Rsa4096Tests
 {
     private const string Domain = "abcd1234.tunnel.example.com";

@@ -7,7 +7,7 @@ using McpTunnel.Testing;
 
 namespace McpTunnel.Pki.Tests.Rules;
 
-/// <summary>Spec item 70: each broken CA fails the rule it breaks, and nothing unrelated.</summary>
+/// <summary>The CA rules the Tunnels API enforces at registration: each broken CA fails the rule it breaks, and nothing unrelated.</summary>
 public class CaCheckerTests
 {
     [Fact]
@@ -16,7 +16,7 @@ public class CaCheckerTests
         using var ca = CertificateAuthority.Create();
         var report = CertificateChecker.CheckCa(ca.CertificatePem);
         RuleAssert.AssertPassesAll(report, RuleAssert.AllCa);
-        Assert.All(report.Results, r => Assert.StartsWith("Spec 70:", r.Description, StringComparison.Ordinal));
+        Assert.All(report.Results, r => Assert.StartsWith("Tunnels API:", r.Description, StringComparison.Ordinal));
         Assert.Contains("ECDSA P-256", RuleAssert.Detail(report, "ca.key-strength"), StringComparison.Ordinal);
         Assert.Contains("ECDSA with SHA-256", RuleAssert.Detail(report, "ca.signature-hash"), StringComparison.Ordinal);
     }

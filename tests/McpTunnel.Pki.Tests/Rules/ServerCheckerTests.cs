@@ -8,7 +8,7 @@ using McpTunnel.Testing;
 
 namespace McpTunnel.Pki.Tests.Rules;
 
-/// <summary>Spec item 71: each broken server certificate fails the rule it breaks, and only sensible others.</summary>
+/// <summary>Anthropic's server-certificate rules (checked in inner TLS): each broken server certificate fails the rule it breaks, and only sensible others.</summary>
 public class ServerCheckerTests
 {
     private const string Domain = "abc.tunnel.example.com";
@@ -20,7 +20,7 @@ public class ServerCheckerTests
         var issued = ca.IssueServerCertificate(new ServerCertificateRequest(Domain));
         var report = CertificateChecker.CheckServer(issued.CertificatePem, ca.CertificatePem, Domain);
         RuleAssert.AssertPassesAll(report, RuleAssert.AllServer);
-        Assert.All(report.Results, r => Assert.StartsWith("Spec 71:", r.Description, StringComparison.Ordinal));
+        Assert.All(report.Results, r => Assert.StartsWith("Inner TLS:", r.Description, StringComparison.Ordinal));
         Assert.Equal($"SAN *.{Domain} covers every route of {Domain}", RuleAssert.Detail(report, "server.san"));
     }
 

@@ -28,7 +28,7 @@ public sealed class ProxyConfigLoaderTests : IDisposable
     [Fact]
     public void QuickstartMinimum_Loads_WithDefaults()
     {
-        // Spec item 29: the quickstart minimum.
+        // The docs' quickstart minimum must load.
         var config = Parse($"""
             listen_addr: ":8080"
             tunnel_domain: abcd1234.tunnel.anthropic.com
@@ -51,7 +51,7 @@ public sealed class ProxyConfigLoaderTests : IDisposable
     [Fact]
     public void ProductionFormWithCommentedAllowedIps_Loads()
     {
-        // Spec item 29: production form plus an allowed_ips list with comments.
+        // The docs' production form plus an allowed_ips list with comments.
         var result = Parse($"""
             listen_addr: ":8080"
             log_level: info
@@ -81,7 +81,7 @@ public sealed class ProxyConfigLoaderTests : IDisposable
     [Fact]
     public void RoutesAsList_FailsWithGoUnmarshalText()
     {
-        // Spec item 24 / troubleshooting row f.
+        // routes as a YAML list: Go's text, which the troubleshooting docs quote.
         var ex = ParseFails($"""
             listen_addr: ":8080"
             tunnel_domain: d.example
@@ -107,7 +107,7 @@ public sealed class ProxyConfigLoaderTests : IDisposable
     [InlineData("http://[::1]:9000", "IPv6 upstreams are not supported")]
     public void MalformedUpstream_FailsWithDocumentedText(string upstream, string reason)
     {
-        // Spec item 25.
+        // Each upstream must be exactly scheme://host:port (documented error text).
         var ex = ParseFails($"""
             listen_addr: ":8080"
             tunnel_domain: d.example
@@ -125,7 +125,7 @@ public sealed class ProxyConfigLoaderTests : IDisposable
     [Fact]
     public void AllowedIpsAndDisableValidation_BothSet_Fails()
     {
-        // Spec item 26.
+        // allowed_ips and disable_ip_validation are mutually exclusive.
         var ex = ParseFails($"""
             listen_addr: ":8080"
             tunnel_domain: d.example
@@ -143,7 +143,7 @@ public sealed class ProxyConfigLoaderTests : IDisposable
     [Fact]
     public void EmptyAllowedIpsWithDisableValidation_Loads()
     {
-        // OQ8: an empty list counts as unset.
+        // An empty list counts as unset (the docs leave it open).
         var config = Parse($"""
             listen_addr: ":8080"
             tunnel_domain: d.example
@@ -212,7 +212,7 @@ public sealed class ProxyConfigLoaderTests : IDisposable
         var ex = Assert.Throws<ProxyConfigException>(() => Parse(yaml));
         Assert.Contains("needs tunnel_domain", ex.Message, StringComparison.Ordinal);
 
-        // Spec item 16: -tunnel-domain supplies (and overrides) the domain.
+        // -tunnel-domain (the Helm chart's managed mode) supplies (and overrides) the domain.
         Assert.Equal("flag.example", Parse(yaml, "Flag.Example.").Config.TunnelDomain);
     }
 
@@ -383,7 +383,7 @@ public sealed class ProxyConfigLoaderTests : IDisposable
     [Fact]
     public void HttpsUpstreamWithoutTrustAnchor_LoadsWithWarning()
     {
-        // Spec item 28 (proposal): warn at load, fail at request time.
+        // https with no trust anchor (the docs do not say it is a load error): warn at load, fail at request time.
         var result = Parse($"""
             listen_addr: ":8080"
             tunnel_domain: d.example

@@ -5,7 +5,7 @@ using McpTunnel.Proxy.Tests.Infrastructure;
 namespace McpTunnel.Proxy.Tests.Egress;
 
 /// <summary>
-/// Spec items 49-52 through the real forwarder: loopback in every spelling is refused under the default policy,
+/// The SSRF defence through the real forwarder: loopback in every spelling is refused under the default policy,
 /// and a canary listener proves no connection was ever made. Public addresses are refused by decision only
 /// (no traffic leaves this machine).
 /// </summary>

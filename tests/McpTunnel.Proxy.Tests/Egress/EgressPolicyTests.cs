@@ -4,7 +4,7 @@ using McpTunnel.Proxy.Egress;
 
 namespace McpTunnel.Proxy.Tests.Egress;
 
-/// <summary>Spec items 49-55: decisions only; no traffic leaves the machine.</summary>
+/// <summary>Which addresses may be dialled (RFC1918 IPv4 by default, allowed_ips replaces it, validation can be off): decisions only; no traffic leaves the machine.</summary>
 public sealed class EgressPolicyTests
 {
     private static readonly EgressPolicy Default = new(new UpstreamSettings());

@@ -169,7 +169,7 @@ public sealed class BadInputTests
 
         using var response = await client.GetAsync(proxy.UrlFor("nosuch", "/mcp"));
 
-        // Spec item 44: the documented status and body.
+        // No route: the documented status and body.
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Equal("No route configured for host", await response.Content.ReadAsStringAsync());
         var logged = await proxy.Logs.WaitForMessageAsync("no route for host");

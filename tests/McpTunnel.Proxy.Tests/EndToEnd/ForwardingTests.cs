@@ -33,13 +33,13 @@ public sealed class ForwardingTests
         using var response = await client.SendAsync(request);
         var echo = EchoResponse.Parse(await response.Content.ReadAsStringAsync());
 
-        // Spec items 13, 47, 181: Authorization, Content-Type and the path and query cross untouched.
+        // End-to-end auth and OAuth flows need Authorization, Content-Type and the path and query cross untouched.
         Assert.Equal("Bearer secret-token-123", echo.Headers["authorization"]);
         Assert.Equal("application/json; charset=utf-8", echo.Headers["content-type"]);
         Assert.Equal("abc", echo.Headers["mcp-session-id"]);
         Assert.Equal("/echo/a%20b/.well-known/x?q=1&r=%2F", echo.PathAndQuery);
 
-        // OQ5: original Host kept, forwarded facts added.
+        // Original Host kept (DNS-rebinding guards, OAuth resource URLs), forwarded facts added.
         Assert.Equal(proxy.HostFor("echo"), echo.Headers["host"]);
         Assert.Equal(proxy.HostFor("echo"), echo.Headers["x-forwarded-host"]);
         Assert.Equal("https", echo.Headers["x-forwarded-proto"]);

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 
 namespace McpTunnel.Proxy.Tests.EndToEnd;
 
-/// <summary>Spec items 28 and 57: https upstreams are verified against upstream.tls.ca_file; no trust anchor, no connection.</summary>
+/// <summary>https upstreams are verified against upstream.tls.ca_file; no trust anchor, no connection.</summary>
 public sealed class UpstreamTlsTests
 {
     [Fact]

@@ -2,7 +2,7 @@ using McpTunnel.Proxy.Hosting;
 
 namespace McpTunnel.Proxy.Tests.Hosting;
 
-/// <summary>The mcp-proxy process contract: flags (spec items 15-16, 187) and exit codes (spec item 20).</summary>
+/// <summary>The mcp-proxy process contract: Go-style flags (-config, -tunnel-domain, also with --) and exit codes (1 on a fatal config or certificate error before listening, 2 on a bad flag).</summary>
 public sealed class ProxyProgramTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("mcptunnel-program-").FullName;

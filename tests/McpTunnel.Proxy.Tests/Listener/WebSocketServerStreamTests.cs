@@ -9,7 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace McpTunnel.Proxy.Tests.Listener;
 
 /// <summary>
-/// RFC 6455 framing on the outer connection's pipes (spec items 31, 33): what the client sends is checked, unmasked
+/// RFC 6455 framing on the outer connection's pipes (the WebSocket carrying the inner TLS bytes): what the client sends is checked, unmasked
 /// and concatenated; what the proxy sends is framed unmasked; control frames and keep-alive behave as the RFC says.
 /// Real pipes stand in for the socket; the client side is written byte for byte here.
 /// </summary>

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpTunnel.Proxy.Tests.Logging;
 
-/// <summary>Spec item 63 / OQ21: slog-style text lines by default, JSON lines with log_format: json.</summary>
+/// <summary>slog-style text lines by default, JSON lines with log_format: json.</summary>
 public sealed class LogLineFormatterTests
 {
     private static string Format(LogFormat format)

@@ -3,7 +3,7 @@ using McpTunnel.Proxy.Routing;
 
 namespace McpTunnel.Proxy.Tests.Routing;
 
-/// <summary>Spec items 40-44 and OQ7.</summary>
+/// <summary>Routing on the hostname alone: exact key, then subdomain; case, port, trailing dot and no-route edge cases.</summary>
 public sealed class RouteTableTests
 {
     private static readonly RouteTable Table = new(

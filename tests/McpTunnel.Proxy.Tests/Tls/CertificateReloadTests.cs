@@ -5,7 +5,7 @@ using McpTunnel.Proxy.Tests.Infrastructure;
 
 namespace McpTunnel.Proxy.Tests.Tls;
 
-/// <summary>Spec items 68-69: the certificate is reloaded without a restart; a broken pair keeps the last good one.</summary>
+/// <summary>Hot reload: the certificate is reloaded without a restart; a broken pair keeps the last good one.</summary>
 public sealed class CertificateReloadTests
 {
     private static async Task<string> ServedFingerprintAsync(TestProxy proxy)

@@ -3,7 +3,7 @@ using McpTunnel.Proxy.Tls;
 
 namespace McpTunnel.Proxy.Tests.Tls;
 
-/// <summary>Spec item 36 / troubleshooting rows i and j: OpenSSL's alert texts become the reasons operators look up.</summary>
+/// <summary>After <c>tls handshake failed</c>: OpenSSL's alert texts become the reasons operators look up.</summary>
 public sealed class TlsFailureReasonTests
 {
     [Theory]

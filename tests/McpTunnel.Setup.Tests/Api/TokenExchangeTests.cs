@@ -4,7 +4,7 @@ using McpTunnel.Setup.Tests.Support;
 
 namespace McpTunnel.Setup.Tests.Api;
 
-/// <summary>What goes over the wire to the token endpoint (spec items 102-107).</summary>
+/// <summary>What goes over the wire to the token endpoint (the jwt-bearer body, service_account_id only when set) and the Tunnels API (its headers).</summary>
 public sealed class TokenExchangeTests
 {
     [Fact]

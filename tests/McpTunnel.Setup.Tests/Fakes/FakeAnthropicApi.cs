@@ -12,7 +12,7 @@ using McpTunnel.Testing;
 namespace McpTunnel.Setup.Tests.Fakes;
 
 /// <summary>
-/// An in-process stand-in for Anthropic's token endpoint and Tunnels API (spec items 102-121) that
+/// An in-process stand-in for Anthropic's token endpoint and Tunnels API that
 /// enforces the documented rules instead of accepting anything: the jwt-bearer body, the bearer token
 /// and scope, the three headers, one certificate per PEM with no key and at most 8 kB that passes the
 /// CA rules, at most two active certificates, reveal vs rotate, archive. Errors use the standard shape
@@ -228,7 +228,7 @@ public sealed class FakeAnthropicApi : IAsyncDisposable
             throw FakeApiException.Invalid("workspace_id: malformed");
         }
 
-        // Every denial is the same opaque 401 (item 106): the reason only shows in the Console.
+        // Every denial is the same opaque 401 ("Authentication failed"): the reason only shows in the Console.
         var serviceAccount = json["service_account_id"]?.GetValue<string>();
         if (assertion != Jwt || rule != FederationRuleId || organization != OrganizationId
             || (RequiredServiceAccountId is not null && serviceAccount != RequiredServiceAccountId)

@@ -1,6 +1,6 @@
 namespace McpTunnel.Setup.Tests.Fakes;
 
-/// <summary>A failure the fake answers in the standard error shape (spec items 106, 119).</summary>
+/// <summary>A failure the fake answers in the API's standard error shape (type, error.type, error.message, request_id).</summary>
 public sealed class FakeApiException(int status, string type, string message) : Exception(message)
 {
     public int Status { get; } = status;
