@@ -39,13 +39,17 @@ internal sealed class TunnelConnector(Uri proxyUri, TunnelServerValidator valida
     }
 
     /// <summary>Opens a tunnel and completes the inner TLS handshake to <paramref name="serverName"/>.</summary>
-    public async Task<SslStream> ConnectTlsAsync(string serverName, IReadOnlyList<SslApplicationProtocol> protocols, CancellationToken cancellationToken)
+    public Task<SslStream> ConnectTlsAsync(string serverName, IReadOnlyList<SslApplicationProtocol> protocols, CancellationToken cancellationToken) =>
+        ConnectTlsAsync(CreateClientOptions(serverName, protocols), cancellationToken);
+
+    /// <summary>Opens a tunnel and completes the inner TLS handshake with <paramref name="options"/> (e.g. from <see cref="CreateClientOptions"/>, with session resumption turned off).</summary>
+    public async Task<SslStream> ConnectTlsAsync(SslClientAuthenticationOptions options, CancellationToken cancellationToken)
     {
         var tunnel = await OpenAsync(cancellationToken);
         var ssl = new SslStream(tunnel, leaveInnerStreamOpen: false);
         try
         {
-            await ssl.AuthenticateAsClientAsync(CreateClientOptions(serverName, protocols), cancellationToken);
+            await ssl.AuthenticateAsClientAsync(options, cancellationToken);
             return ssl;
         }
         catch

@@ -15,7 +15,7 @@ internal static class BenchCommand
         var concurrency = new Option<int>("--concurrency") { Description = "Closed-loop concurrency (connections for HTTP/1.1, streams for h2)", DefaultValueFactory = _ => 32 };
         var rate = new Option<int>("--rate") { Description = "Open-loop offered rate in requests/s; 0 = half of nginx's closed-loop maximum", DefaultValueFactory = _ => 0 };
         var runs = new Option<int>("--runs") { Description = "Alternating rounds per part (medians are reported)", DefaultValueFactory = _ => 3 };
-        var parts = new Option<string>("--parts") { Description = "Comma-separated: rr,sse,bulk,handshake,idle", DefaultValueFactory = _ => "rr,sse,bulk,handshake,idle" };
+        var parts = new Option<string>("--parts") { Description = "Comma-separated: start,rr,sse,bulk,handshake,idle", DefaultValueFactory = _ => "start,rr,sse,bulk,handshake,idle" };
         var protocols = new Option<string>("--http") { Description = "HTTP versions inside the tunnel: 1.1,2", DefaultValueFactory = _ => "1.1,2" };
         var idle = new Option<string>("--idle-counts") { Description = "Idle tunnel counts to hold", DefaultValueFactory = _ => "1000,5000,10000" };
         var idleStreams = new Option<int>("--idle-streams") { Description = "Idle SSE streams (headers + one event, then silent) to hold through the tunnel and directly; 0 = none", DefaultValueFactory = _ => 500 };

@@ -61,6 +61,7 @@ internal sealed record BenchOptions
 
 internal enum BenchPart
 {
+    Start,
     Rr,
     Sse,
     Bulk,

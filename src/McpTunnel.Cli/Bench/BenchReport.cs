@@ -15,6 +15,11 @@ internal static class BenchReport
         Line(md, $"`{r.CommandLine}` — {Environment.ProcessorCount} cores, .NET {Environment.Version}, proxy {DescribeProxy(r)}, nginx {(r.NginxPresent ? "present" : "absent: target (b) skipped")}{(o.Smoke ? ", **smoke mode** (figures meaningless)" : "")}.");
         Line(md, $"Medians over {o.Runs} alternating round(s) of {o.Duration.TotalSeconds:0.#} s each (the targets table also gives each round's ratio). (a) direct = plain HTTP/1.1 to the upstream, (b) nginx TLS proxy, (c) tunnel = WebSocket + inner TLS + mcp-proxy.");
         Line(md);
+        if (r.Startup is { Count: > 0 } starts)
+        {
+            Startup(md, starts);
+        }
+
         foreach (var rr in r.RequestResponse)
         {
             var http = rr.Version.Major == 2 ? "HTTP/2" : "HTTP/1.1";
@@ -79,13 +84,17 @@ internal static class BenchReport
 
             Line(md, "| server | key | per second (wall) | per server CPU-second (\"per core\") | failed |");
             Line(md, "|---|---|---:|---:|---:|");
-            foreach (var h in handshakes)
+            foreach (var h in handshakes.Where(h => h.Mode == HandshakeMode.Full))
             {
                 var server = h.Peer == HandshakePeer.NginxTlsOnly ? "nginx TLS only (reference)" : "tunnel (mcp-proxy)";
                 Line(md, $"| {server} | {h.Algorithm} | {h.PerSecond:F0} | {h.PerCpuSecond:F0}{(h.CpuIncludesClient ? " (in process: includes the client)" : "")} | {h.Failed} |");
             }
 
             Line(md);
+            if (handshakes.Any(h => h.Mode != HandshakeMode.Full))
+            {
+                WithRequest(md, o, handshakes);
+            }
         }
 
         if (r.Idle is { Count: > 0 } passes)
@@ -122,6 +131,46 @@ internal static class BenchReport
 
         Targets(md, r);
         return md.ToString();
+    }
+
+    /// <summary>The handshake rows with one MCP request per connection: full and resumed, tunnel beside nginx doing the same.</summary>
+    private static void WithRequest(StringBuilder md, BenchOptions o, IReadOnlyList<HandshakeResult> handshakes)
+    {
+        Line(md, $"## New connection + one MCP request + close (ECDSA P-256), {o.Handshakes} per row, {o.HandshakeConcurrency} at a time");
+        Line(md);
+        Line(md, "Each connection: tunnel (WebSocket + inner TLS) or nginx (TCP + TLS), one `POST /mcp` answered by the upstream, close. Full = the client offers no session "
+            + "(resumption off); resumed = the client presents the session ticket its previous connection received (TLS 1.3 PSK with (EC)DHE: no certificate, no signature). "
+            + "Per CPU-second of the server (mcp-proxy; nginx master + workers).");
+        Line(md);
+        Line(md, "| connection | server | per second (wall) | per server CPU-second | tunnel ÷ nginx per CPU-second | failed |");
+        Line(md, "|---|---|---:|---:|---:|---:|");
+        foreach (var mode in new[] { HandshakeMode.FullWithRequest, HandshakeMode.ResumedWithRequest })
+        {
+            var nginx = handshakes.FirstOrDefault(h => h.Mode == mode && h.Peer == HandshakePeer.Nginx);
+            foreach (var h in handshakes.Where(h => h.Mode == mode))
+            {
+                var ratio = h.Peer == HandshakePeer.Tunnel && nginx is not null && !h.CpuIncludesClient ? Ratio(h.PerCpuSecond, nginx.PerCpuSecond) : "";
+                Line(md, $"| {HandshakeBench.Describe(mode)} | {(h.Peer == HandshakePeer.Tunnel ? "tunnel (mcp-proxy)" : "nginx")} | {h.PerSecond:F0} | {h.PerCpuSecond:F0}{(h.CpuIncludesClient ? " (in process: includes the client)" : "")} | {ratio} | {h.Failed} |");
+            }
+        }
+
+        Line(md);
+    }
+
+    /// <summary>The start part: per binary, the median time to <c>listening</c> and RSS before the first tunnel, and every start.</summary>
+    private static void Startup(StringBuilder md, IReadOnlyList<StartupResult> starts)
+    {
+        Line(md, "## Start: process start → `listening` log line, RSS before the first tunnel");
+        Line(md);
+        Line(md, "| mcp-proxy | starts | ms to listening (median) | RSS at listening MiB (median) | RSS 2 s later MiB (median) | ms to listening, each start |");
+        Line(md, "|---|---:|---:|---:|---:|---|");
+        foreach (var binary in starts.GroupBy(s => s.Binary))
+        {
+            var ms = binary.Select(s => s.ToListening.TotalMilliseconds).ToList();
+            Line(md, $"| `{binary.Key}` | {ms.Count} | {RequestResponseBench.Median(ms):F0} | {RequestResponseBench.Median(binary.Select(s => s.RssAtListening / 1048576.0)):F1} | {RequestResponseBench.Median(binary.Select(s => s.RssSettled / 1048576.0)):F1} | {string.Join(", ", ms.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} |");
+        }
+
+        Line(md);
     }
 
     /// <summary>The "idle SSE stream" rows: what one silent GET stream costs the proxy, and the same stream held directly.</summary>
@@ -278,6 +327,18 @@ internal static class BenchReport
                 ? $"; nginx TLS-only reference {nginx.PerCpuSecond:F0} per CPU-second"
                 : "";
             Line(md, $"| ≥ 1,500 new tunnels/s per core, ECDSA P-256 | {ecdsa.PerCpuSecond:F0} per proxy CPU-second ({ecdsa.PerSecond:F0}/s wall, client on the same cores){reference} | {Met(ecdsa.PerCpuSecond >= 1500)} |");
+            if (r.Handshakes.FirstOrDefault(h => h.Peer == HandshakePeer.NginxTlsOnly) is { } tlsOnly && !ecdsa.CpuIncludesClient)
+            {
+                var ratio = ecdsa.PerCpuSecond / tlsOnly.PerCpuSecond;
+                Line(md, $"| new tunnels per CPU-second ≥ 1.0× nginx's TLS-only handshakes, ECDSA P-256 | {ratio:F2}× ({ecdsa.PerCpuSecond:F0} vs {tlsOnly.PerCpuSecond:F0}) | {Met(ratio >= 1.0)} |");
+            }
+        }
+
+        if (r.Startup is { Count: > 0 } startups)
+        {
+            var first = startups[0].Binary;
+            var settled = RequestResponseBench.Median(startups.Where(s => s.Binary == first).Select(s => s.RssSettled / 1048576.0));
+            Line(md, $"| proxy RSS before the first tunnel ≤ 40 MiB (`{Path.GetFileName(first)}`, 2 s after listening) | {settled:F1} MiB | {Met(settled <= 40)} |");
         }
 
         // With builds compared, the targets judge the first --proxy-binary, which every other part ran too.

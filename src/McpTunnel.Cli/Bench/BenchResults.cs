@@ -8,6 +8,8 @@ internal sealed class BenchResults
     public DateTimeOffset Started { get; } = DateTimeOffset.UtcNow;
     public bool NginxPresent { get; set; }
     public bool ProxyOutOfProcess { get; set; }
+    /// <summary>One per start of each mcp-proxy binary (out of process only).</summary>
+    public IReadOnlyList<StartupResult>? Startup { get; set; }
     public List<RequestResponseResult> RequestResponse { get; } = [];
     public IReadOnlyDictionary<string, LatencyHistogram>? Sse { get; set; }
     public IReadOnlyDictionary<string, List<double>>? Bulk { get; set; }

@@ -3,7 +3,7 @@ using System.Net;
 namespace McpTunnel.Cli.Bench;
 
 /// <summary>
-/// Runs the selected parts in order (request/response, SSE, bulk, handshakes, idle), writing progress lines, then
+/// Runs the selected parts in order (start, request/response, SSE, bulk, handshakes, idle), writing progress lines, then
 /// the report (<c>report.md</c>) and the latency charts (<c>latency-closed.svg</c>, <c>latency-open.svg</c>) into the
 /// output directory.
 /// </summary>
@@ -17,6 +17,12 @@ internal static class BenchRunner
         {
             results.NginxPresent = stack.Nginx is not null;
             results.ProxyOutOfProcess = stack.Proxy.OutOfProcess;
+            if (options.Parts.Contains(BenchPart.Start))
+            {
+                await log.WriteLineAsync("start:");
+                results.Startup = await StartupBench.RunAsync(stack, options, log, cancellationToken);
+            }
+
             if (options.Parts.Contains(BenchPart.Rr))
             {
                 foreach (var protocol in options.Protocols)

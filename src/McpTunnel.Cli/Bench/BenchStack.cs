@@ -66,9 +66,12 @@ internal sealed class BenchStack : IAsyncDisposable
         return new BenchStack(directory, ca, upstream, proxy, nginx);
     }
 
-    /// <summary>The proxy config the bench uses (listen_addr is added by <see cref="ProxyHost"/>). Logging at warn: nginx runs with access_log off.</summary>
-    public static string ProxyConfigYaml(string certFile, string keyFile, int upstreamPort, int maxTunnels) => $"""
-        log_level: warn
+    /// <summary>
+    /// The proxy config the bench uses (listen_addr is added by <see cref="ProxyHost"/>). Logging at warn: nginx runs with
+    /// access_log off; the start part asks for info, to see the <c>listening</c> line.
+    /// </summary>
+    public static string ProxyConfigYaml(string certFile, string keyFile, int upstreamPort, int maxTunnels, string logLevel = "warn") => $"""
+        log_level: {logLevel}
         tunnel_domain: {TunnelDomain}
         tls:
           cert_file: {certFile}

@@ -50,24 +50,7 @@ internal sealed class ProxyHost : IAsyncDisposable
         var configPath = Path.Combine(directory, $"proxy-{port}.yaml");
         await File.WriteAllTextAsync(configPath, $"listen_addr: \"127.0.0.1:{port}\"\n" + configYamlWithoutListen, cancellationToken);
         var dll = binary ?? (options.ProxyBinaries.Count > 0 ? options.ProxyBinaries[0] : null) ?? FindProxyDll() ?? throw new InvalidOperationException("mcp-proxy.dll not found next to mcptunnel; pass --proxy-binary");
-        var start = new ProcessStartInfo(dll.EndsWith(".dll", StringComparison.Ordinal) ? "dotnet" : dll)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (dll.EndsWith(".dll", StringComparison.Ordinal))
-        {
-            start.ArgumentList.Add(dll);
-        }
-
-        start.ArgumentList.Add("-config");
-        start.ArgumentList.Add(configPath);
-        foreach (var (name, value) in options.ProxyEnvironment)
-        {
-            start.Environment[name] = value;
-        }
-
+        var start = CreateStartInfo(dll, configPath, options);
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start mcp-proxy");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) =>
@@ -82,6 +65,34 @@ internal sealed class ProxyHost : IAsyncDisposable
         var host = new ProxyHost(process, null, port);
         await WaitForPortAsync(port, process, cancellationToken);
         return host;
+    }
+
+    /// <summary>
+    /// How to start <paramref name="binary"/> (a native executable, or a dll run by <c>dotnet</c>) on <paramref name="configPath"/>,
+    /// output redirected, with <see cref="BenchOptions.ProxyEnvironment"/> added to its environment.
+    /// </summary>
+    internal static ProcessStartInfo CreateStartInfo(string binary, string configPath, BenchOptions options)
+    {
+        var isDll = binary.EndsWith(".dll", StringComparison.Ordinal);
+        var start = new ProcessStartInfo(isDll ? "dotnet" : binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (isDll)
+        {
+            start.ArgumentList.Add(binary);
+        }
+
+        start.ArgumentList.Add("-config");
+        start.ArgumentList.Add(configPath);
+        foreach (var (name, value) in options.ProxyEnvironment)
+        {
+            start.Environment[name] = value;
+        }
+
+        return start;
     }
 
     /// <summary>Resident set size of the proxy process, in bytes.</summary>

@@ -40,6 +40,12 @@ public sealed class BenchSmokeTests
             Assert.Matches(new Regex(@"^\| 30 \| direct \(upstream \+ client\) \| n/a \| n/a \| -?\d+\.\d \| 0 \|$", RegexOptions.Multiline), report);
             Assert.Contains("SSE streams", log.ToString(), StringComparison.Ordinal);
             Assert.All(results.Handshakes!, h => Assert.Equal(10, h.Done));
+            // A new tunnel carrying one MCP request before it closes, full and resumed: every one answered.
+            Assert.Single(results.Handshakes!, h => h.Peer == HandshakePeer.Tunnel && h.Mode == HandshakeMode.FullWithRequest);
+            Assert.Single(results.Handshakes!, h => h.Peer == HandshakePeer.Tunnel && h.Mode == HandshakeMode.ResumedWithRequest);
+            Assert.Contains("| resumed (session ticket) + one MCP request + close | tunnel (mcp-proxy) |", report, StringComparison.Ordinal);
+            Assert.Empty(results.Startup!); // the start part needs a proxy of its own: skipped in process, and says so
+            Assert.Contains("start   skipped", log.ToString(), StringComparison.Ordinal);
             Assert.StartsWith("<svg", await File.ReadAllTextAsync(Path.Combine(directory, "latency-closed.svg")), StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(directory, "latency-open.svg")));
             Assert.Contains("--proxy-env ignored", log.ToString(), StringComparison.Ordinal);
