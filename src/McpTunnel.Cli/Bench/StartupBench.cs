@@ -25,7 +25,7 @@ internal static class StartupBench
         IReadOnlyList<string> binaries = options.ProxyBinaries.Count > 0
             ? [.. options.ProxyBinaries]
             : [ProxyHost.FindProxyDll() ?? throw new InvalidOperationException("mcp-proxy.dll not found next to mcptunnel; pass --proxy-binary")];
-        var (certFile, keyFile) = BenchStack.WriteServerCertificate(stack.Ca, stack.Directory, Pki.KeyAlgorithm.EcdsaP256);
+        var (certFile, keyFile) = BenchStack.WriteServerCertificate(stack.Ca, stack.Directory, Pki.Issuing.KeyAlgorithm.EcdsaP256);
         var configPath = Path.Combine(stack.Directory, "proxy-start.yaml");
         var results = new List<StartupResult>();
         for (var round = 0; round < options.Runs; round++)
