@@ -9,6 +9,9 @@ namespace McpTunnel.Proxy.Configuration;
 internal sealed record ProxyConfig
 {
     public required ListenAddress ListenAddress { get; init; }
+
+    /// <summary><c>admin_addr</c>: the health, readiness and metrics listener; null (the default) means none.</summary>
+    public ListenAddress? AdminAddress { get; init; }
     public LogLevelSetting LogLevel { get; init; } = LogLevelSetting.Info;
     public LogFormat LogFormat { get; init; } = LogFormat.Text;
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);

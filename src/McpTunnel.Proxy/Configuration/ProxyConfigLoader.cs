@@ -61,6 +61,7 @@ internal sealed class ProxyConfigLoader
         }
 
         var listen = ReadListenAddress(root);
+        var admin = AdminAddressParser.Parse(ReadString(root, AdminAddressParser.Key), listen, _errors);
         var logLevel = ReadEnum(root, "log_level", LogLevelSetting.Info, ("debug", LogLevelSetting.Debug), ("info", LogLevelSetting.Info), ("warn", LogLevelSetting.Warn), ("warning", LogLevelSetting.Warn), ("error", LogLevelSetting.Error));
         var logFormat = ReadEnum(root, "log_format", LogFormat.Text, ("text", LogFormat.Text), ("json", LogFormat.Json));
         var shutdown = ReadDuration(root, "shutdown_timeout", TimeSpan.FromSeconds(30));
@@ -80,7 +81,7 @@ internal sealed class ProxyConfigLoader
         }
 
         var limits = ReadLimits(root);
-        WarnUnknownKeys(root, "", "listen_addr", "log_level", "log_format", "shutdown_timeout", "tunnel_domain", "tls", "routes", "upstream", "limits");
+        WarnUnknownKeys(root, "", "listen_addr", "log_level", "log_format", "shutdown_timeout", "tunnel_domain", "tls", "routes", "upstream", "limits", AdminAddressParser.Key);
 
         if (upstream is not null && routes is not null && routes.Any(r => r.Upstream.IsHttps) && upstream.TlsCaFile is null && !upstream.TlsIncludeSystemCas)
         {
@@ -96,6 +97,7 @@ internal sealed class ProxyConfigLoader
         return new ProxyConfig
         {
             ListenAddress = listen,
+            AdminAddress = admin,
             LogLevel = logLevel,
             LogFormat = logFormat,
             ShutdownTimeout = shutdown,

@@ -1,5 +1,6 @@
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Logging;
+using McpTunnel.Proxy.Observability;
 using McpTunnel.Proxy.Tls;
 using Microsoft.Extensions.Logging;
 
@@ -43,6 +44,11 @@ internal static class ProxyProgram
             return 1;
         }
 
+        if (commandLine.HealthCheck)
+        {
+            return await HealthCheckProbe.RunAsync(loaded.Config, commandLine.ConfigPath, stdout, stderr);
+        }
+
         ProxyServer server;
         try
         {
@@ -65,6 +71,11 @@ internal static class ProxyProgram
             try
             {
                 await server.StartAsync();
+            }
+            catch (AdminListenException ex)
+            {
+                await stderr.WriteLineAsync($"mcp-proxy: {ex.Message}");
+                return 1;
             }
             catch (IOException ex)
             {
