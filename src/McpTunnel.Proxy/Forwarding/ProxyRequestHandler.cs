@@ -135,10 +135,11 @@ internal sealed class ProxyRequestHandler
         // An abandoned request was aborted, not answered: 499 is nginx's word for it, where operators will look.
         var status = result.Error == ForwarderError.ClientAborted ? ClientClosedRequest : context.Response.StatusCode;
         var elapsed = Stopwatch.GetElapsedTime(started);
-        ProxyLog.RequestFinished(_logger, route.Key, status, elapsed.TotalMilliseconds);
         if (observation is not null)
         {
             _telemetry!.End(observation, context.Request.Method, status, result.Error, elapsed);
         }
+
+        ProxyLog.RequestFinished(_logger, route.Key, status, elapsed.TotalMilliseconds);
     }
 }

@@ -182,8 +182,8 @@ internal sealed class TunnelAcceptor(
                 var reason = tunnel.PeerUnresponsive
                     ? "the peer stopped answering WebSocket pings during the handshake"
                     : TlsFailureReason.Describe(ex, timedOut, limits.HandshakeTimeout);
-                ProxyLog.TlsHandshakeFailed(logger, reason, remote?.ToString() ?? "", TlsFailureReason.Flatten(ex));
                 metrics?.HandshakeFailed(reason, System.Diagnostics.Stopwatch.GetElapsedTime(handshakeStarted), WebSocketCloseStatus.PolicyViolation);
+                ProxyLog.TlsHandshakeFailed(logger, reason, remote?.ToString() ?? "", TlsFailureReason.Flatten(ex));
                 await ssl.DisposeAsync();
                 await tunnel.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "tls handshake failed", CancellationToken.None);
                 return;

@@ -47,10 +47,10 @@ internal sealed class ProxyObservability : IAsyncDisposable
         {
             metrics = new ProxyMetrics(certificates, time);
             admin = AdminServer.Create(address, new AdminEndpoints(readiness, metrics));
-            if (serverMeters is not null)
-            {
-                frameworkMeters = FrameworkMeters.Start(metrics.Registry, serverMeters);
-            }
+            // The process's CPU, memory, GC and thread counts, from prometheus-net's own collectors. Its meter adapter
+            // (for Kestrel's and the runtime's System.Diagnostics.Metrics meters) hung request tests here, so it is
+            // not used until that is understood.
+            Prometheus.DotNetStats.Register(metrics.Registry);
         }
 
         var requests = metrics is null && tracing is null ? null : new RequestTelemetry(metrics, tracing is not null);
