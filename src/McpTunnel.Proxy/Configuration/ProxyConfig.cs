@@ -14,6 +14,9 @@ internal sealed record ProxyConfig
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(30);
 
     public required ListenAddress ListenAddress { get; init; }
+
+    /// <summary><c>admin_addr</c>: the health, readiness and metrics listener; null (the default) means none.</summary>
+    public ListenAddress? AdminAddress { get; init; }
     public LogLevelSetting LogLevel { get; init; } = DefaultLogLevel;
     public LogFormat LogFormat { get; init; } = DefaultLogFormat;
     public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;

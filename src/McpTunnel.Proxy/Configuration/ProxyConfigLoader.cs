@@ -59,7 +59,8 @@ internal static class ProxyConfigLoader
         }
 
         var root = new ConfigMapping(rootNode, "", diagnostics);
-        var listen = ListenAddressSection.Read(root);
+        var listen = ListenAddressSection.ReadListen(root);
+        var admin = ListenAddressSection.ReadAdmin(root);
         var logLevel = root.Choice("log_level", ProxyConfig.DefaultLogLevel, LogLevels, [("warning", LogLevelSetting.Warn)]);
         var logFormat = root.Choice("log_format", ProxyConfig.DefaultLogFormat, LogFormats);
         var shutdown = root.Duration("shutdown_timeout", ProxyConfig.DefaultShutdownTimeout);
@@ -78,7 +79,7 @@ internal static class ProxyConfigLoader
         upstreamMapping?.WarnUnknownKeys();
         var limits = LimitsSection.Read(root);
         root.WarnUnknownKeys();
-        ProxyConfigValidator.Validate(tunnelDomain, routes, upstream, diagnostics);
+        ProxyConfigValidator.Validate(listen, admin, tunnelDomain, routes, upstream, diagnostics);
 
         if (listen is null || tls is null || routes is null || diagnostics.HasErrors)
         {
@@ -88,6 +89,7 @@ internal static class ProxyConfigLoader
         return new ProxyConfig
         {
             ListenAddress = listen,
+            AdminAddress = admin,
             LogLevel = logLevel,
             LogFormat = logFormat,
             ShutdownTimeout = shutdown,

@@ -11,8 +11,14 @@ internal static class ProxyConfigValidator
     /// <summary>Wider than this, an allow-list also admits public addresses (or the cloud metadata service's 169.254.169.254).</summary>
     private const int NarrowestSafePrefix = 8;
 
-    public static void Validate(string tunnelDomain, IReadOnlyList<RouteDefinition>? routes, UpstreamSettings upstream, ConfigDiagnostics diagnostics)
+    public static void Validate(ListenAddress? listen, ListenAddress? admin, string tunnelDomain, IReadOnlyList<RouteDefinition>? routes, UpstreamSettings upstream, ConfigDiagnostics diagnostics)
     {
+        // Nothing operational is ever served where the edge's traffic arrives, so the two listeners never share a port.
+        if (listen is not null && admin is not null && admin.Port != 0 && admin.Port == listen.Port)
+        {
+            diagnostics.Error("admin_addr", $"port {admin.Port} is also listen_addr's port", "give the admin listener its own port, e.g. admin_addr: \"127.0.0.1:9090\"");
+        }
+
         foreach (var route in routes ?? [])
         {
             if (!route.Key.Contains('.') && tunnelDomain.Length == 0)

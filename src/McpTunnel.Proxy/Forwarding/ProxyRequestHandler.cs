@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using McpTunnel.Proxy.Listener;
 using McpTunnel.Proxy.Logging;
+using McpTunnel.Proxy.Observability;
 using McpTunnel.Proxy.Routing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -23,12 +24,14 @@ internal sealed class ProxyRequestHandler
     private readonly ILogger _logger;
     private readonly CancellationToken _stopping;
     private readonly Dictionary<Route, ForwardTarget> _targets;
+    private readonly RequestTelemetry? _telemetry;
     private const int ClientClosedRequest = 499;
 
     private int _inFlight;
 
-    public ProxyRequestHandler(RouteTable routes, HttpForwarder forwarder, TimeSpan responseHeaderTimeout, ILogger logger, CancellationToken stopping)
+    public ProxyRequestHandler(RouteTable routes, HttpForwarder forwarder, TimeSpan responseHeaderTimeout, ILogger logger, CancellationToken stopping, RequestTelemetry? telemetry = null)
     {
+        _telemetry = telemetry;
         _routes = routes;
         _forwarder = forwarder;
         _logger = logger;
@@ -55,6 +58,7 @@ internal sealed class ProxyRequestHandler
         if (InnerRequestRules.Check(context) is { } refused)
         {
             ProxyLog.RequestRefused(_logger, context.Request.Method, host, refused.Reason);
+            _telemetry?.Refused(context, refused.Error);
             await ForwarderErrorMapper.WriteAsync(context, refused.Error);
             return;
         }
@@ -63,6 +67,7 @@ internal sealed class ProxyRequestHandler
         if (_stopping.IsCancellationRequested)
         {
             ProxyLog.RejectedShuttingDown(_logger, host);
+            _telemetry?.Refused(context, ForwarderError.ShuttingDown);
             await ForwarderErrorMapper.WriteAsync(context, ForwarderError.ShuttingDown);
             return;
         }
@@ -72,6 +77,7 @@ internal sealed class ProxyRequestHandler
         if (match.Route is not { } route)
         {
             ProxyLog.NoRouteForHost(_logger, host, _routes.TunnelDomain);
+            _telemetry?.Refused(context, ForwarderError.NoRoute);
             await ForwarderErrorMapper.WriteAsync(context, ForwarderError.NoRoute);
             return;
         }
@@ -81,6 +87,7 @@ internal sealed class ProxyRequestHandler
         if (tunnel is { ServerName.Length: > 0 } && !ReferenceEquals(_routes.Match(tunnel.ServerName).Route, route))
         {
             ProxyLog.MisdirectedRequest(_logger, tunnel.ServerName, host);
+            _telemetry?.Refused(context, ForwarderError.MisdirectedRequest);
             await ForwarderErrorMapper.WriteAsync(context, ForwarderError.MisdirectedRequest);
             return;
         }
@@ -89,6 +96,7 @@ internal sealed class ProxyRequestHandler
         ProxyLog.RequestStarted(_logger, route.Key, context.Request.Method, context.Request.Path.Value ?? "/", host, context.Request.Protocol);
 
         // Step 5
+        var observation = _telemetry?.Begin(context, route.Key);
         Interlocked.Increment(ref _inFlight);
         var started = Stopwatch.GetTimestamp();
         ForwardResult result;
@@ -126,6 +134,12 @@ internal sealed class ProxyRequestHandler
 
         // An abandoned request was aborted, not answered: 499 is nginx's word for it, where operators will look.
         var status = result.Error == ForwarderError.ClientAborted ? ClientClosedRequest : context.Response.StatusCode;
-        ProxyLog.RequestFinished(_logger, route.Key, status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        if (observation is not null)
+        {
+            _telemetry!.End(observation, context.Request.Method, status, result.Error, elapsed);
+        }
+
+        ProxyLog.RequestFinished(_logger, route.Key, status, elapsed.TotalMilliseconds);
     }
 }

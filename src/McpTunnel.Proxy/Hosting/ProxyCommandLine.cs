@@ -16,8 +16,11 @@ internal sealed record ProxyCommandLine
 
     public bool ShowVersion { get; init; }
 
+    /// <summary><c>-healthcheck</c>: ask the running proxy's admin listener for <c>/readyz</c> and exit 0 or 1 (the image's HEALTHCHECK).</summary>
+    public bool HealthCheck { get; init; }
+
     public const string Usage = """
-        Usage: mcp-proxy [-config PATH] [-tunnel-domain DOMAIN]
+        Usage: mcp-proxy [-config PATH] [-tunnel-domain DOMAIN] [-healthcheck]
 
         Accepts WebSocket tunnels from cloudflared on listen_addr, terminates the inner TLS session with
         tls.cert_file/tls.key_file, and forwards each MCP request by hostname to its upstream.
@@ -25,6 +28,7 @@ internal sealed record ProxyCommandLine
         Flags (single or double dash; "-flag value" or "-flag=value"):
           -config PATH           config file (default /etc/mcp-gateway/config.yaml)
           -tunnel-domain DOMAIN  tunnel domain; overrides tunnel_domain in the config file
+          -healthcheck           ask the running proxy (admin_addr in the config) whether it is ready; exit 0 if so, else 1
           -version               print the version and exit
           -help                  print this help and exit
 
@@ -57,6 +61,9 @@ internal sealed record ProxyCommandLine
             {
                 case "h" or "help":
                     commandLine = commandLine with { ShowHelp = true };
+                    continue;
+                case "healthcheck":
+                    commandLine = commandLine with { HealthCheck = true };
                     continue;
                 case "version" or "v":
                     commandLine = commandLine with { ShowVersion = true };

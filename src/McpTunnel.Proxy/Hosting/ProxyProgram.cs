@@ -1,6 +1,7 @@
 using McpTunnel.Common;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Logging;
+using McpTunnel.Proxy.Observability;
 using McpTunnel.Proxy.Tls;
 using Microsoft.Extensions.Logging;
 
@@ -46,6 +47,11 @@ internal static class ProxyProgram
             return 1;
         }
 
+        if (commandLine.HealthCheck)
+        {
+            return await HealthCheckProbe.RunAsync(loaded.Config, commandLine.ConfigPath, stdout, stderr);
+        }
+
         ProxyServer server;
         try
         {
@@ -68,6 +74,11 @@ internal static class ProxyProgram
             try
             {
                 await server.StartAsync();
+            }
+            catch (AdminListenException ex)
+            {
+                await stderr.WriteLineAsync($"mcp-proxy: {ex.Message}");
+                return 1;
             }
             catch (IOException ex)
             {

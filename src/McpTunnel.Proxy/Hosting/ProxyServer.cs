@@ -4,6 +4,7 @@ using McpTunnel.Proxy.Egress;
 using McpTunnel.Proxy.Forwarding;
 using McpTunnel.Proxy.Listener;
 using McpTunnel.Proxy.Logging;
+using McpTunnel.Proxy.Observability;
 using McpTunnel.Proxy.Routing;
 using McpTunnel.Proxy.Tls;
 using Microsoft.AspNetCore.Builder;
@@ -37,8 +38,9 @@ internal sealed class ProxyServer : IAsyncDisposable
     private readonly TaskCompletionSource<int> _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _stopStarted;
 
-    private ProxyServer(WebApplication app, ProxyConfig config, CertificateStore certificates, TunnelAcceptor acceptor, ProxyRequestHandler handler, RouteTable routes, EgressPolicy egress, ILogger logger, TimeProvider time)
+    private ProxyServer(WebApplication app, ProxyConfig config, CertificateStore certificates, TunnelAcceptor acceptor, ProxyRequestHandler handler, RouteTable routes, EgressPolicy egress, ILogger logger, TimeProvider time, ProxyObservability observability)
     {
+        Observability = observability;
         _app = app;
         _time = time;
         Config = config;
@@ -61,6 +63,9 @@ internal sealed class ProxyServer : IAsyncDisposable
     public RouteTable Routes { get; }
 
     public EgressPolicy Egress { get; }
+
+    /// <summary>Metrics, admin listener and traces (each only when configured).</summary>
+    public ProxyObservability Observability { get; }
 
     /// <summary>The outer listener's actual address once started (port 0 resolved), e.g. <c>http://127.0.0.1:43121</c>.</summary>
     public Uri ListenUri { get; private set; } = new("http://localhost/");
@@ -114,8 +119,9 @@ internal sealed class ProxyServer : IAsyncDisposable
         var routes = new RouteTable(config.Routes, config.TunnelDomain);
         var egress = new EgressPolicy(config.Upstream);
         var invoker = new HttpMessageInvoker(UpstreamHandlerFactory.Create(config.Upstream, egress, logger), disposeHandler: true);
-        var handler = new ProxyRequestHandler(routes, new HttpForwarder(invoker, options.TimeProvider), config.Upstream.ResponseHeaderTimeout, logger, app.Lifetime.ApplicationStopping);
-        acceptor = new TunnelAcceptor(certificates, listener, config.Limits, logger, options.TimeProvider);
+        var observability = ProxyObservability.Create(config, certificates, app.Services.GetService<System.Diagnostics.Metrics.IMeterFactory>(), options.TimeProvider, options.TelemetryEnvironment ?? ProxyTracing.ProcessEnvironment(), app.Lifetime.ApplicationStopping);
+        var handler = new ProxyRequestHandler(routes, new HttpForwarder(invoker, options.TimeProvider), config.Upstream.ResponseHeaderTimeout, logger, app.Lifetime.ApplicationStopping, observability.Requests);
+        acceptor = new TunnelAcceptor(certificates, listener, config.Limits, logger, options.TimeProvider, observability.Metrics);
 
         // Connections from the tunnel endpoint carry TunnelConnectionFeature; everything else is the outer listener.
         app.UseWhen(
@@ -125,7 +131,7 @@ internal sealed class ProxyServer : IAsyncDisposable
 
         app.Lifetime.ApplicationStopping.Register(() => ProxyLog.ShuttingDown(logger, Common.GoDuration.Format(config.ShutdownTimeout), handler.InFlight));
         app.Lifetime.ApplicationStopped.Register(certificates.Dispose);
-        return new ProxyServer(app, config, certificates, acceptor, handler, routes, egress, logger, options.TimeProvider);
+        return new ProxyServer(app, config, certificates, acceptor, handler, routes, egress, logger, options.TimeProvider, observability);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -141,7 +147,9 @@ internal sealed class ProxyServer : IAsyncDisposable
             }
         }
 
+        await Observability.StartAsync(cancellationToken);
         await _app.StartAsync(cancellationToken);
+        Observability.Readiness.MarkListening();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
             .FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal));
         if (address is not null)
@@ -180,6 +188,7 @@ internal sealed class ProxyServer : IAsyncDisposable
 
         await grace.CancelAsync();
         await stopping;
+        await Observability.StopAsync();
         ProxyLog.ShutdownComplete(_logger, cut);
         _stopped.TrySetResult(cut);
         return cut;
@@ -193,7 +202,11 @@ internal sealed class ProxyServer : IAsyncDisposable
         return requested.Task;
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await Observability.DisposeAsync();
+    }
 
     private static void ListenOuter(KestrelServerOptions kestrel, ListenAddress address, Action<ListenOptions> configure)
     {

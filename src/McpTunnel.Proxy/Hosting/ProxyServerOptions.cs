@@ -15,4 +15,7 @@ internal sealed record ProxyServerOptions
 
     /// <summary>Let the host react to SIGTERM/SIGINT (the executable); embedded servers are stopped by their owner.</summary>
     public bool HandleStopSignals { get; init; } = true;
+
+    /// <summary>The <c>OTEL_*</c> variables tracing reads; null means the process environment (tests pass their own).</summary>
+    public IReadOnlyDictionary<string, string?>? TelemetryEnvironment { get; init; }
 }

@@ -5,6 +5,7 @@ using System.Net.WebSockets;
 using System.Security.Authentication;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Logging;
+using McpTunnel.Proxy.Observability;
 using McpTunnel.Proxy.Tls;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
@@ -30,7 +31,8 @@ internal sealed class TunnelAcceptor(
     TunnelConnectionListener listener,
     TunnelLimits limits,
     ILogger logger,
-    TimeProvider time)
+    TimeProvider time,
+    ProxyMetrics? metrics = null)
 {
     private static readonly List<SslApplicationProtocol> ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
 
@@ -89,6 +91,7 @@ internal sealed class TunnelAcceptor(
         {
             Interlocked.Decrement(ref _active);
             ProxyLog.TunnelLimitReached(logger, remote?.ToString() ?? "", limits.MaxTunnels);
+            metrics?.TunnelRefused("limit_reached");
             WebSocketUpgrade.WriteTunnelLimitReached(output);
             await output.FlushAsync();
             return;
@@ -132,6 +135,7 @@ internal sealed class TunnelAcceptor(
     {
         var ssl = new SslStream(tunnel, leaveInnerStreamOpen: true);
         var serverName = "";
+        var handshakeStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         using var timer = new CancellationTokenSource(limits.HandshakeTimeout);
         using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted, timer.Token))
         {
@@ -160,6 +164,7 @@ internal sealed class TunnelAcceptor(
                 if (tunnel.RejectedTextMessage)
                 {
                     ProxyLog.TextMessageRejected(logger);
+                    metrics?.TunnelRefused("text_message");
                     await ssl.DisposeAsync();
                     return;
                 }
@@ -169,6 +174,7 @@ internal sealed class TunnelAcceptor(
                     // Not a TLS failure: the client opened a WebSocket and closed it without a single byte of TLS
                     // (health checks and port probes do this).
                     ProxyLog.TunnelClosedBeforeTls(logger, remote?.ToString() ?? "");
+                    metrics?.TunnelRefused("closed_before_tls");
                     await ssl.DisposeAsync();
                     return;
                 }
@@ -176,6 +182,7 @@ internal sealed class TunnelAcceptor(
                 var reason = tunnel.PeerUnresponsive
                     ? "the peer stopped answering WebSocket pings during the handshake"
                     : TlsFailureReason.Describe(ex, timedOut, limits.HandshakeTimeout);
+                metrics?.HandshakeFailed(reason, System.Diagnostics.Stopwatch.GetElapsedTime(handshakeStarted), WebSocketCloseStatus.PolicyViolation);
                 ProxyLog.TlsHandshakeFailed(logger, reason, remote?.ToString() ?? "", TlsFailureReason.Flatten(ex));
                 await ssl.DisposeAsync();
                 await tunnel.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "tls handshake failed", CancellationToken.None);
@@ -185,6 +192,7 @@ internal sealed class TunnelAcceptor(
 
         // An idle tunnel then holds no OpenSSL record buffers (~10-17 KB each); see OpenSslIdleBuffers for why and how.
         OpenSslIdleBuffers.TryEnable(ssl);
+        metrics?.HandshakeSucceeded(tunnel, System.Diagnostics.Stopwatch.GetElapsedTime(handshakeStarted));
         var connection = new TunnelConnection(ssl, tunnel, remote, listener.EndPoint, serverName);
         ProxyLog.TunnelOpened(logger, remote?.ToString() ?? "", serverName, ssl.NegotiatedApplicationProtocol.ToString(), ssl.SslProtocol.ToString());
         if (!listener.TryEnqueue(connection))
@@ -192,14 +200,14 @@ internal sealed class TunnelAcceptor(
             // Shutting down: Kestrel no longer accepts; close this tunnel cleanly instead of leaving it hanging.
             await connection.DisposeAsync();
             await tunnel.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, "shutting down", CancellationToken.None);
+            metrics?.TunnelClosed(tunnel, WebSocketCloseStatus.EndpointUnavailable);
             return;
         }
 
         await connection.Completed;
-        await tunnel.CloseOutputAsync(
-            tunnel.RejectedTextMessage ? WebSocketCloseStatus.InvalidMessageType : WebSocketCloseStatus.NormalClosure,
-            "",
-            CancellationToken.None);
+        var closeStatus = tunnel.RejectedTextMessage ? WebSocketCloseStatus.InvalidMessageType : WebSocketCloseStatus.NormalClosure;
+        await tunnel.CloseOutputAsync(closeStatus, "", CancellationToken.None);
+        metrics?.TunnelClosed(tunnel, closeStatus);
 
         // Give the peer a moment to answer the close; a peer that never does must not hold the tunnel open.
         try
@@ -217,6 +225,7 @@ internal sealed class TunnelAcceptor(
         if (connection.ReceiveError is { } error && TlsFailureReason.TryDescribeAlert(error, out var alert))
         {
             ProxyLog.TlsHandshakeFailed(logger, alert, remote?.ToString() ?? "", TlsFailureReason.Flatten(error));
+            metrics?.CertificateRejectedAfterHandshake(alert);
         }
 
         ProxyLog.TunnelClosed(logger, remote?.ToString() ?? "", tunnel.RejectedTextMessage ? "text message" : connection.ReceiveError?.GetBaseException().Message ?? "closed");

@@ -40,6 +40,7 @@ internal sealed class WebSocketServerStream : DuplexStream
     private bool _receiveDone;
 
     private long _payloadReceived;
+    private long _payloadSent;
     private int _closeReceived;
     private int _closeSent;
 
@@ -62,6 +63,9 @@ internal sealed class WebSocketServerStream : DuplexStream
 
     /// <summary>Binary payload bytes received so far (zero: the peer never started TLS).</summary>
     public long PayloadBytesReceived => Interlocked.Read(ref _payloadReceived);
+
+    /// <summary>Payload bytes sent in binary messages so far (the metrics read it at scrape time).</summary>
+    public long PayloadBytesSent => Interlocked.Read(ref _payloadSent);
 
     /// <summary>Starts the keep-alive pings and dead-peer detection (<see cref="WebSocketKeepAlive"/>).</summary>
     public void StartKeepAlive() => _keepAlive.Start();
@@ -184,6 +188,7 @@ internal sealed class WebSocketServerStream : DuplexStream
             }
 
             WebSocketFrameWriter.Write(_output, WebSocketOpcode.Binary, buffer.Span);
+            Interlocked.Add(ref _payloadSent, buffer.Length);
             var flush = await FlushTrackedAsync(cancellationToken);
             if (flush.IsCompleted)
             {

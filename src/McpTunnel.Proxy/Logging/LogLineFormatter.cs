@@ -19,6 +19,9 @@ internal sealed class LogLineFormatter : ConsoleFormatter
     public const string TextName = "mcp-text";
     public const string JsonName = "mcp-json";
 
+    /// <summary>Field names as written (<c>durationMs</c> → <c>duration_ms</c>), converted once per name.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> SnakeNames = new(StringComparer.Ordinal);
+
     private readonly LogFormat _format;
     private readonly TimeProvider _time;
 
@@ -32,6 +35,55 @@ internal sealed class LogLineFormatter : ConsoleFormatter
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
         var message = logEntry.Formatter(logEntry.State, logEntry.Exception);
+        if (_format == LogFormat.Json)
+        {
+            textWriter.Write(FormatJson(message, logEntry.LogLevel, Fields(logEntry)));
+            textWriter.Write('\n');
+            return;
+        }
+
+        // Text lines are written for every request: straight to the writer, with field names converted once and
+        // values formatted on the stack. The message string (the logging framework's) is the only allocation left.
+        Span<char> stamp = stackalloc char[32];
+        _time.GetUtcNow().UtcDateTime.TryFormat(stamp, out var stampLength, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        textWriter.Write("time=");
+        textWriter.Write(stamp[..stampLength]);
+        textWriter.Write(" level=");
+        textWriter.Write(LevelName(logEntry.LogLevel));
+        textWriter.Write(" msg=");
+        WriteTextValue(textWriter, message);
+        if (logEntry.State is IReadOnlyList<KeyValuePair<string, object?>> state)
+        {
+            for (var i = 0; i < state.Count; i++)
+            {
+                var (key, value) = state[i];
+                if (key != "{OriginalFormat}")
+                {
+                    textWriter.Write(' ');
+                    textWriter.Write(SnakeNames.GetOrAdd(key, ToSnakeCase));
+                    textWriter.Write('=');
+                    WriteTextValue(textWriter, value);
+                }
+            }
+        }
+
+        if (logEntry.Category != ProxyLog.Category && !logEntry.Category.StartsWith("mcp", StringComparison.Ordinal))
+        {
+            textWriter.Write(" logger=");
+            WriteTextValue(textWriter, logEntry.Category);
+        }
+
+        if (logEntry.Exception is { } exception)
+        {
+            textWriter.Write(" error=");
+            WriteTextValue(textWriter, exception.GetBaseException().Message);
+        }
+
+        textWriter.Write('\n');
+    }
+
+    private static List<KeyValuePair<string, string>> Fields<TState>(in LogEntry<TState> logEntry)
+    {
         var fields = new List<KeyValuePair<string, string>>();
         if (logEntry.State is IReadOnlyList<KeyValuePair<string, object?>> state)
         {
@@ -39,7 +91,7 @@ internal sealed class LogLineFormatter : ConsoleFormatter
             {
                 if (key != "{OriginalFormat}")
                 {
-                    fields.Add(new(ToSnakeCase(key), Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""));
+                    fields.Add(new(SnakeNames.GetOrAdd(key, ToSnakeCase), Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""));
                 }
             }
         }
@@ -54,27 +106,76 @@ internal sealed class LogLineFormatter : ConsoleFormatter
             fields.Add(new("error", exception.GetBaseException().Message));
         }
 
-        var line = _format == LogFormat.Json
-            ? FormatJson(message, logEntry.LogLevel, fields)
-            : FormatText(message, logEntry.LogLevel, fields);
-        textWriter.Write(line);
-        textWriter.Write('\n');
+        return fields;
     }
 
     private string Timestamp() => _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    private string FormatText(string message, LogLevel level, List<KeyValuePair<string, string>> fields)
+    private static void WriteTextValue(TextWriter writer, object? value)
     {
-        var builder = new StringBuilder(128);
-        builder.Append("time=").Append(Timestamp()).Append(" level=").Append(LevelName(level)).Append(" msg=");
-        AppendTextValue(builder, message);
-        foreach (var (key, value) in fields)
+        switch (value)
         {
-            builder.Append(' ').Append(key).Append('=');
-            AppendTextValue(builder, value);
+            case string text:
+                WriteTextValue(writer, text.AsSpan());
+                return;
+            case ISpanFormattable formattable:
+                Span<char> buffer = stackalloc char[64];
+                if (formattable.TryFormat(buffer, out var written, default, CultureInfo.InvariantCulture))
+                {
+                    WriteTextValue(writer, buffer[..written]);
+                    return;
+                }
+
+                break;
         }
 
-        return builder.ToString();
+        WriteTextValue(writer, (Convert.ToString(value, CultureInfo.InvariantCulture) ?? "").AsSpan());
+    }
+
+    private static void WriteTextValue(TextWriter writer, ReadOnlySpan<char> value)
+    {
+        var needsQuotes = value.Length == 0;
+        foreach (var c in value)
+        {
+            if (c is ' ' or '"' or '=' || char.IsControl(c))
+            {
+                needsQuotes = true;
+                break;
+            }
+        }
+
+        if (!needsQuotes)
+        {
+            writer.Write(value);
+            return;
+        }
+
+        writer.Write('"');
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '"': writer.Write("\\\""); break;
+                case '\\': writer.Write("\\\\"); break;
+                case '\n': writer.Write("\\n"); break;
+                case '\r': writer.Write("\\r"); break;
+                case '\t': writer.Write("\\t"); break;
+                default:
+                    if (char.IsControl(c))
+                    {
+                        writer.Write("\\u");
+                        writer.Write(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        writer.Write(c);
+                    }
+
+                    break;
+            }
+        }
+
+        writer.Write('"');
     }
 
     private string FormatJson(string message, LogLevel level, List<KeyValuePair<string, string>> fields)
@@ -95,42 +196,6 @@ internal sealed class LogLineFormatter : ConsoleFormatter
         }
 
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
-
-    private static void AppendTextValue(StringBuilder builder, string value)
-    {
-        var needsQuotes = value.Length == 0 || value.Any(c => c is ' ' or '"' or '=' || char.IsControl(c));
-        if (!needsQuotes)
-        {
-            builder.Append(value);
-            return;
-        }
-
-        builder.Append('"');
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '"': builder.Append("\\\""); break;
-                case '\\': builder.Append("\\\\"); break;
-                case '\n': builder.Append("\\n"); break;
-                case '\r': builder.Append("\\r"); break;
-                case '\t': builder.Append("\\t"); break;
-                default:
-                    if (char.IsControl(c))
-                    {
-                        builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        builder.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        builder.Append('"');
     }
 
     private static string LevelName(LogLevel level) => level switch

@@ -34,6 +34,9 @@ internal sealed class CertificateStore : IDisposable
     /// <summary>Raised after a new pair was swapped in.</summary>
     public event Action<ServerCertificate>? Reloaded;
 
+    /// <summary>Raised once per distinct broken state of the files (the same moments the warning is logged).</summary>
+    public event Action? ReloadFailed;
+
     /// <summary>Loads the initial pair; any failure is fatal at startup (non-zero exit, error printed), with Go's file error texts.</summary>
     public static CertificateStore Load(TlsSettings settings, ILogger logger, TimeProvider? time = null)
     {
@@ -117,6 +120,7 @@ internal sealed class CertificateStore : IDisposable
         {
             _lastFailureHash = key;
             ProxyLog.CertificateReloadFailed(_logger, message);
+            ReloadFailed?.Invoke();
         }
     }
 

@@ -74,6 +74,10 @@ internal static class TlsFailureReason
         return false;
     }
 
+    /// <summary>True when <paramref name="reason"/> is one of the fixed reasons above (metrics label only those).</summary>
+    public static bool IsKnownReason(string reason) =>
+        reason == "client closed the connection during the handshake" || Array.Exists(KnownMarkers, m => m.Reason == reason);
+
     public static string Flatten(Exception exception)
     {
         var parts = new List<string>();

@@ -25,8 +25,16 @@ public class ImageTests
     public void FinalStage_HasNoShellSteps_AndRunsAs65532()
     {
         var final = Dockerfile.Final.ToList();
-        Assert.DoesNotContain(final, i => i.Keyword is "RUN" or "HEALTHCHECK" or "VOLUME");
+        Assert.DoesNotContain(final, i => i.Keyword is "RUN" or "VOLUME");
         Assert.Equal("65532:65532", Assert.Single(final, i => i.Keyword == "USER").Args);
+    }
+
+    [Fact]
+    public void FinalStage_HealthCheck_RunsTheExecutableItself_InExecForm()
+    {
+        // No shell in the image: the check must be the exec form of mcp-proxy's own probe mode (-healthcheck → /readyz).
+        var check = Assert.Single(Dockerfile.Final, i => i.Keyword == "HEALTHCHECK");
+        Assert.EndsWith("CMD [\"/mcp-proxy\", \"-healthcheck\"]", check.Args, StringComparison.Ordinal);
     }
 
     [Fact]

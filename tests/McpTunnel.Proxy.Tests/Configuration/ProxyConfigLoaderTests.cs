@@ -135,6 +135,7 @@ public sealed class ProxyConfigLoaderTests : ConfigTestBase
     {
         var result = Parse($"""
             listen_addr: ":8080"
+            admin_addr: "127.0.0.1:9090"
             log_level: warning
             log_format: json
             shutdown_timeout: 10s

@@ -4,10 +4,16 @@ using McpTunnel.Proxy.Configuration.Yaml;
 
 namespace McpTunnel.Proxy.Configuration.Sections;
 
-/// <summary><c>listen_addr</c>: Go's <c>host:port</c>, where an empty host (<c>:8080</c>) means every interface.</summary>
+/// <summary>
+/// The two listen addresses, Go's <c>host:port</c> where an empty host (<c>:8080</c>) means every interface:
+/// <c>listen_addr</c>, the tunnel listener (required), and <c>admin_addr</c>, our extension for <c>/healthz</c>,
+/// <c>/readyz</c> and <c>/metrics</c> (absent means no admin listener at all).
+/// </summary>
 internal static class ListenAddressSection
 {
-    public static ListenAddress? Read(ConfigMapping root)
+    public const string AdminKey = "admin_addr";
+
+    public static ListenAddress? ReadListen(ConfigMapping root)
     {
         const string Key = "listen_addr";
         var value = root.String(Key);
@@ -17,17 +23,27 @@ internal static class ListenAddressSection
             return null;
         }
 
+        return Parse(root.Diagnostics, Key, value, "use \":8080\" (all interfaces) or \"127.0.0.1:8080\"", 8080);
+    }
+
+    public static ListenAddress? ReadAdmin(ConfigMapping root) =>
+        root.String(AdminKey) is { } value
+            ? Parse(root.Diagnostics, AdminKey, value, "use \"127.0.0.1:9090\" (this machine only) or \":9090\" (all interfaces, e.g. in a pod)", 9090)
+            : null;
+
+    private static ListenAddress? Parse(ConfigDiagnostics diagnostics, string key, string value, string formFix, int examplePort)
+    {
         var colon = value.LastIndexOf(':');
         var host = colon < 0 ? "" : value[..colon].Trim('[', ']');
         if (colon < 0 || !int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 0 or > 65535)
         {
-            root.Diagnostics.Error(Key, $"\"{value}\" is not host:port", "use \":8080\" (all interfaces) or \"127.0.0.1:8080\"");
+            diagnostics.Error(key, $"\"{value}\" is not host:port", formFix);
             return null;
         }
 
         if (host.Length > 0 && host != "localhost" && !IPAddress.TryParse(host, out _))
         {
-            root.Diagnostics.Error(Key, $"host \"{host}\" is not an IP address", "use an IP address, localhost, or leave the host empty (\":8080\") for all interfaces");
+            diagnostics.Error(key, $"host \"{host}\" is not an IP address", $"use an IP address, localhost, or leave the host empty (\":{examplePort}\") for all interfaces");
             return null;
         }
 

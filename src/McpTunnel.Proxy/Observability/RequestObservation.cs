@@ -1,0 +1,16 @@
+using System.Diagnostics;
+
+namespace McpTunnel.Proxy.Observability;
+
+/// <summary>One forwarded request as the telemetry sees it between <see cref="RequestTelemetry.Begin"/> and its end.</summary>
+internal sealed class RequestObservation(string route, McpRequestInfo mcp, Activity? activity)
+{
+    public string Route { get; } = route;
+
+    public McpRequestInfo Mcp { get; } = mcp;
+
+    public Activity? Activity { get; } = activity;
+
+    /// <summary>Set when the response turned out to be an event stream (counted in the open-streams gauge until the end).</summary>
+    public bool Streaming { get; set; }
+}

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using McpTunnel.Proxy.Forwarding;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace McpTunnel.Proxy.Observability;
+
+/// <summary>
+/// The request handler's one hook into metrics and traces: <see cref="Begin"/> before forwarding, <see cref="End"/>
+/// after. Exists only when metrics (<c>admin_addr</c>) or tracing (<c>OTEL_*</c>) are on; otherwise the handler holds
+/// null and pays one null check.
+/// <code>
+///   Begin: MCP method and tool from Mcp-Method / Mcp-Name, else a peek at the JSON body as it streams
+///          (PeekingBodyReader); session id → hash; span started as a child of the caller's traceparent, and the
+///          traceparent the upstream gets names our span
+///   End:   metrics by route, method, status class, MCP method, tool; span attributes, status, end
+/// </code>
+/// </summary>
+internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing)
+{
+    /// <summary>Longest method or tool name a span carries; longer ones are cut (they come from the client).</summary>
+    private const int MaxNameLength = 128;
+
+    public ProxyMetrics? Metrics { get; } = metrics;
+
+    public RequestObservation Begin(HttpContext context, string route)
+    {
+        var request = context.Request;
+        var headers = request.Headers;
+        var mcp = new McpRequestInfo { CarriesMessage = HttpMethods.IsPost(request.Method) };
+        if (mcp.CarriesMessage)
+        {
+            if (headers.TryGetValue("Mcp-Method", out var method) && method.Count > 0)
+            {
+                // Protocol 2026-07-28 names the method (and tool) in headers: no need to look at the body at all.
+                mcp.Method = method[0];
+                if (mcp.Method == McpMethodLabel.ToolsCall && headers.TryGetValue("Mcp-Name", out var name) && name.Count > 0)
+                {
+                    mcp.Tool = name[0];
+                }
+            }
+            else if (request.ContentType is { } type && type.Contains("json", StringComparison.OrdinalIgnoreCase))
+            {
+                context.Features.Set<IRequestBodyPipeFeature>(new BodyPipeFeature(new PeekingBodyReader(request.BodyReader, mcp)));
+            }
+        }
+
+        Activity? activity = null;
+        if (tracing && ProxyTracing.Source.HasListeners())
+        {
+            ActivityContext.TryParse(headers.TraceParent, headers.TraceState, isRemote: true, out var parent);
+            activity = ProxyTracing.Source.StartActivity("mcp", ActivityKind.Server, parent);
+            if (activity is not null)
+            {
+                // W3C trace context continues to the upstream with our span as its parent.
+                headers.TraceParent = activity.Id;
+                if (headers.TryGetValue("Mcp-Session-Id", out var session) && session.Count > 0 && session[0] is { Length: > 0 } id)
+                {
+                    mcp.SessionHash = SessionIdHash.Of(id);
+                }
+            }
+        }
+
+        var observation = new RequestObservation(route, mcp, activity);
+        if (Metrics is not null)
+        {
+            context.Response.OnStarting(static state =>
+            {
+                var (observation, response, metrics) = ((RequestObservation, HttpResponse, ProxyMetrics))state;
+                if (response.ContentType is { } type && type.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase))
+                {
+                    observation.Streaming = true;
+                    metrics.StreamingStarted();
+                }
+
+                return Task.CompletedTask;
+            }, (observation, context.Response, Metrics));
+        }
+
+        return observation;
+    }
+
+    public void End(RequestObservation observation, string httpMethod, int status, ForwarderError error, TimeSpan elapsed)
+    {
+        var mcp = observation.Mcp;
+        var methodLabel = mcp.CarriesMessage ? McpMethodLabel.For(mcp.Method) : McpMethodLabel.None;
+        if (Metrics is { } metrics)
+        {
+            if (observation.Streaming)
+            {
+                metrics.StreamingEnded();
+            }
+
+            var tool = methodLabel == McpMethodLabel.ToolsCall ? (mcp.Tool is { } name ? metrics.Tools.Label(name) : McpMethodLabel.Unknown) : null;
+            metrics.RequestFinished(observation.Route, httpMethod, status, methodLabel, tool, error, elapsed.TotalSeconds);
+        }
+
+        if (observation.Activity is { } activity)
+        {
+            // MCP semantic conventions: span name "{mcp.method.name} {target}", the method, the tool, the session.
+            var method = Cut(mcp.Method);
+            var tool = methodLabel == McpMethodLabel.ToolsCall ? Cut(mcp.Tool) : null;
+            activity.DisplayName = method is null ? $"{httpMethod} {observation.Route}" : tool is null ? method : $"{method} {tool}";
+            if (method is not null)
+            {
+                activity.SetTag("mcp.method.name", method);
+            }
+
+            if (tool is not null)
+            {
+                activity.SetTag("gen_ai.tool.name", tool);
+                activity.SetTag("gen_ai.operation.name", "execute_tool");
+            }
+
+            if (mcp.SessionHash is not null)
+            {
+                activity.SetTag("mcp.session.id", mcp.SessionHash);
+            }
+
+            activity.SetTag("mcptunnel.route", observation.Route);
+            activity.SetTag("http.request.method", httpMethod);
+            activity.SetTag("http.response.status_code", status);
+            activity.SetTag("mcptunnel.outcome", error == ForwarderError.None ? "ok" : error.ToString());
+            if (error is not ForwarderError.None || status >= 500)
+            {
+                activity.SetTag("error.type", error == ForwarderError.None ? status.ToString(System.Globalization.CultureInfo.InvariantCulture) : error.ToString());
+                activity.SetStatus(ActivityStatusCode.Error);
+            }
+
+            activity.Stop();
+        }
+    }
+
+    /// <summary>A request answered before it had a route: counted, not traced (nothing was forwarded).</summary>
+    public void Refused(HttpContext context, ForwarderError error) =>
+        Metrics?.RequestRefused(context.Request.Method, error, ForwarderErrorMapper.Map(error).Status);
+
+    private static string? Cut(string? name) => name is { Length: > MaxNameLength } ? name[..MaxNameLength] : name;
+}

@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace McpTunnel.Proxy.Tests.Infrastructure;
+
+/// <summary>Reads a proxy's admin listener the way a scraper does: plain HTTP GET, text exposition parsed by line.</summary>
+internal static class AdminScrape
+{
+    private static readonly HttpClient Client = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    public static Uri AdminUri(TestProxy proxy) => proxy.Server.Observability.AdminUri ?? throw new InvalidOperationException("the proxy has no admin_addr");
+
+    public static async Task<(int Status, string Body)> GetAsync(TestProxy proxy, string path)
+    {
+        using var response = await Client.GetAsync(new Uri(AdminUri(proxy), path));
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    public static async Task<string> MetricsAsync(TestProxy proxy) => (await GetAsync(proxy, "/metrics")).Body;
+
+    /// <summary>
+    /// Waits until <paramref name="count"/> requests have logged "request finished": the metrics are recorded just
+    /// before that line, while the client may already hold the whole response.
+    /// </summary>
+    public static Task WaitForRequestsFinishedAsync(TestProxy proxy, int count) =>
+        proxy.Logs.WaitForAsync(_ => proxy.Logs.Entries.Count(e => e.Message == "request finished") >= count);
+
+    /// <summary>The value of the sample whose name and labels start with <paramref name="series"/> (e.g. <c>name{a="b"</c>); null if absent.</summary>
+    public static double? Value(string exposition, string series)
+    {
+        foreach (var line in exposition.Split('\n'))
+        {
+            if (line.StartsWith(series, StringComparison.Ordinal) && !line.StartsWith('#'))
+            {
+                var space = line.LastIndexOf(' ');
+                return double.Parse(line[(space + 1)..], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using McpTunnel.Proxy.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace McpTunnel.Proxy.Tests.Observability;
+
+/// <summary>
+/// Traces go out through the real OpenTelemetry OTLP exporter (http/protobuf, configured only by OTEL_* variables) to
+/// a receiver in the test. OTLP protobuf carries strings and ids as raw bytes, so the assertions search the exported
+/// bytes: attribute names and values that must be there, the tool argument and result that must never be.
+/// </summary>
+public sealed class TracingTests
+{
+    [Fact]
+    public async Task ToolCall_IsExportedAsOneSpanWithMcpAttributes_ContinuesTheCallersTrace_AndNeverCarriesArgumentsOrResults()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var upstream = await TestUpstream.StartAsync();
+        var proxy = await TestProxy.StartAsync($"traced: http://127.0.0.1:{upstream.Port}", telemetryEnvironment: new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Uri.ToString().TrimEnd('/'),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        });
+        var client = proxy.CreateClient();
+        const string callerTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        using var request = new HttpRequestMessage(HttpMethod.Post, proxy.UrlFor("traced", "/echo/mcp"))
+        {
+            Content = new StringContent("""{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"get_weather","arguments":{"city":"argument-canary-9931"}}}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("traceparent", $"00-{callerTrace}-00f067aa0ba902b7-01");
+        request.Headers.Add("Mcp-Session-Id", "session-canary-5520");
+        using var response = await client.SendAsync(request);
+        var echo = EchoResponse.Parse(await response.Content.ReadAsStringAsync());
+        await proxy.DisposeAsync(); // stopping flushes the exporter
+
+        var upstreamParent = echo.Headers.First(h => h.Key.Equals("traceparent", StringComparison.OrdinalIgnoreCase)).Value;
+        Assert.StartsWith($"00-{callerTrace}-", upstreamParent, StringComparison.Ordinal);
+        Assert.DoesNotContain("00f067aa0ba902b7", upstreamParent, StringComparison.Ordinal); // our span, not the caller's, is the parent
+        var exported = receiver.Bytes();
+        Assert.True(exported.Length > 0, "nothing was exported");
+        Assert.True(Contains(exported, Convert.FromHexString(callerTrace)), "the span is not in the caller's trace");
+        Assert.True(Contains(exported, Convert.FromHexString(upstreamParent.Split('-')[2])), "the upstream's parent is not the exported span");
+        foreach (var expected in new[] { "mcp.method.name", "tools/call", "gen_ai.tool.name", "get_weather", "mcp.session.id", "mcptunnel.route", "traced", "tools/call get_weather" })
+        {
+            Assert.True(Contains(exported, Encoding.UTF8.GetBytes(expected)), $"\"{expected}\" is not in the exported span");
+        }
+
+        Assert.Contains("argument-canary-9931", echo.Body, StringComparison.Ordinal); // the upstream did get (and echo) it
+        foreach (var secret in new[] { "argument-canary-9931", "session-canary-5520", "arguments" })
+        {
+            Assert.False(Contains(exported, Encoding.UTF8.GetBytes(secret)), $"\"{secret}\" appeared in an exported span");
+        }
+    }
+
+    private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
+
+    /// <summary>An OTLP/HTTP receiver: accepts POST /v1/traces and keeps the request bodies.</summary>
+    private sealed class OtlpReceiver : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private readonly ConcurrentQueue<byte[]> _bodies = new();
+
+        private OtlpReceiver(WebApplication app) => _app = app;
+
+        public Uri Uri { get; private set; } = null!;
+
+        public static async Task<OtlpReceiver> StartAsync()
+        {
+            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+            builder.WebHost.UseKestrelCore();
+            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+            builder.Logging.ClearProviders();
+            var app = builder.Build();
+            var receiver = new OtlpReceiver(app);
+            app.Run(async context =>
+            {
+                using var body = new MemoryStream();
+                await context.Request.Body.CopyToAsync(body);
+                if (context.Request.Path == "/v1/traces")
+                {
+                    receiver._bodies.Enqueue(body.ToArray());
+                }
+
+                context.Response.ContentType = "application/x-protobuf";
+            });
+            await app.StartAsync();
+            receiver.Uri = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            return receiver;
+        }
+
+        public byte[] Bytes() => _bodies.SelectMany(b => b).ToArray();
+
+        public ValueTask DisposeAsync() => _app.DisposeAsync();
+    }
+}
