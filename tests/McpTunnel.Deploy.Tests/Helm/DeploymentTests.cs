@@ -2,7 +2,7 @@ using McpTunnel.Deploy.Tests.Support;
 
 namespace McpTunnel.Deploy.Tests.Helm;
 
-/// <summary>The one Deployment, its containers, probes (no health endpoint on the tunnel port) and hardening.</summary>
+/// <summary>The one Deployment, its containers, probes (HTTP on the admin port, TCP without it) and hardening.</summary>
 public class DeploymentTests
 {
     [Theory]
@@ -30,14 +30,48 @@ public class DeploymentTests
     }
 
     [Fact]
-    public void Proxy_Probes_AreTcpOnTheTunnelPort()
+    public void Proxy_Probes_AreHttpOnTheAdminPort_LivenessHealthzReadinessReadyz()
     {
-        var proxy = Containers.Proxy(ChartRenderer.RenderScenario("managed"));
+        var manifests = ChartRenderer.RenderScenario("managed");
+        var proxy = Containers.Proxy(manifests);
+
+        Assert.Equal("9090", proxy.Arr("ports").Named("admin").Str("containerPort"));
+        Assert.Equal("/healthz", proxy.Str("livenessProbe.httpGet.path"));
+        Assert.Equal("/readyz", proxy.Str("readinessProbe.httpGet.path"));
+        foreach (var probe in new[] { "livenessProbe", "readinessProbe" })
+        {
+            Assert.Equal("admin", proxy.Str(probe + ".httpGet.port"));
+            Assert.Null(proxy.At(probe + ".tcpSocket"));
+        }
+
+        // The probes only work if the proxy listens there: the chart sets admin_addr in the config it renders.
+        Assert.Equal(":9090", Containers.ConfigYaml(manifests).Str("admin_addr"));
+    }
+
+    [Fact]
+    public void Proxy_AdminDisabled_ProbesAreTcpOnTheTunnelPort_AndNoAdminAddr()
+    {
+        var manifests = ChartRenderer.RenderScenario("managed", "--set", "admin.enabled=false");
+        var proxy = Containers.Proxy(manifests);
+
         foreach (var probe in new[] { "livenessProbe", "readinessProbe" })
         {
             Assert.Equal("tunnel", proxy.Str(probe + ".tcpSocket.port"));
             Assert.Null(proxy.At(probe + ".httpGet"));
         }
+
+        Assert.DoesNotContain(proxy.Arr("ports"), p => p!.Str("name") == "admin");
+        Assert.Null(Containers.ConfigYaml(manifests).At("admin_addr"));
+    }
+
+    [Fact]
+    public void Proxy_ProbeGivenInValues_ReplacesTheChartsProbe()
+    {
+        var proxy = Containers.Proxy(ChartRenderer.RenderScenario("managed", "--set", "readinessProbe.exec.command[0]=/mcp-proxy", "--set", "readinessProbe.exec.command[1]=-healthcheck"));
+
+        Assert.Equal(["/mcp-proxy", "-healthcheck"], proxy.Strings("readinessProbe.exec.command"));
+        Assert.Null(proxy.At("readinessProbe.httpGet"));
+        Assert.Equal("/healthz", proxy.Str("livenessProbe.httpGet.path"));
     }
 
     [Fact]

@@ -46,4 +46,17 @@ public class NetworkPolicyTests
         Assert.Contains(egress, r => r!.Arr("to")[0].Str("ipBlock.cidr") == "10.20.0.0/16");
         Assert.Equal(4, egress.Count);
     }
+
+    [Fact]
+    public void NetworkPolicy_MetricsFrom_OpensOnlyTheAdminPortToTheListedScrapers()
+    {
+        var np = ChartRenderer.RenderScenario("managed",
+            "--set", "networkPolicy.ingress.metricsFrom[0].namespaceSelector.matchLabels.name=monitoring").Get("NetworkPolicy", "mcp-tunnel");
+
+        var rule = Assert.Single(np.Arr("spec.ingress"));
+        Assert.Equal("monitoring", rule!.Arr("from")[0].Str("namespaceSelector.matchLabels.name"));
+        var port = Assert.Single(rule.Arr("ports"));
+        Assert.Equal("9090", port!.Str("port"));
+        Assert.Equal("TCP", port.Str("protocol"));
+    }
 }

@@ -85,6 +85,10 @@ The proxy's config.yaml: gateway.config passed through, with listen_addr and the
 {{- $_ := required "gateway.config.tunnel_domain is required when setup.enabled=false" $cfg.tunnel_domain -}}
 {{- end -}}
 {{- $_ := set $cfg "listen_addr" ":8080" -}}
+{{- if .Values.admin.enabled -}}
+{{- /* All interfaces of the pod: the kubelet's probes and a scraper reach it on the pod IP. */ -}}
+{{- $_ := set $cfg "admin_addr" (printf ":%v" .Values.admin.port) -}}
+{{- end -}}
 {{- $tlsDir := include "mcp-tunnel.tlsDir" . -}}
 {{- $_ := set $cfg "tls" (dict "cert_file" (printf "%s/tls.crt" $tlsDir) "key_file" (printf "%s/tls.key" $tlsDir)) -}}
 {{- toYaml $cfg -}}
