@@ -23,6 +23,7 @@ internal static class BenchCommand
         var output = new Option<string>("--out") { Description = "Output directory for report.md and the SVG charts", DefaultValueFactory = _ => "bench-results" };
         var smoke = new Option<bool>("--smoke") { Description = "A few hundred requests per target, well under 30 s (CI); skips nginx if absent" };
         var noNginx = new Option<bool>("--no-nginx") { Description = "Skip the nginx target (b)" };
+        var metricsAb = new Option<bool>("--metrics-ab") { Description = "Also measure a second mcp-proxy with admin_addr set (metrics and MCP-aware telemetry on) as target tunnel+metrics, beside the plain tunnel, in the request/response part" };
         var inProcess = new Option<bool>("--in-process") { Description = "Host mcp-proxy inside this process instead of as a child process" };
         var binary = new Option<string[]>("--proxy-binary")
         {
@@ -56,7 +57,7 @@ internal static class BenchCommand
         });
         var command = new Command("bench", "Measure the tunnel against the upstream directly and nginx: throughput, latency percentiles, SSE, bulk, handshakes, idle memory.")
         {
-            duration, concurrency, rate, runs, parts, protocols, idle, idleStreams, handshakes, output, smoke, noNginx, inProcess, binary, proxyEnv,
+            duration, concurrency, rate, runs, parts, protocols, idle, idleStreams, handshakes, output, smoke, noNginx, metricsAb, inProcess, binary, proxyEnv,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -87,6 +88,7 @@ internal static class BenchCommand
                 ProxyOutOfProcess = !parse.GetValue(inProcess) && (parse.GetValue(smoke) ? ProxyHost.FindProxyDll() is not null : true),
                 ProxyBinaries = parse.GetValue(binary)!,
                 ProxyEnvironment = proxyEnvironment,
+                MetricsAb = parse.GetValue(metricsAb),
             };
             await BenchRunner.RunAsync(options, "mcptunnel " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)), Console.Out, cancellationToken);
             return 0;

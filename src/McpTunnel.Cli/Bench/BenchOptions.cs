@@ -34,6 +34,12 @@ internal sealed record BenchOptions
     public IReadOnlyList<string> ProxyBinaries { get; init; } = [];
     /// <summary>Environment variables for the mcp-proxy child process only (<c>--proxy-env</c>), in the order given: A/B runs of runtime knobs.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ProxyEnvironment { get; init; } = [];
+    /// <summary>
+    /// <c>--metrics-ab</c>: a second mcp-proxy with an admin listener (so metrics and MCP-aware telemetry are on) serves a
+    /// <c>tunnel+metrics</c> target in the request/response part, alternating with the plain tunnel in every round: the
+    /// cost of observability from one run.
+    /// </summary>
+    public bool MetricsAb { get; init; }
     public required string OutputDirectory { get; init; }
 
     /// <summary>A few hundred requests per target, well under 30 s: keeps the harness working in CI.</summary>

@@ -30,6 +30,7 @@ internal static class BenchReport
             Rows(md, rr, openLoop: false);
             Line(md);
             ServerCpuComparison(md, rr, r.ProxyOutOfProcess);
+            MetricsComparison(md, rr, r.ProxyOutOfProcess);
             Line(md);
             Line(md, $"## Request/response, {http}: open loop at {rr.OpenRate} rps offered (latency from intended send time)");
             Line(md);
@@ -246,6 +247,28 @@ internal static class BenchReport
         var tunnelCpu = rr.MedianServerCpuPerRequest(tunnel);
         var nginxCpu = rr.MedianServerCpuPerRequest(nginx);
         Line(md, $"Server CPU per request, tunnel ÷ nginx: {Ratio(tunnelCpu, nginxCpu)} ({RequestResponseBench.Micros(tunnelCpu)} µs mcp-proxy vs {RequestResponseBench.Micros(nginxCpu)} µs nginx master + workers; medians over rounds).");
+    }
+
+    /// <summary>With <c>--metrics-ab</c>: what the admin listener's metrics and MCP-aware telemetry cost, tunnel against tunnel.</summary>
+    private static void MetricsComparison(StringBuilder md, RequestResponseResult rr, bool proxyOutOfProcess)
+    {
+        if (rr.Targets.FirstOrDefault(t => t.Kind == BenchStack.MetricsTargetKind)?.Name is not { } on)
+        {
+            return;
+        }
+
+        var off = rr.Targets.First(t => t.Kind == "tunnel").Name;
+        var throughput = $"Metrics and MCP awareness on (admin_addr set) ÷ off: throughput {Ratio(rr.MedianRps(on), rr.MedianRps(off))}";
+        if (!proxyOutOfProcess)
+        {
+            Line(md, throughput + "; proxy CPU per request n/a (proxy in process).");
+            return;
+        }
+
+        var onCpu = rr.MedianServerCpuPerRequest(on);
+        var offCpu = rr.MedianServerCpuPerRequest(off);
+        var delta = RequestResponseBench.Micros(onCpu - offCpu);
+        Line(md, $"{throughput}; proxy CPU per request {RequestResponseBench.Micros(onCpu)} vs {RequestResponseBench.Micros(offCpu)} µs ({(onCpu >= offCpu ? "+" : "")}{delta} µs; medians over rounds).");
     }
 
     private static void Rows(StringBuilder md, RequestResponseResult rr, bool openLoop)

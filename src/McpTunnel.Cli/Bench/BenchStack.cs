@@ -15,12 +15,13 @@ internal sealed class BenchStack : IAsyncDisposable
     public const string TunnelDomain = "bench.localhost";
     public const string RouteHost = "echo." + TunnelDomain;
 
-    private BenchStack(string directory, CertificateAuthority ca, BenchUpstream upstream, ProxyHost proxy, NginxPeer? nginx)
+    private BenchStack(string directory, CertificateAuthority ca, BenchUpstream upstream, ProxyHost proxy, NginxPeer? nginx, ProxyHost? metricsProxy)
     {
         Directory = directory;
         Ca = ca;
         Upstream = upstream;
         Proxy = proxy;
+        MetricsProxy = metricsProxy;
         Nginx = nginx;
         Validator = new TunnelServerValidator([X509CertificateLoader.LoadCertificate(ca.Certificate.RawData)]);
     }
@@ -31,7 +32,12 @@ internal sealed class BenchStack : IAsyncDisposable
 
     public BenchUpstream Upstream { get; }
 
+    public const string MetricsTargetKind = "tunnel+metrics";
+
     public ProxyHost Proxy { get; }
+
+    /// <summary>With <see cref="BenchOptions.MetricsAb"/>: the same proxy with <c>admin_addr</c> set, so its telemetry runs.</summary>
+    public ProxyHost? MetricsProxy { get; }
 
     public NginxPeer? Nginx { get; }
 
@@ -51,6 +57,9 @@ internal sealed class BenchStack : IAsyncDisposable
         }
 
         var proxy = await ProxyHost.StartAsync(ProxyConfigYaml(certFile, keyFile, upstream.Port, maxTunnels: 10_000), directory, options, cancellationToken);
+        var metricsProxy = options.MetricsAb
+            ? await ProxyHost.StartAsync("admin_addr: \"127.0.0.1:0\"\n" + ProxyConfigYaml(certFile, keyFile, upstream.Port, maxTunnels: 10_000), directory, options, cancellationToken)
+            : null;
         NginxPeer? nginx = null;
         if (options.UseNginx && NginxPeer.FindBinary() is { } binary)
         {
@@ -63,7 +72,7 @@ internal sealed class BenchStack : IAsyncDisposable
                 : "nginx target (b) disabled by --no-nginx.");
         }
 
-        return new BenchStack(directory, ca, upstream, proxy, nginx);
+        return new BenchStack(directory, ca, upstream, proxy, nginx, metricsProxy);
     }
 
     /// <summary>
@@ -128,6 +137,12 @@ internal sealed class BenchStack : IAsyncDisposable
         var connector = new TunnelConnector(Proxy.WebSocketUri, Validator);
         // In process the proxy's CPU is this process's CPU, mixed with the client's and the upstream's: not separable.
         targets.Add(new("tunnel", version, new Uri($"https://{RouteHost}/"), connector.CreateHttpHandler, Proxy.OutOfProcess ? Proxy.CpuTime : null));
+        if (MetricsProxy is { } metrics)
+        {
+            var metricsConnector = new TunnelConnector(metrics.WebSocketUri, Validator);
+            targets.Add(new(MetricsTargetKind, version, new Uri($"https://{RouteHost}/"), metricsConnector.CreateHttpHandler, metrics.OutOfProcess ? metrics.CpuTime : null));
+        }
+
         return targets;
     }
 
@@ -160,6 +175,11 @@ internal sealed class BenchStack : IAsyncDisposable
         }
 
         await Proxy.DisposeAsync();
+        if (MetricsProxy is not null)
+        {
+            await MetricsProxy.DisposeAsync();
+        }
+
         await Upstream.DisposeAsync();
         Ca.Dispose();
         try

@@ -15,7 +15,7 @@ public sealed class BenchSmokeTests
             // nginx is skipped (and the output says so) when it is not installed; in process keeps CI free of child processes.
             // --proxy-env cannot reach a proxy in process: the run must say it ignored it rather than pretend.
             // More idle streams than idle tunnels: the stream part opens and uses the missing tunnels first.
-            var options = BenchOptions.ForSmoke(directory) with { Handshakes = 10, IdleCounts = [20], IdleStreams = 30, ProxyEnvironment = [new("DOTNET_gcServer", "1")] };
+            var options = BenchOptions.ForSmoke(directory) with { Handshakes = 10, IdleCounts = [20], IdleStreams = 30, ProxyEnvironment = [new("DOTNET_gcServer", "1")], MetricsAb = true };
             using var log = new StringWriter();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
 
@@ -26,6 +26,10 @@ public sealed class BenchSmokeTests
             Assert.All(results.RequestResponse, rr => Assert.True(rr.Closed.Values.All(runs => runs.All(r => r.Errors == 0 && r.Histogram.Count > 0))));
             Assert.Contains("| tunnel h1.1 |", report, StringComparison.Ordinal);
             Assert.Contains("| tunnel h2 |", report, StringComparison.Ordinal);
+            // --metrics-ab: the telemetry-on proxy is measured beside the plain one, error-free, and compared.
+            Assert.Contains("| tunnel+metrics h1.1 |", report, StringComparison.Ordinal);
+            Assert.All(results.RequestResponse, rr => Assert.Contains(rr.Targets, t => t.Kind == "tunnel+metrics"));
+            Assert.Contains("Metrics and MCP awareness on (admin_addr set) ÷ off: throughput", report, StringComparison.Ordinal);
             Assert.Contains("## Targets (issue 7)", report, StringComparison.Ordinal);
             var idle = Assert.Single(results.Idle!);
             Assert.Equal(20, idle.Rows[0].Tunnels);
