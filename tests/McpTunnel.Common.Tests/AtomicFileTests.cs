@@ -1,5 +1,3 @@
-using McpTunnel.Common;
-
 namespace McpTunnel.Common.Tests;
 
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]

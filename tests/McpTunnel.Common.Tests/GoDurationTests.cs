@@ -1,5 +1,4 @@
 using CsCheck;
-using McpTunnel.Common;
 
 namespace McpTunnel.Common.Tests;
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using McpTunnel.Pki.Rules;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Routing;

@@ -5,7 +5,6 @@ using McpTunnel.Cli.Hello;
 using McpTunnel.Pki.Issuing;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace McpTunnel.Cli.Demo;
 

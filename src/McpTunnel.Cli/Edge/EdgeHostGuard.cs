@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using Microsoft.AspNetCore.Http;
 
 namespace McpTunnel.Cli.Edge;
 

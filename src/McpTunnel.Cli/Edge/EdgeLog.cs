@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace McpTunnel.Cli.Edge;
 
 internal static partial class EdgeLog

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
-using Microsoft.Extensions.Logging;
 
 namespace McpTunnel.Cli.Hello;
 

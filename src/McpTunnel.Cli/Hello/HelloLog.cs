@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace McpTunnel.Cli.Hello;
 
 /// <summary>Log events of the sample MCP server (event ids 5100-5199); sessions and requests are the SDK's to log. Bodies are never logged.</summary>

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using McpTunnel.Proxy.Logging;
-using Microsoft.Extensions.Logging;
 
 namespace McpTunnel.Proxy.Egress;
 

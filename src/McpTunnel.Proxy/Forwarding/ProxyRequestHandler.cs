@@ -3,7 +3,6 @@ using McpTunnel.Proxy.Listener;
 using McpTunnel.Proxy.Logging;
 using McpTunnel.Proxy.Observability;
 using McpTunnel.Proxy.Routing;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Route = McpTunnel.Proxy.Routing.Route;
 

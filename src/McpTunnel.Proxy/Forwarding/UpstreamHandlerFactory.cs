@@ -1,7 +1,6 @@
 using System.Net;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Egress;
-using Microsoft.Extensions.Logging;
 
 namespace McpTunnel.Proxy.Forwarding;
 

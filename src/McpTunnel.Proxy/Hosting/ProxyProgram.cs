@@ -3,7 +3,6 @@ using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Logging;
 using McpTunnel.Proxy.Observability;
 using McpTunnel.Proxy.Tls;
-using Microsoft.Extensions.Logging;
 
 namespace McpTunnel.Proxy.Hosting;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace McpTunnel.Proxy.Hosting;
 
 /// <summary>How a <see cref="ProxyServer"/> is hosted: by the <c>mcp-proxy</c> executable, or inside the CLI and tests.</summary>

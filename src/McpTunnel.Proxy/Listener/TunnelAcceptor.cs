@@ -8,7 +8,6 @@ using McpTunnel.Proxy.Logging;
 using McpTunnel.Proxy.Observability;
 using McpTunnel.Proxy.Tls;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace McpTunnel.Proxy.Listener;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace McpTunnel.Proxy.Logging;
 
 // Parameters that are not in the message text are deliberate: they become structured fields of the line.

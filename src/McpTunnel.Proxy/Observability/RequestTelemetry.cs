@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using McpTunnel.Proxy.Forwarding;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace McpTunnel.Proxy.Observability;

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Logging;
-using Microsoft.Extensions.Logging;
 
 namespace McpTunnel.Proxy.Tls;
 

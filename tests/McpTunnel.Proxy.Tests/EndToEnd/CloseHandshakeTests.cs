@@ -3,7 +3,6 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
-using McpTunnel.Proxy.Listener;
 using McpTunnel.TunnelClient;
 using McpTunnel.Proxy.Tests.Infrastructure;
 

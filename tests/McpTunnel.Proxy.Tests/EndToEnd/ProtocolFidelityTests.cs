@@ -1,6 +1,5 @@
 using System.Net;
 using McpTunnel.Proxy.Tests.Infrastructure;
-using Microsoft.Extensions.Logging;
 
 namespace McpTunnel.Proxy.Tests.EndToEnd;
 

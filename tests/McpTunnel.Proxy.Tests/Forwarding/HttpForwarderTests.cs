@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using McpTunnel.Proxy.Egress;
 using McpTunnel.Proxy.Forwarding;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,5 @@
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Logging;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Logging;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpTunnel.Proxy.Tests.Logging;

@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Net;
 using McpTunnel.Pki.Issuing;
 using McpTunnel.Proxy.Tests.Infrastructure;

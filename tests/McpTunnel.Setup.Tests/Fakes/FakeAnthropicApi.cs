@@ -6,7 +6,6 @@ using System.Text;
 using McpTunnel.Pki.Inspection;
 using McpTunnel.Pki.Pem;
 using McpTunnel.Pki.Rules;
-using Microsoft.AspNetCore.Http;
 using McpTunnel.Testing;
 
 namespace McpTunnel.Setup.Tests.Fakes;

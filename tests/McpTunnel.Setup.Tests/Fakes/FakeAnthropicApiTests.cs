@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Net;
 using System.Text.Json.Nodes;
 using McpTunnel.Pki.Issuing;

@@ -1,5 +1,3 @@
-using McpTunnel.Proxy.Configuration;
-
 namespace McpTunnel.Proxy.Tests.Configuration.Sections;
 
 /// <summary><c>routes:</c>: a flat map of hostname or subdomain to <c>scheme://host:port</c>, with Go's decoder texts for the wrong shape.</summary>

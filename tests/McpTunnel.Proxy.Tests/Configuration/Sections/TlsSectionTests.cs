@@ -1,5 +1,3 @@
-using McpTunnel.Proxy.Configuration;
-
 namespace McpTunnel.Proxy.Tests.Configuration.Sections;
 
 /// <summary><c>tls:</c>: the certificate and key must be readable at load time, reported in Go's words.</summary>

@@ -1,5 +1,3 @@
-using McpTunnel.Proxy.Configuration;
-
 namespace McpTunnel.Proxy.Tests.Configuration.Sections;
 
 /// <summary><c>upstream:</c>: the allow-list entries and the egress switches.</summary>
