@@ -115,9 +115,13 @@ public sealed class TopEndToEndTests : IAsyncLifetime
     {
         // The proxy records a request when its response completes, just after the client has read it.
         using var scraper = new AdminScraper(_stack.AdminUri!, TimeSpan.FromSeconds(10), TimeProvider.System);
-        for (var attempt = 0; attempt < 200; attempt++)
+        // Polls the real counter (no sleep): the proxy counts just after the client has seen the outcome.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        string seen = string.Empty;
+        while (DateTime.UtcNow < deadline)
         {
             var snapshot = await scraper.ScrapeAsync(CancellationToken.None);
+            seen = string.Join("\n", snapshot.Samples.Where(s => s.Name.StartsWith("mcptunnel_", StringComparison.Ordinal)).Select(s => $"{s.Name} {string.Join(',', s.Labels.Select(l => $"{l.Key}={l.Value}"))} {s.Value}"));
             if (snapshot.Sum(TopCalculator.Requests) >= count)
             {
                 return;
@@ -126,7 +130,7 @@ public sealed class TopEndToEndTests : IAsyncLifetime
             await Task.Yield();
         }
 
-        Assert.Fail($"the proxy did not count {count} requests");
+        Assert.Fail($"the proxy did not count {count} requests:\n{seen}");
     }
 
     /// <summary>Fake time that says when top starts waiting for its interval (after its first scrape).</summary>
