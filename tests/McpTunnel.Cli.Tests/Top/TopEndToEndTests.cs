@@ -38,6 +38,7 @@ public sealed class TopEndToEndTests : IAsyncLifetime
         await WaitForRequestsAsync(3);
         var (exit, output, error) = await CliRunner.RunAsync("top", "--once", "--admin", _stack.AdminUri!.ToString(), "--interval", "100ms");
 
+        // TOP_CAPTURE=DIR refreshes what the docs and the parser tests use: the README's screen and Fixtures/proxy-metrics.txt.
         if (Environment.GetEnvironmentVariable("TOP_CAPTURE") is { } capture)
         {
             using var http = new HttpClient();
@@ -76,6 +77,11 @@ public sealed class TopEndToEndTests : IAsyncLifetime
         await WaitForRequestsAsync(3);
         time.Advance(TimeSpan.FromSeconds(2));
         var exit = await top.WaitAsync(TimeSpan.FromSeconds(30));
+
+        if (Environment.GetEnvironmentVariable("TOP_CAPTURE") is { } capture)
+        {
+            File.WriteAllText(Path.Combine(capture, "screen-rates.txt"), output.ToString());
+        }
 
         Assert.True(exit == 0, error.ToString());
         Assert.Contains("rates over 2.0s", output.ToString(), StringComparison.Ordinal);
