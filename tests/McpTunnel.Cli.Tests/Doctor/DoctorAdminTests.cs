@@ -39,7 +39,7 @@ public sealed class DoctorAdminTests : IAsyncLifetime
         Assert.True(exit == 0, output + error);
         Assert.Contains("[admin] the proxy's readiness and failure counters (admin_addr)", output, StringComparison.Ordinal);
         Assert.Matches(@"readiness\s+ready", output);
-        Assert.Contains("1 inner TLS handshake(s) failed since the proxy started: unknown certificate authority", output, StringComparison.Ordinal);
+        Assert.Matches(@"\d+ inner TLS handshake\(s\) failed since the proxy started: unknown certificate authority", output);
         Assert.Contains("why: troubleshooting row i:", output, StringComparison.Ordinal);
         Assert.Contains("fix: Register (re-upload) data/ca.crt in the Console", output, StringComparison.Ordinal);
 
@@ -47,7 +47,7 @@ public sealed class DoctorAdminTests : IAsyncLifetime
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
         Assert.Equal(["config", "proxy", "inner-tls", "upstream", "admin"], root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("layer").GetString()));
-        var handshake = Assert.Single(root.GetProperty("checks").EnumerateArray(), c => c.GetProperty("check").GetString() == "handshake failures");
+        var handshake = Assert.Single(root.GetProperty("checks").EnumerateArray(), c => c.GetProperty("check").GetString() == "handshake failures" && c.GetProperty("detail").GetString()!.EndsWith(": unknown certificate authority", StringComparison.Ordinal));
         Assert.Equal("admin", handshake.GetProperty("layer").GetString());
         Assert.Equal("warn", handshake.GetProperty("status").GetString());
         Assert.StartsWith("troubleshooting row i:", handshake.GetProperty("why").GetString(), StringComparison.Ordinal);
