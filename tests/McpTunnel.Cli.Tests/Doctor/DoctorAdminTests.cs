@@ -74,6 +74,24 @@ public sealed class DoctorAdminTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ProxyNotReady_FailsReadinessWithThe503Reason_AndExitsOne()
+    {
+        // A certificate that expired yesterday: the proxy starts, and /readyz answers 503 naming it.
+        _stack.WriteServer(_stack.Authority.IssueServerCertificate(new ServerCertificateRequest(TestStack.Domain) { NotBefore = DateTimeOffset.UtcNow.AddDays(-10), Validity = TimeSpan.FromDays(9) }));
+        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}", "admin_addr: \"127.0.0.1:0\"\n" + TestStack.LoopbackAllowed);
+        await _stack.StartProxyAsync();
+
+        var (exit, output, _) = await CliRunner.RunAsync([.. Doctor("--admin", _stack.AdminUri!.ToString()), "--json"]);
+
+        Assert.Equal(1, exit);
+        using var document = JsonDocument.Parse(output);
+        var readiness = Assert.Single(document.RootElement.GetProperty("checks").EnumerateArray(), c => c.GetProperty("check").GetString() == "readiness");
+        Assert.Equal("fail", readiness.GetProperty("status").GetString());
+        Assert.StartsWith("/readyz: not ready: the certificate expired at ", readiness.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("troubleshooting row j:", readiness.GetProperty("why").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnreachableAdminAddress_FailsTheAdminLayerNamingTheAddress()
     {
         _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}");
