@@ -7,6 +7,7 @@ using McpTunnel.Cli.Doctor;
 using McpTunnel.Cli.Edge;
 using McpTunnel.Cli.Hello;
 using McpTunnel.Cli.Quickstart;
+using McpTunnel.Cli.Top;
 
 namespace McpTunnel.Cli;
 
@@ -25,6 +26,7 @@ internal static class CliApp
             QuickstartCommand.Create(),
             DoctorCommand.Create(),
             BenchCommand.Create(),
+            TopCommand.Create(),
         };
         return root;
     }

@@ -9,6 +9,9 @@ internal enum DoctorLayer
     Proxy,
     InnerTls,
     Upstream,
+
+    /// <summary>The running proxy's own view (<c>doctor --admin</c>): <c>/readyz</c> and the failure counters in <c>/metrics</c>.</summary>
+    Admin,
 }
 
 internal enum DoctorStatus

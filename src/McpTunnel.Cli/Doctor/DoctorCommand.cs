@@ -1,10 +1,11 @@
 using System.CommandLine;
 using McpTunnel.Cli.Check;
 using McpTunnel.Cli.Terminal;
+using McpTunnel.Cli.Top;
 
 namespace McpTunnel.Cli.Doctor;
 
-/// <summary><c>mcptunnel doctor --config CONFIG --ca ca.crt [--proxy ws://127.0.0.1:8080]</c>.</summary>
+/// <summary><c>mcptunnel doctor --config CONFIG --ca ca.crt [--proxy ws://127.0.0.1:8080] [--admin http://127.0.0.1:9090]</c>.</summary>
 internal static class DoctorCommand
 {
     public static Command Create()
@@ -21,10 +22,11 @@ internal static class DoctorCommand
         var host = new Option<string[]>("--host") { Description = "A name Claude calls, as route or full host (repeatable); catches route name typos" };
         var timeout = DurationOption.SecondsOrDuration("--timeout", "Time allowed per network step", TimeSpan.FromSeconds(10));
         var mount = new Option<string[]>("--mount") { Description = "Read a container path from the host: HOST:CONTAINER (repeatable)" };
+        var admin = new Option<string?>("--admin") { Description = "The proxy's admin listener (its admin_addr), http://HOST:PORT: also check /readyz and the failure counters in /metrics" };
         var json = JsonReport.CreateOption();
         var command = new Command("doctor", "Diagnose a running tunnel stack layer by layer (proxy, inner TLS, routes and upstreams); exit 1 on any failure")
         {
-            config, ca, proxy, path, domain, host, timeout, mount, json,
+            config, ca, proxy, path, domain, host, timeout, mount, admin, json,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -53,6 +55,13 @@ internal static class DoctorCommand
                 proxyUri = new UriBuilder(proxyUri) { Scheme = proxyUri.Scheme == "http" ? "ws" : proxyUri.Scheme }.Uri;
             }
 
+            Uri? adminUri = null;
+            if (result.GetValue(admin) is { } adminText && !AdminAddress.TryParse(adminText, out adminUri))
+            {
+                io.Error.WriteLine($"doctor: {AdminAddress.Expectation("--admin", adminText)}");
+                return 2;
+            }
+
             var expected = result.GetValue(domain) ?? Environment.GetEnvironmentVariable("TUNNEL_DOMAIN");
             var pathValue = result.GetValue(path)!;
             var options = new DoctorOptions(result.GetValue(config)!, result.GetValue(ca)!)
@@ -63,6 +72,7 @@ internal static class DoctorCommand
                 Hosts = result.GetValue(host) ?? [],
                 Timeout = timeout.Read(result),
                 Mounts = mounts,
+                AdminUri = adminUri,
             };
             // The report is printed once, as it happens (a slow probe shows progress), on a terminal as in a pipe;
             // with --json nothing streams and one document follows the run.

@@ -13,6 +13,11 @@ internal static class DoctorJsonWriter
             foreach (var layer in Enum.GetValues<DoctorLayer>())
             {
                 var checks = report.Checks.Where(c => c.Layer == layer).ToList();
+                if (layer == DoctorLayer.Admin && checks.Count == 0)
+                {
+                    continue; // only with --admin: without it the document keeps its four layers
+                }
+
                 json.WriteStartObject();
                 json.WriteString("layer", LayerName(layer));
                 json.WriteString("status", checks.Count == 0 ? "skipped" : checks.Any(c => c.Status == DoctorStatus.Fail) ? "fail" : "pass");
@@ -43,6 +48,7 @@ internal static class DoctorJsonWriter
         DoctorLayer.Config => "config",
         DoctorLayer.Proxy => "proxy",
         DoctorLayer.InnerTls => "inner-tls",
+        DoctorLayer.Admin => "admin",
         _ => "upstream",
     };
 }

@@ -17,6 +17,9 @@ internal sealed record DoctorOptions(string ConfigPath, string CaPath)
     /// <summary>Names Claude will call (a full host, or a route name under the domain), beyond each route's own.</summary>
     public IReadOnlyList<string> Hosts { get; init; } = [];
 
+    /// <summary>The proxy's admin listener (<c>admin_addr</c>), when given: its <c>/readyz</c> and <c>/metrics</c> are checked too.</summary>
+    public Uri? AdminUri { get; init; }
+
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 
     public IReadOnlyList<PathMount> Mounts { get; init; } = [];

@@ -44,6 +44,7 @@ internal static class DoctorReportWriter
         DoctorLayer.Config => "[config] proxy config and registered CA",
         DoctorLayer.Proxy => "[a] proxy listener (WebSocket)",
         DoctorLayer.InnerTls => "[b] inner TLS (trusting only the CA)",
+        DoctorLayer.Admin => "[admin] the proxy's readiness and failure counters (admin_addr)",
         _ => "[c] routes and upstreams",
     };
 }

@@ -19,6 +19,7 @@ namespace McpTunnel.Cli.Doctor;
 /// [b] inner TLS per route name, trusting only the CA: chain, SAN, AKI/SKI, days left
 /// [c] per name: route → resolve → egress (never dial a denied address) → TCP → MCP initialize through the tunnel
 /// </code>
+/// [admin] with --admin: the proxy's /readyz and its failure counters, each pointing at its troubleshooting row
 /// A broken layer stops the walk: later layers cannot be judged through it. Exit 0 when nothing failed, else 1.
 /// </summary>
 internal sealed class DoctorRunner(DoctorOptions options, TextWriter output, HostResolver resolver)
@@ -45,7 +46,7 @@ internal sealed class DoctorRunner(DoctorOptions options, TextWriter output, Hos
         var caPem = config is null ? null : LoadCa(report, config);
         if (config is null || caPem is null)
         {
-            return Finish(report, DoctorLayer.Proxy, DoctorLayer.InnerTls, DoctorLayer.Upstream);
+            return await FinishAsync(report, cancellationToken, DoctorLayer.Proxy, DoctorLayer.InnerTls, DoctorLayer.Upstream);
         }
 
         var connector = new TunnelConnector(options.ProxyUri ?? DefaultProxyUri(config.ListenAddress), new TunnelServerValidator(TrustOnly(caPem)));
@@ -54,7 +55,7 @@ internal sealed class DoctorRunner(DoctorOptions options, TextWriter output, Hos
         await ProxyProbe.RunAsync(connector, report, options.Timeout, cancellationToken);
         if (report.LayerFailed(DoctorLayer.Proxy))
         {
-            return Finish(report, DoctorLayer.InnerTls, DoctorLayer.Upstream);
+            return await FinishAsync(report, cancellationToken, DoctorLayer.InnerTls, DoctorLayer.Upstream);
         }
 
         // Layer (b).
@@ -66,7 +67,7 @@ internal sealed class DoctorRunner(DoctorOptions options, TextWriter output, Hos
 
         if (report.LayerFailed(DoctorLayer.InnerTls))
         {
-            return Finish(report, DoctorLayer.Upstream);
+            return await FinishAsync(report, cancellationToken, DoctorLayer.Upstream);
         }
 
         // Layer (c).
@@ -82,7 +83,7 @@ internal sealed class DoctorRunner(DoctorOptions options, TextWriter output, Hos
             await upstreams.RunAsync(host, report, cancellationToken);
         }
 
-        return Finish(report);
+        return await FinishAsync(report, cancellationToken);
     }
 
     /// <summary>The names Claude calls: each route's public name under the tunnel's domain, plus <c>--host</c>s.</summary>
@@ -175,11 +176,20 @@ internal sealed class DoctorRunner(DoctorOptions options, TextWriter output, Hos
         }
     }
 
-    private int Finish(DoctorReport report, params DoctorLayer[] skipped)
+    /// <summary>
+    /// The skipped layers, then (with <c>--admin</c>) the proxy's own view, whatever the walk found: its readiness
+    /// and counters say why a layer broke, or what broke for real traffic although every probe passed.
+    /// </summary>
+    private async Task<int> FinishAsync(DoctorReport report, CancellationToken cancellationToken, params DoctorLayer[] skipped)
     {
         foreach (var layer in skipped)
         {
             DoctorReportWriter.WriteSkipped(output, layer);
+        }
+
+        if (options.AdminUri is { } admin)
+        {
+            await AdminProbe.RunAsync(admin, report, options.Timeout, cancellationToken);
         }
 
         DoctorReportWriter.WriteVerdict(output, report);

@@ -39,6 +39,24 @@ internal sealed class DurationOption : Option<TimeSpan?>
         },
     };
 
+    /// <summary>An option of a positive Go duration; a bare number is refused, as Go refuses it.</summary>
+    public static DurationOption Duration(string name, string description, TimeSpan defaultValue) => new(name, defaultValue)
+    {
+        Description = $"{description}: a duration such as 500ms, 2s or 1m (default {Format(defaultValue)})",
+        HelpName = "duration",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
+            if (TryParse(text, acceptSeconds: false, out var value, out var error))
+            {
+                return value;
+            }
+
+            result.AddError($"{name} {error}");
+            return null;
+        },
+    };
+
     /// <summary>The given value, or <see cref="Default"/>.</summary>
     public TimeSpan Read(ParseResult result) => result.GetValue(this) ?? Default;
 

@@ -40,6 +40,9 @@ internal sealed class TestStack : IAsyncDisposable
 
     public Uri ProxyUri => new($"ws://127.0.0.1:{_server!.ListenUri.Port}/");
 
+    /// <summary>The started proxy's admin listener, when the config has <c>admin_addr</c>.</summary>
+    public Uri? AdminUri => _server?.Observability.AdminUri;
+
     public void WriteServer(IssuedCertificate certificate)
     {
         File.WriteAllText(CertFile, certificate.CertificatePem);

@@ -14,7 +14,7 @@ public sealed class UsageErrorTests
     [InlineData("mcptunnel certs server: --days expects a whole number, got 'ten'", "certs", "server", "--domain", "d.example", "--days", "ten")]
     [InlineData("mcptunnel bench: --concurrency expects a whole number, got 'many'", "bench", "--concurrency", "many")]
     [InlineData("mcptunnel certs server: unknown option '--bogus'", "certs", "server", "--bogus")]
-    [InlineData("mcptunnel: unknown command 'nope' (commands: demo, edge, hello, certs, check, quickstart, doctor, bench)", "nope")]
+    [InlineData("mcptunnel: unknown command 'nope' (commands: demo, edge, hello, certs, check, quickstart, doctor, bench, top)", "nope")]
     [InlineData("mcptunnel certs: a command is required: one of ca, server, renew, check", "certs")]
     [InlineData("mcptunnel check: unexpected argument 'b.yaml'", "check", "a.yaml", "b.yaml")]
     [InlineData("mcptunnel bench: --parts item 'foo' is not one of start, rr, sse, bulk, handshake, idle", "bench", "--parts", "rr,foo")]
