@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Tls;
 using OpenTelemetry.Trace;
@@ -15,16 +14,14 @@ internal sealed class ProxyObservability : IAsyncDisposable
 {
     private readonly AdminServer? _admin;
     private readonly TracerProvider? _tracing;
-    private readonly IDisposable? _frameworkMeters;
 
-    private ProxyObservability(ProxyMetrics? metrics, RequestTelemetry? requests, Readiness readiness, AdminServer? admin, TracerProvider? tracing, IDisposable? frameworkMeters)
+    private ProxyObservability(ProxyMetrics? metrics, RequestTelemetry? requests, Readiness readiness, AdminServer? admin, TracerProvider? tracing)
     {
         Metrics = metrics;
         Requests = requests;
         Readiness = readiness;
         _admin = admin;
         _tracing = tracing;
-        _frameworkMeters = frameworkMeters;
     }
 
     public ProxyMetrics? Metrics { get; }
@@ -36,13 +33,12 @@ internal sealed class ProxyObservability : IAsyncDisposable
     /// <summary>The admin listener's address once started; null without <c>admin_addr</c>.</summary>
     public Uri? AdminUri => _admin?.Uri;
 
-    public static ProxyObservability Create(ProxyConfig config, CertificateStore certificates, IMeterFactory? serverMeters, TimeProvider time, IReadOnlyDictionary<string, string?> environment, CancellationToken draining)
+    public static ProxyObservability Create(ProxyConfig config, CertificateStore certificates, TimeProvider time, IReadOnlyDictionary<string, string?> environment, CancellationToken draining)
     {
         var readiness = new Readiness(certificates, time, draining);
         var tracing = ProxyTracing.Start(environment);
         ProxyMetrics? metrics = null;
         AdminServer? admin = null;
-        IDisposable? frameworkMeters = null;
         if (config.AdminAddress is { } address)
         {
             metrics = new ProxyMetrics(certificates, time);
@@ -54,7 +50,7 @@ internal sealed class ProxyObservability : IAsyncDisposable
         }
 
         var requests = metrics is null && tracing is null ? null : new RequestTelemetry(metrics, tracing is not null);
-        return new ProxyObservability(metrics, requests, readiness, admin, tracing, frameworkMeters);
+        return new ProxyObservability(metrics, requests, readiness, admin, tracing);
     }
 
     /// <summary>Starts the admin listener (before the tunnel listener, so liveness answers while the proxy starts).</summary>
@@ -73,7 +69,6 @@ internal sealed class ProxyObservability : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _frameworkMeters?.Dispose();
         if (_admin is not null)
         {
             await _admin.DisposeAsync();
