@@ -25,7 +25,9 @@ public sealed class TopTerminalTests : IAsyncLifetime
     public async Task OnATerminal_RedrawsInPlace_AndCtrlCExitsZero()
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "mcptunnel.dll");
-        var command = $"dotnet '{dll}' top --admin '{_stack.AdminUri}' --interval 200ms";
+        // exec: script runs the command through $SHELL -c, and a shell left waiting in between (dash, the /bin/sh
+        // CI gets) takes the SIGINT too and dies of it, which would hide top's own exit code.
+        var command = $"exec dotnet '{dll}' top --admin '{_stack.AdminUri}' --interval 200ms";
         var start = new ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var arg in new[] { "-qec", command, "/dev/null" })
         {
@@ -61,7 +63,7 @@ public sealed class TopTerminalTests : IAsyncLifetime
         }
 
         var screen = text.ToString();
-        Assert.True(process.ExitCode == 0, screen);
+        Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}: {screen}");
         Assert.True(Count(screen, "mcptunnel top  ") >= 3, screen);
         Assert.Contains("readiness    ready", screen, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", screen, StringComparison.Ordinal);
