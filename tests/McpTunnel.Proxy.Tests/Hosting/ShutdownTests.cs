@@ -42,6 +42,37 @@ public sealed class ShutdownTests
     }
 
     [Fact]
+    public async Task WhileDraining_ReadyzAnswers503Draining_HealthzStays200_AndTheInFlightRequestCompletes()
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        var proxy = await TestProxy.StartForUpstreamAsync(upstream, "admin_addr: \"127.0.0.1:0\"\nupstream:\n  allowed_ips: [127.0.0.0/8]\n");
+        try
+        {
+            Assert.Equal((200, "ready\n"), await AdminScrape.GetAsync(proxy, "/readyz"));
+            var call = proxy.CreateClient().GetAsync(proxy.UrlFor("echo", "/slow"));
+            await upstream.SlowStarted.Task.WaitAsync(TimeSpan.FromSeconds(15));
+
+            var stopping = proxy.Server.StopAsync();
+            await proxy.Logs.WaitForMessageAsync("shutting down");
+
+            // A load balancer must stop sending new tunnels here, while a liveness probe must not restart the pod.
+            Assert.Equal((503, "not ready: draining: the proxy is shutting down\n"), await AdminScrape.GetAsync(proxy, "/readyz"));
+            Assert.Equal((200, "ok\n"), await AdminScrape.GetAsync(proxy, "/healthz"));
+            Assert.False(stopping.IsCompleted);
+
+            upstream.SlowRelease.SetResult();
+            using var response = await call;
+            Assert.Equal("slow done", await response.Content.ReadAsStringAsync());
+            Assert.Equal(0, await stopping);
+        }
+        finally
+        {
+            await proxy.Server.DisposeAsync();
+            proxy.Pki.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task StreamStillOpenAtShutdownTimeout_IsCutAndCounted()
     {
         await using var upstream = await TestUpstream.StartAsync();
