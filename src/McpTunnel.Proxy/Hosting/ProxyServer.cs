@@ -114,7 +114,7 @@ internal sealed class ProxyServer : IAsyncDisposable
         var routes = new RouteTable(config.Routes, config.TunnelDomain);
         var egress = new EgressPolicy(config.Upstream);
         var invoker = new HttpMessageInvoker(UpstreamHandlerFactory.Create(config.Upstream, egress, logger), disposeHandler: true);
-        var observability = ProxyObservability.Create(config, certificates, options.TimeProvider, options.TelemetryEnvironment ?? ProxyTracing.ProcessEnvironment(), app.Lifetime.ApplicationStopping);
+        var observability = ProxyObservability.Create(config, certificates, app.Services.GetService<System.Diagnostics.Metrics.IMeterFactory>(), options.TimeProvider, options.TelemetryEnvironment ?? ProxyTracing.ProcessEnvironment(), app.Lifetime.ApplicationStopping);
         var handler = new ProxyRequestHandler(routes, new HttpForwarder(invoker, options.TimeProvider), config.Upstream.ResponseHeaderTimeout, logger, app.Lifetime.ApplicationStopping, observability.Requests);
         acceptor = new TunnelAcceptor(certificates, listener, config.Limits, logger, options.TimeProvider, observability.Metrics);
 

@@ -332,7 +332,18 @@ internal sealed class WebSocketServerStream : DuplexStream
             return false;
         }
 
-        WebSocketFrameWriter.Write(_output, WebSocketOpcode.Ping, []);
+        try
+        {
+            WebSocketFrameWriter.Write(_output, WebSocketOpcode.Ping, []);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException)
+        {
+            // The connection's output is already gone (its pipe completed, or the server's memory pool disposed at
+            // shutdown): there is nobody to ping, and an exception here, on a timer thread, would end the process.
+            _writeLock.Release();
+            return false;
+        }
+
         _ = FlushAndReleaseAsync();
         return true;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Tls;
 using OpenTelemetry.Trace;
@@ -14,9 +15,11 @@ internal sealed class ProxyObservability : IAsyncDisposable
 {
     private readonly AdminServer? _admin;
     private readonly TracerProvider? _tracing;
+    private readonly FrameworkMeters? _frameworkMeters;
 
-    private ProxyObservability(ProxyMetrics? metrics, RequestTelemetry? requests, Readiness readiness, AdminServer? admin, TracerProvider? tracing)
+    private ProxyObservability(ProxyMetrics? metrics, RequestTelemetry? requests, Readiness readiness, AdminServer? admin, TracerProvider? tracing, FrameworkMeters? frameworkMeters)
     {
+        _frameworkMeters = frameworkMeters;
         Metrics = metrics;
         Requests = requests;
         Readiness = readiness;
@@ -33,24 +36,26 @@ internal sealed class ProxyObservability : IAsyncDisposable
     /// <summary>The admin listener's address once started; null without <c>admin_addr</c>.</summary>
     public Uri? AdminUri => _admin?.Uri;
 
-    public static ProxyObservability Create(ProxyConfig config, CertificateStore certificates, TimeProvider time, IReadOnlyDictionary<string, string?> environment, CancellationToken draining)
+    /// <param name="serverMeters">The tunnel server's meter factory: Kestrel's meters from it (and no other server's) are exported.</param>
+    public static ProxyObservability Create(ProxyConfig config, CertificateStore certificates, IMeterFactory? serverMeters, TimeProvider time, IReadOnlyDictionary<string, string?> environment, CancellationToken draining)
     {
         var readiness = new Readiness(certificates, time, draining);
         var tracing = ProxyTracing.Start(environment);
         ProxyMetrics? metrics = null;
         AdminServer? admin = null;
+        FrameworkMeters? frameworkMeters = null;
         if (config.AdminAddress is { } address)
         {
             metrics = new ProxyMetrics(certificates, time);
             admin = AdminServer.Create(address, new AdminEndpoints(readiness, metrics));
-            // The process's CPU, memory, GC and thread counts, from prometheus-net's own collectors. Its meter adapter
-            // (for Kestrel's and the runtime's System.Diagnostics.Metrics meters) hung request tests here, so it is
-            // not used until that is understood.
+            // The process's CPU, memory and GC counts from prometheus-net's own collectors; Kestrel's connections and the
+            // runtime's thread pool, contention and exception figures from their meters.
             Prometheus.DotNetStats.Register(metrics.Registry);
+            frameworkMeters = new FrameworkMeters(metrics.Registry, serverMeters);
         }
 
         var requests = metrics is null && tracing is null ? null : new RequestTelemetry(metrics, tracing is not null);
-        return new ProxyObservability(metrics, requests, readiness, admin, tracing);
+        return new ProxyObservability(metrics, requests, readiness, admin, tracing, frameworkMeters);
     }
 
     /// <summary>Starts the admin listener (before the tunnel listener, so liveness answers while the proxy starts).</summary>
@@ -69,6 +74,7 @@ internal sealed class ProxyObservability : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _frameworkMeters?.Dispose();
         if (_admin is not null)
         {
             await _admin.DisposeAsync();

@@ -18,6 +18,25 @@ internal static class AdminScrape
     public static async Task<string> MetricsAsync(TestProxy proxy) => (await GetAsync(proxy, "/metrics")).Body;
 
     /// <summary>
+    /// Scrapes until <paramref name="condition"/> holds, as Prometheus would see it converge: for what the framework
+    /// records after the last log line (Kestrel ends a connection's measurement once its middleware has returned).
+    /// </summary>
+    public static async Task<string> WaitForMetricsAsync(TestProxy proxy, Func<string, bool> condition)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var metrics = await MetricsAsync(proxy);
+            if (condition(metrics))
+            {
+                return metrics;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), deadline.Token);
+        }
+    }
+
+    /// <summary>
     /// Waits until <paramref name="count"/> requests have logged "request finished": the metrics are recorded just
     /// before that line, while the client may already hold the whole response.
     /// </summary>

@@ -364,6 +364,21 @@ public sealed class WebSocketServerStreamTests
     }
 
     [Fact]
+    public async Task KeepAlive_WhenTheOutputIsAlreadyGone_SkipsThePingInsteadOfThrowingOnTheTimer()
+    {
+        // At shutdown a connection's output can be completed (or its memory pool disposed) before the keep-alive's
+        // timer is: the tick must not throw, since an exception on a timer thread ends the process.
+        await using var harness = new Harness(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
+        harness.Stream.StartKeepAlive();
+        await harness.ServerToClient.Writer.CompleteAsync();
+
+        var tick = Record.Exception(() => harness.Clock.Advance(TimeSpan.FromSeconds(30)));
+
+        Assert.Null(tick);
+        Assert.False(harness.Aborted.Task.IsCompleted);
+    }
+
+    [Fact]
     public async Task KeepAlive_KeepsAPeerThatAnswers()
     {
         await using var harness = new Harness(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
