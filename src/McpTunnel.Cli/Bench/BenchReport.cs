@@ -269,6 +269,16 @@ internal static class BenchReport
         var offCpu = rr.MedianServerCpuPerRequest(off);
         var delta = RequestResponseBench.Micros(onCpu - offCpu);
         Line(md, $"{throughput}; proxy CPU per request {RequestResponseBench.Micros(onCpu)} vs {RequestResponseBench.Micros(offCpu)} µs ({(onCpu >= offCpu ? "+" : "")}{delta} µs; medians over rounds).");
+
+        // On a shared host a whole round runs slower or faster, and the client+upstream CPU per request (the same work
+        // for both targets) moves with the proxy's. Scaling each round's on-figure by the two targets' client+upstream
+        // ratio takes that out; pairing by round keeps the comparison inside one round.
+        var normalised = RequestResponseBench.Median(rr.Closed[on].Zip(rr.Closed[off], (a, b) =>
+            a.ServerCpuMicrosPerRequest * (b.ClientCpuMicrosPerRequest / a.ClientCpuMicrosPerRequest) - b.ServerCpuMicrosPerRequest));
+        var pairedThroughput = RequestResponseBench.Median(rr.RoundRatios(on, off, r => r.RequestsPerSecond));
+        Line(md, $"Paired by round: throughput on ÷ off {pairedThroughput.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)}×; "
+            + $"proxy CPU per request {(normalised >= 0 ? "+" : "")}{RequestResponseBench.Micros(normalised)} µs host-normalised "
+            + "(each round's on-figure scaled by off ÷ on client+upstream CPU per request, which is identical work; median over rounds).");
     }
 
     private static void Rows(StringBuilder md, RequestResponseResult rr, bool openLoop)

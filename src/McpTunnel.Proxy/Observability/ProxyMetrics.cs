@@ -36,6 +36,8 @@ internal sealed class ProxyMetrics
     private readonly Gauge _streamingOpen;
     private readonly Counter _certificateReloads;
     private readonly ConcurrentDictionary<WebSocketServerStream, byte> _openTunnels = new();
+    private readonly ConcurrentDictionary<(string Route, string Method, string StatusClass, string McpMethod), RequestSeries> _requestSeries = new();
+    private readonly ConcurrentDictionary<(string Route, string Tool, string StatusClass), Counter.Child> _toolSeries = new();
     private long _closedBytesReceived;
     private long _closedBytesSent;
 
@@ -131,11 +133,12 @@ internal sealed class ProxyMetrics
     public void RequestFinished(string route, string method, int status, string mcpMethod, string? tool, ForwarderError error, double seconds)
     {
         var statusClass = StatusClass(status);
-        _requests.WithLabels(route, HttpMethodLabel(method), statusClass, mcpMethod).Inc();
-        _requestDuration.WithLabels(route, mcpMethod).Observe(seconds);
+        var series = RequestSeriesFor(route, HttpMethodLabel(method), statusClass, mcpMethod);
+        series.Requests.Inc();
+        series.Duration.Observe(seconds);
         if (tool is not null)
         {
-            _toolCalls.WithLabels(route, tool, statusClass).Inc();
+            _toolSeries.GetOrAdd((route, tool, statusClass), static (key, counter) => counter.WithLabels(key.Route, key.Tool, key.StatusClass), _toolCalls).Inc();
         }
 
         if (error is not (ForwarderError.None or ForwarderError.ClientAborted))
@@ -147,6 +150,16 @@ internal sealed class ProxyMetrics
             }
         }
     }
+
+    /// <summary>
+    /// The labelled children of one request's series, looked up once per label combination: prometheus-net's
+    /// <c>WithLabels</c> allocates and hashes a label sequence on every call, which is most of what counting a request
+    /// costs. The set is bounded by the labels (routes × fixed lists), like the series themselves.
+    /// </summary>
+    private RequestSeries RequestSeriesFor(string route, string method, string statusClass, string mcpMethod) =>
+        _requestSeries.GetOrAdd((route, method, statusClass, mcpMethod), static (key, metrics) => new RequestSeries(
+            metrics._requests.WithLabels(key.Route, key.Method, key.StatusClass, key.McpMethod),
+            metrics._requestDuration.WithLabels(key.Route, key.McpMethod)), this);
 
     /// <summary>A request refused before it had a route (no route for host, misdirected, malformed, shutting down).</summary>
     public void RequestRefused(string method, ForwarderError error, int status)
@@ -186,4 +199,6 @@ internal sealed class ProxyMetrics
         System.Net.WebSockets.WebSocketCloseStatus.InternalServerError => "1011",
         _ => ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
+
+    private sealed record RequestSeries(Counter.Child Requests, Histogram.Child Duration);
 }
