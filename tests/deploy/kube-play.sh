@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Helm chart's pod under `podman kube play` (issue 14, item 4), run by tests/deploy/container-check.sh
+# The Helm chart's pod under `podman kube play`, run by tests/deploy/container-check.sh
 # after it has built localhost/mcp-proxy:local and localhost/mcptunnel-tools:local:
 #
 #   tests/deploy/kube-play.sh WORKDIR          (root; CONTAINERS_CONF as container-check.sh sets it)

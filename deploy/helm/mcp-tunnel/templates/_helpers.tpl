@@ -28,7 +28,7 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end -}}
 
-{{/* The Secret setup writes in managed mode: named after the release (spec items 101, 146). */}}
+{{/* The Secret setup writes in managed mode: named after the release. */}}
 {{- define "mcp-tunnel.managedSecretName" -}}
 {{- .Release.Name -}}
 {{- end -}}
@@ -73,8 +73,8 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "mcp-tunnel.tlsDir" -}}/data{{- end -}}
 
 {{/*
-The proxy's config.yaml: gateway.config passed through, with listen_addr and the tls paths forced
-(spec item 30). External mode needs tunnel_domain; managed mode passes it as -tunnel-domain.
+The proxy's config.yaml: gateway.config passed through, with listen_addr and the tls paths forced.
+External mode needs tunnel_domain; managed mode passes it as -tunnel-domain.
 */}}
 {{- define "mcp-tunnel.config" -}}
 {{- $cfg := deepCopy (.Values.gateway.config | default dict) -}}
@@ -95,7 +95,7 @@ The proxy's config.yaml: gateway.config passed through, with listen_addr and the
 {{- end -}}
 
 {{/*
-Hook annotations for the setup Job and its RBAC (spec items 144, 148): pre-install, plus pre-upgrade
+Hook annotations for the setup Job and its RBAC: pre-install, plus pre-upgrade
 only with setup.force. Deleted on success; a failed Job stays for `kubectl logs` until the next attempt
 (before-hook-creation), so a retry needs no manual `kubectl delete job`.
 */}}
