@@ -8,14 +8,14 @@ namespace McpTunnel.Proxy.Listener;
 /// </summary>
 internal sealed class TunnelEndPoint : EndPoint
 {
+    /// <summary>How the endpoint shows in Kestrel's logs and in its metrics' <c>server.address</c>.</summary>
+    public const string Address = "tunnel://inner";
+
     /// <summary>
     /// Not a socket family. The base class throws here, and Kestrel's connection metrics read it: with them enabled,
     /// every inner connection died before its first request.
     /// </summary>
     public override System.Net.Sockets.AddressFamily AddressFamily => System.Net.Sockets.AddressFamily.Unspecified;
-
-    /// <summary>How the endpoint shows in Kestrel's logs and in its metrics' <c>server.address</c>.</summary>
-    public const string Address = "tunnel://inner";
 
     public override string ToString() => Address;
 }

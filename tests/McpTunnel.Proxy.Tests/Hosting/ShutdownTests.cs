@@ -45,7 +45,7 @@ public sealed class ShutdownTests
     public async Task WhileDraining_ReadyzAnswers503Draining_HealthzStays200_AndTheInFlightRequestCompletes()
     {
         await using var upstream = await TestUpstream.StartAsync();
-        var proxy = await TestProxy.StartForUpstreamAsync(upstream, "admin_addr: \"127.0.0.1:0\"\nupstream:\n  allowed_ips: [127.0.0.0/8]\n");
+        var proxy = await TestProxy.StartForUpstreamAsync(upstream, Observability.AdminListenerTests.WithAdmin);
         try
         {
             Assert.Equal((200, "ready\n"), await AdminScrape.GetAsync(proxy, "/readyz"));
