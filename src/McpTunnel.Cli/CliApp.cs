@@ -1,5 +1,4 @@
 using System.CommandLine;
-using McpTunnel.Cli.Bench;
 using McpTunnel.Cli.Certs;
 using McpTunnel.Cli.Check;
 using McpTunnel.Cli.Demo;
@@ -25,7 +24,6 @@ internal static class CliApp
             CheckCommand.Create(),
             QuickstartCommand.Create(),
             DoctorCommand.Create(),
-            BenchCommand.Create(),
             TopCommand.Create(),
         };
         return root;

@@ -8,7 +8,7 @@ namespace McpTunnel.TunnelClient;
 /// <summary>
 /// The client end of a tunnel, as the tunnel edge and cloudflared together present it to the proxy:
 /// a WebSocket to the proxy's listener, and (optionally) the inner TLS session to <c>&lt;route&gt;.&lt;tunnel-domain&gt;</c>
-/// verified by <see cref="TunnelServerValidator"/>. Used by <c>mcptunnel edge</c>, <c>doctor</c>, <c>bench</c> and the tests.
+/// verified by <see cref="TunnelServerValidator"/>. Used by <c>mcptunnel edge</c>, <c>doctor</c>, the benchmark and the tests.
 /// </summary>
 internal sealed class TunnelConnector(Uri proxyUri, TunnelServerValidator validator)
 {

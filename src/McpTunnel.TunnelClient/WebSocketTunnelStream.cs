@@ -5,7 +5,7 @@ namespace McpTunnel.TunnelClient;
 
 /// <summary>
 /// Presents a client <see cref="WebSocket"/> as the byte stream the inner TLS session runs over: binary messages are concatenated, their boundaries mean nothing; a text message is a protocol error.
-/// The client end of a tunnel (<c>mcptunnel edge</c>, doctor, bench, tests); the proxy's end is
+/// The client end of a tunnel (<c>mcptunnel edge</c>, doctor, the benchmark, tests); the proxy's end is
 /// <see cref="WebSocketServerStream"/>, framed on the connection's pipes.
 /// One reader and one writer may use it concurrently, which is what <see cref="System.Net.Security.SslStream"/> does.
 /// </summary>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using McpTunnel.Cli.Check;
 using McpTunnel.Cli.Terminal;
 using McpTunnel.Cli.Top;
+using McpTunnel.CommandLine;
 
 namespace McpTunnel.Cli.Doctor;
 

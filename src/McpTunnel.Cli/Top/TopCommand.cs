@@ -1,5 +1,6 @@
 using System.CommandLine;
 using McpTunnel.Cli.Terminal;
+using McpTunnel.CommandLine;
 
 namespace McpTunnel.Cli.Top;
 

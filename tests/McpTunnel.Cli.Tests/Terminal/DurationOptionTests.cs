@@ -1,5 +1,5 @@
 using System.CommandLine;
-using McpTunnel.Cli.Terminal;
+using McpTunnel.CommandLine;
 
 namespace McpTunnel.Cli.Tests.Terminal;
 

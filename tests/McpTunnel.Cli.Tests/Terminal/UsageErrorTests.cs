@@ -12,13 +12,11 @@ public sealed class UsageErrorTests
     [InlineData("mcptunnel demo: --port expects a whole number, got 'abc'", "demo", "--port", "abc")]
     [InlineData("mcptunnel hello: --port expects a whole number, got '1.5'", "hello", "--port", "1.5")]
     [InlineData("mcptunnel certs server: --days expects a whole number, got 'ten'", "certs", "server", "--domain", "d.example", "--days", "ten")]
-    [InlineData("mcptunnel bench: --concurrency expects a whole number, got 'many'", "bench", "--concurrency", "many")]
     [InlineData("mcptunnel certs server: unknown option '--bogus'", "certs", "server", "--bogus")]
-    [InlineData("mcptunnel: unknown command 'nope' (commands: demo, edge, hello, certs, check, quickstart, doctor, bench, top)", "nope")]
+    [InlineData("mcptunnel: unknown command 'nope' (commands: demo, edge, hello, certs, check, quickstart, doctor, top)", "nope")]
     [InlineData("mcptunnel certs: a command is required: one of ca, server, renew, check", "certs")]
     [InlineData("mcptunnel check: unexpected argument 'b.yaml'", "check", "a.yaml", "b.yaml")]
-    [InlineData("mcptunnel bench: --parts item 'foo' is not one of start, rr, sse, bulk, handshake, idle", "bench", "--parts", "rr,foo")]
-    [InlineData("mcptunnel bench: --idle-counts expects comma-separated positive whole numbers such as 1000,5000, got 'x'", "bench", "--idle-counts", "1000,x")]
+    [InlineData("mcptunnel: unknown command 'bench' (commands: demo, edge, hello, certs, check, quickstart, doctor, top)", "bench")]
     public async Task ParseError_IsOneLineThenTheHelpPointer_ExitTwo(string expected, params string[] args)
     {
         var (exit, output, error) = await CliRunner.RunAsync(args);
@@ -46,6 +44,16 @@ public sealed class UsageErrorTests
 
         Assert.Equal(2, exit);
         Assert.StartsWith("mcptunnel certs server: unknown option '--domian'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_ListsTheOperatorCommands_NotTheBenchmark()
+    {
+        var (exit, output, _) = await CliRunner.RunAsync("--help");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("  doctor ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("bench", output, StringComparison.Ordinal);
     }
 
     [Fact]
