@@ -92,7 +92,10 @@ internal sealed class EdgeServer : IAsyncDisposable
             $"https://{h}",
             h,
             addForwardedHeaders: false,
-            responseHeaderTimeout: TimeSpan.FromSeconds(100), // the real edge gives up at about this point
+            // No limit of its own: the caller decides how long it waits (Claude's hosted connectors wait up to 300 s
+            // for a tool result, answered as one JSON response that sends nothing before it), and its abort
+            // cancels the tunnel request (docs/RELIABILITY.md, "Long requests").
+            responseHeaderTimeout: Timeout.InfiniteTimeSpan,
             HttpVersion.Version20,
             HttpVersionPolicy.RequestVersionOrLower));
         EdgeLog.Forwarding(_logger, context.Request.Method, host, context.Request.Path.Value ?? "/");

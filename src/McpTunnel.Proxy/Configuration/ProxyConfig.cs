@@ -60,6 +60,12 @@ internal sealed record RouteDefinition(string Key, UpstreamAddress Upstream)
 {
     /// <summary>From <c>upstream.host_header.&lt;key&gt;</c>; null when the route keeps the default (see <see cref="UpstreamHostSetting"/>).</summary>
     public UpstreamHostSetting? HostHeader { get; init; }
+
+    /// <summary>
+    /// From <c>upstream.response_header_timeout_by_route.&lt;key&gt;</c>; null when the route follows
+    /// <c>upstream.response_header_timeout</c>. <see cref="Timeout.InfiniteTimeSpan"/> means no limit.
+    /// </summary>
+    public TimeSpan? ResponseHeaderTimeout { get; init; }
 }
 
 /// <summary>An upstream written exactly as <c>scheme://host:port</c>: no path, no user info, an explicit port.</summary>
@@ -80,7 +86,14 @@ internal sealed record UpstreamSettings
     public string? TlsCaFile { get; init; }
     public bool TlsIncludeSystemCas { get; init; }
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
-    public TimeSpan ResponseHeaderTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// End of the request body → response headers; <see cref="Timeout.InfiniteTimeSpan"/> (the default, and what
+    /// <c>0s</c> configures) means no limit. Off by default because the documented proxy has none: a tool answered in
+    /// one JSON response sends nothing until its result, and Claude waits up to 300 s for it. The wait stays bounded
+    /// without us: when the caller gives up, its abort cancels the upstream request (docs/RELIABILITY.md).
+    /// </summary>
+    public TimeSpan ResponseHeaderTimeout { get; init; } = Timeout.InfiniteTimeSpan;
 }
 
 /// <summary>

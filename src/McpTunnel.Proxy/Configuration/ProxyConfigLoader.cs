@@ -74,6 +74,7 @@ internal static class ProxyConfigLoader
         if (routes is not null)
         {
             routes = HostHeaderSection.Apply(upstreamMapping, routes);
+            routes = ResponseHeaderTimeoutSection.ApplyByRoute(upstreamMapping, routes);
         }
 
         upstreamMapping?.WarnUnknownKeys();

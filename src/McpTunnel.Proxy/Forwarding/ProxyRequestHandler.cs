@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using McpTunnel.Proxy.Configuration.Sections;
 using McpTunnel.Proxy.Listener;
 using McpTunnel.Proxy.Logging;
 using McpTunnel.Proxy.Observability;
@@ -41,7 +42,7 @@ internal sealed class ProxyRequestHandler
                 r.UpstreamPrefix,
                 r.UpstreamHostHeader, // upstream.host_header, decided once per route by Routing/UpstreamHostPolicy
                 addForwardedHeaders: true,
-                responseHeaderTimeout,
+                r.Definition.ResponseHeaderTimeout ?? responseHeaderTimeout, // upstream.response_header_timeout[_by_route]
                 System.Net.HttpVersion.Version11,
                 HttpVersionPolicy.RequestVersionOrLower));
     }
@@ -124,6 +125,9 @@ internal sealed class ProxyRequestHandler
                 break;
             case ForwarderError.EgressDenied:
                 break; // logged at the decision: "IP validation failed: …"
+            case ForwarderError.UpstreamResponseTimeout:
+                LogResponseTimeout(route);
+                break;
             default:
                 ProxyLog.UpstreamRequestFailed(_logger, route.Key, route.Upstream.ToString(), result.Error.ToString(), result.Exception is null ? "" : McpTunnel.Proxy.Tls.TlsFailureReason.Flatten(result.Exception));
                 break;
@@ -140,5 +144,18 @@ internal sealed class ProxyRequestHandler
         }
 
         ProxyLog.RequestFinished(_logger, route.Key, status, elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// A limit of ours cut a request the upstream may still have answered, so the line says which limit, which
+    /// setting holds it, and how to raise it for this route alone.
+    /// </summary>
+    private void LogResponseTimeout(Route route)
+    {
+        var limit = McpTunnel.Common.GoDuration.Format(_targets[route].ResponseHeaderTimeout);
+        var perRoute = $"{ResponseHeaderTimeoutSection.ByRoute}.{route.Key}";
+        var setting = route.Definition.ResponseHeaderTimeout is null ? ResponseHeaderTimeoutSection.Scalar : perRoute;
+        var fix = $"the upstream sent no response headers within {limit} of the request; raise {perRoute} (a Go duration such as 10m, or 0s for no limit) and restart the proxy";
+        ProxyLog.UpstreamResponseTimedOut(_logger, route.Key, route.Upstream.ToString(), nameof(ForwarderError.UpstreamResponseTimeout), limit, setting, fix);
     }
 }

@@ -85,6 +85,10 @@ internal static partial class ProxyLog
     [LoggerMessage(600, LogLevel.Error, "upstream request failed")]
     public static partial void UpstreamRequestFailed(ILogger logger, string route, string upstream, string outcome, string error);
 
+    /// <summary>The same message as <see cref="UpstreamRequestFailed"/> (operators grep for it), with the limit that fired and the setting that raises it.</summary>
+    [LoggerMessage(606, LogLevel.Error, "upstream request failed")]
+    public static partial void UpstreamResponseTimedOut(ILogger logger, string route, string upstream, string outcome, string limit, string setting, string fix);
+
     [LoggerMessage(601, LogLevel.Warning, "upstream response aborted mid-stream")]
     public static partial void UpstreamResponseAborted(ILogger logger, string route, string error);
 

@@ -39,8 +39,16 @@ internal static class NodePeers
     }
 
     /// <summary>Starts one of the scripts in tests/node (PORT from the environment) and waits until it accepts connections.</summary>
-    public static Task<Process> StartScriptAsync(string script, int port) =>
-        StartServerAsync(new ProcessStartInfo("node", Path.Combine(NodeDirectory, script)), port);
+    public static Task<Process> StartScriptAsync(string script, int port, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("node", Path.Combine(NodeDirectory, script));
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        return StartServerAsync(start, port);
+    }
 
     private static async Task<Process> StartServerAsync(ProcessStartInfo start, int port)
     {

@@ -7,12 +7,108 @@ namespace McpTunnel.Proxy.Tests.Forwarding;
 
 /// <summary>
 /// <c>upstream.response_header_timeout</c> bounds the upstream's time to answer, counted from the end of the request
-/// body: an upload may take longer than the timeout, a silent upstream after the body still gets 504. The proxy runs on
-/// a fake clock, so "longer" is an Advance, not a wait.
+/// body: an upload may take longer than the timeout, a silent upstream after the body still gets 504. Unset, there is
+/// no limit (a tool answered in one JSON response sends nothing for as long as it runs); per route,
+/// <c>upstream.response_header_timeout_by_route</c> wins. The proxy runs on a fake clock, so "longer" is an Advance,
+/// not a wait; the tunnel's keep-alive is set beyond the advances, so only the deadline under test can fire.
 /// </summary>
 public sealed class ResponseHeaderTimeoutTests
 {
     private const string TwoSeconds = "upstream:\n  allowed_ips: [127.0.0.0/8]\n  response_header_timeout: 2s\n";
+    private const string QuietKeepAlive = "limits:\n  ping_interval: 24h\n  ping_timeout: 24h\n";
+
+    [Fact]
+    public async Task DefaultConfig_UpstreamSilentLongerThanClaudesWait_IsAnsweredWhenItAnswers()
+    {
+        var clock = new FakeTimeProvider();
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}", "upstream:\n  allowed_ips: [127.0.0.0/8]\n" + QuietKeepAlive, time: clock);
+
+        var call = proxy.CreateClient().PostAsync(proxy.UrlFor("echo", "/upload-then-wait"), new ByteArrayContent(new byte[100]));
+        await upstream.BodyRead.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        clock.Advance(TimeSpan.FromSeconds(305)); // the old 60 s default, and Claude's 300 s, are both behind us
+        clock.Advance(TimeSpan.FromMinutes(30));
+        upstream.SlowRelease.TrySetResult();
+
+        using var response = await call.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("answered", await response.Content.ReadAsStringAsync());
+        Assert.DoesNotContain(proxy.Logs.Entries, e => e.Message == "upstream request failed");
+    }
+
+    [Fact]
+    public async Task ScalarTimeout_Fires_LogNamesRouteLimitAndSetting()
+    {
+        var clock = new FakeTimeProvider();
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}", TwoSeconds + QuietKeepAlive, time: clock);
+
+        var call = proxy.CreateClient().PostAsync(proxy.UrlFor("echo", "/upload-then-wait"), new ByteArrayContent(new byte[100]));
+        await upstream.BodyRead.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        clock.Advance(TimeSpan.FromSeconds(2));
+
+        using var response = await call.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        var line = await proxy.Logs.WaitForMessageAsync("upstream request failed");
+        Assert.Equal(LogLevel.Error, line.Level);
+        Assert.Equal("echo", line.Fields["route"]);
+        Assert.Equal("UpstreamResponseTimeout", line.Fields["outcome"]);
+        Assert.Equal("2s", line.Fields["limit"]);
+        Assert.Equal("upstream.response_header_timeout", line.Fields["setting"]);
+        Assert.Contains("raise upstream.response_header_timeout_by_route.echo", line.Fields["fix"], StringComparison.Ordinal);
+        Assert.Contains("0s for no limit", line.Fields["fix"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ByRouteTimeout_FiresForItsRouteOnly_LogNamesThePerRouteSetting()
+    {
+        var clock = new FakeTimeProvider();
+        await using var limited = await TestUpstream.StartAsync();
+        await using var unlimited = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartAsync(
+            $"echo: http://127.0.0.1:{limited.Port}\nother: http://127.0.0.1:{unlimited.Port}",
+            "upstream:\n  allowed_ips: [127.0.0.0/8]\n  response_header_timeout_by_route:\n    echo: 3s\n" + QuietKeepAlive,
+            time: clock);
+        using var client = proxy.CreateClient();
+
+        var limitedCall = client.PostAsync(proxy.UrlFor("echo", "/upload-then-wait"), new ByteArrayContent(new byte[100]));
+        var unlimitedCall = client.PostAsync(proxy.UrlFor("other", "/upload-then-wait"), new ByteArrayContent(new byte[100]));
+        await limited.BodyRead.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await unlimited.BodyRead.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.False(limitedCall.IsCompleted);
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        using var limitedResponse = await limitedCall.WaitAsync(TimeSpan.FromSeconds(30));
+        clock.Advance(TimeSpan.FromMinutes(10));
+        unlimited.SlowRelease.TrySetResult();
+        using var unlimitedResponse = await unlimitedCall.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.GatewayTimeout, limitedResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, unlimitedResponse.StatusCode);
+        var line = await proxy.Logs.WaitForMessageAsync("upstream request failed");
+        Assert.Equal("echo", line.Fields["route"]);
+        Assert.Equal("3s", line.Fields["limit"]);
+        Assert.Equal("upstream.response_header_timeout_by_route.echo", line.Fields["setting"]);
+    }
+
+    [Fact]
+    public async Task ByRouteZero_LiftsTheScalarForThatRoute()
+    {
+        var clock = new FakeTimeProvider();
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartAsync(
+            $"echo: http://127.0.0.1:{upstream.Port}",
+            TwoSeconds + "  response_header_timeout_by_route:\n    echo: 0s\n" + QuietKeepAlive,
+            time: clock);
+
+        var call = proxy.CreateClient().PostAsync(proxy.UrlFor("echo", "/upload-then-wait"), new ByteArrayContent(new byte[100]));
+        await upstream.BodyRead.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        clock.Advance(TimeSpan.FromMinutes(10));
+        upstream.SlowRelease.TrySetResult();
+
+        using var response = await call.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
 
     [Fact]
     public async Task UploadLongerThanTheTimeout_IsForwardedWhole()

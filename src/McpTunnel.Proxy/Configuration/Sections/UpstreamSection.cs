@@ -6,8 +6,9 @@ namespace McpTunnel.Proxy.Configuration.Sections;
 
 /// <summary>
 /// <c>upstream:</c> the egress policy (<c>allowed_ips</c>, <c>disable_ip_validation</c>), trust for https upstreams
-/// (<c>tls.ca_file</c>, <c>tls.include_system_cas</c>) and the upstream timeouts. <c>host_header</c>, in the same
-/// mapping, is read by <see cref="HostHeaderSection"/> once the routes are known.
+/// (<c>tls.ca_file</c>, <c>tls.include_system_cas</c>) and the upstream timeouts. <c>host_header</c> and
+/// <c>response_header_timeout_by_route</c>, in the same mapping, are read by <see cref="HostHeaderSection"/> and
+/// <see cref="ResponseHeaderTimeoutSection"/> once the routes are known.
 /// </summary>
 internal static class UpstreamSection
 {
@@ -43,7 +44,7 @@ internal static class UpstreamSection
             TlsCaFile = caFile,
             TlsIncludeSystemCas = includeSystem,
             ConnectTimeout = upstream.Duration("connect_timeout", defaults.ConnectTimeout),
-            ResponseHeaderTimeout = upstream.Duration("response_header_timeout", defaults.ResponseHeaderTimeout),
+            ResponseHeaderTimeout = ResponseHeaderTimeoutSection.ReadScalar(upstream),
         };
     }
 
