@@ -66,6 +66,9 @@ internal sealed record RouteDefinition(string Key, UpstreamAddress Upstream)
     /// <c>upstream.response_header_timeout</c>. <see cref="Timeout.InfiniteTimeSpan"/> means no limit.
     /// </summary>
     public TimeSpan? ResponseHeaderTimeout { get; init; }
+
+    /// <summary>From <c>policy.&lt;key&gt;</c>; null when the route has none and is forwarded untouched.</summary>
+    public RoutePolicySettings? Policy { get; init; }
 }
 
 /// <summary>An upstream written exactly as <c>scheme://host:port</c>: no path, no user info, an explicit port.</summary>

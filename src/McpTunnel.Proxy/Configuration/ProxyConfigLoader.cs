@@ -75,6 +75,7 @@ internal static class ProxyConfigLoader
         {
             routes = HostHeaderSection.Apply(upstreamMapping, routes);
             routes = ResponseHeaderTimeoutSection.ApplyByRoute(upstreamMapping, routes);
+            routes = PolicySection.Apply(root, routes);
         }
 
         upstreamMapping?.WarnUnknownKeys();

@@ -3,6 +3,7 @@ using McpTunnel.Proxy.Configuration.Sections;
 using McpTunnel.Proxy.Listener;
 using McpTunnel.Proxy.Logging;
 using McpTunnel.Proxy.Observability;
+using McpTunnel.Proxy.Policy;
 using McpTunnel.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 using Route = McpTunnel.Proxy.Routing.Route;
@@ -14,7 +15,9 @@ namespace McpTunnel.Proxy.Forwarding;
 /// <code>
 ///   (0) CONNECT or malformed? ─▶ 501 / 400, nothing forwarded
 ///   (1) shutting down? ─▶ 503        (2) route by Host ─▶ none? log "no route for host", 502
-///   (3) SNI names another route? ─▶ 421      (4) log "request started"      (5) forward      (6) map the outcome
+///   (3) SNI names another route? ─▶ 421      (4) log "request started"
+///   (4b) the route's MCP policy and limits (Policy/McpPolicyStage) ─▶ refused: answered there, nothing forwarded
+///   (5) forward      (6) map the outcome
 /// </code>
 /// </summary>
 internal sealed class ProxyRequestHandler
@@ -29,8 +32,11 @@ internal sealed class ProxyRequestHandler
 
     private int _inFlight;
 
-    public ProxyRequestHandler(RouteTable routes, HttpForwarder forwarder, TimeSpan responseHeaderTimeout, ILogger logger, CancellationToken stopping, RequestTelemetry? telemetry = null)
+    private readonly McpPolicyStage? _policy;
+
+    public ProxyRequestHandler(RouteTable routes, HttpForwarder forwarder, TimeSpan responseHeaderTimeout, ILogger logger, CancellationToken stopping, RequestTelemetry? telemetry = null, McpPolicyStage? policy = null)
     {
+        _policy = policy;
         _telemetry = telemetry;
         _routes = routes;
         _forwarder = forwarder;
@@ -95,6 +101,18 @@ internal sealed class ProxyRequestHandler
         // Step 4: never the query string, headers or body (they may carry secrets).
         ProxyLog.RequestStarted(_logger, route.Key, context.Request.Method, context.Request.Path.Value ?? "/", host, context.Request.Protocol);
 
+        // Step 4b: the route's MCP policy, when it has one; a refused request was answered and is not forwarded.
+        PolicyAdmission? admission = null;
+        if (route.Policy is { } policy && _policy is not null)
+        {
+            admission = await _policy.AdmitAsync(context, policy);
+            if (admission is null)
+            {
+                ProxyLog.RequestFinished(_logger, route.Key, context.Response.StatusCode, 0);
+                return;
+            }
+        }
+
         // Step 5
         var observation = _telemetry?.Begin(context, route.Key);
         Interlocked.Increment(ref _inFlight);
@@ -107,6 +125,7 @@ internal sealed class ProxyRequestHandler
         finally
         {
             Interlocked.Decrement(ref _inFlight);
+            admission?.Dispose();
         }
 
         // Step 6

@@ -5,6 +5,7 @@ using McpTunnel.Proxy.Forwarding;
 using McpTunnel.Proxy.Listener;
 using McpTunnel.Proxy.Logging;
 using McpTunnel.Proxy.Observability;
+using McpTunnel.Proxy.Policy;
 using McpTunnel.Proxy.Routing;
 using McpTunnel.Proxy.Tls;
 using Microsoft.AspNetCore.Connections;
@@ -115,7 +116,11 @@ internal sealed class ProxyServer : IAsyncDisposable
         var egress = new EgressPolicy(config.Upstream);
         var invoker = new HttpMessageInvoker(UpstreamHandlerFactory.Create(config.Upstream, egress, logger), disposeHandler: true);
         var observability = ProxyObservability.Create(config, certificates, app.Services.GetService<System.Diagnostics.Metrics.IMeterFactory>(), options.TimeProvider, options.TelemetryEnvironment ?? ProxyTracing.ProcessEnvironment(), app.Lifetime.ApplicationStopping);
-        var handler = new ProxyRequestHandler(routes, new HttpForwarder(invoker, options.TimeProvider), config.Upstream.ResponseHeaderTimeout, logger, app.Lifetime.ApplicationStopping, observability.Requests);
+        // Only a config with a policy gets the stage; without one, requests go straight to the forwarder as before.
+        var policy = config.Routes.Any(r => r.Policy is not null)
+            ? new McpPolicyStage(new PolicyLimiters(options.TimeProvider), logger, observability.Metrics is { } metrics ? metrics.PolicyRefused : null)
+            : null;
+        var handler = new ProxyRequestHandler(routes, new HttpForwarder(invoker, options.TimeProvider), config.Upstream.ResponseHeaderTimeout, logger, app.Lifetime.ApplicationStopping, observability.Requests, policy);
         acceptor = new TunnelAcceptor(certificates, listener, config.Limits, logger, options.TimeProvider, observability.Metrics);
 
         // Connections from the tunnel endpoint carry TunnelConnectionFeature; everything else is the outer listener.

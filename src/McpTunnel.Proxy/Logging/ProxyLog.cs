@@ -103,4 +103,8 @@ internal static partial class ProxyLog
 
     [LoggerMessage(605, LogLevel.Information, "request body rejected")]
     public static partial void RequestBodyRejected(ILogger logger, string route, int status, string reason);
+
+    // 7xx: MCP policy (a refusal is the operator's rule working, so Warning, like an egress denial)
+    [LoggerMessage(700, LogLevel.Warning, "policy refused request")]
+    public static partial void PolicyRefused(ILogger logger, string route, string reason, string mcp_method, string name, string rule);
 }

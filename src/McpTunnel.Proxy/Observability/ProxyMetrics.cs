@@ -35,6 +35,7 @@ internal sealed class ProxyMetrics
     private readonly Counter _bytesSent;
     private readonly Gauge _streamingOpen;
     private readonly Counter _certificateReloads;
+    private readonly Counter _policyRefusals;
     private readonly ConcurrentDictionary<WebSocketServerStream, byte> _openTunnels = new();
     private readonly ConcurrentDictionary<(string Route, string Method, string StatusClass, string McpMethod), RequestSeries> _requestSeries = new();
     private readonly ConcurrentDictionary<(string Route, string Tool, string StatusClass), Counter.Child> _toolSeries = new();
@@ -68,6 +69,7 @@ internal sealed class ProxyMetrics
         _bytesReceived = factory.CreateCounter("mcptunnel_tunnel_received_bytes_total", "WebSocket payload bytes received from the edge (inner TLS records).");
         _bytesSent = factory.CreateCounter("mcptunnel_tunnel_sent_bytes_total", "WebSocket payload bytes sent to the edge (inner TLS records).");
         _streamingOpen = factory.CreateGauge("mcptunnel_streaming_responses_open", "Server-sent event responses being streamed now.");
+        _policyRefusals = factory.CreateCounter("mcptunnel_policy_refusals_total", "Requests the MCP policy answered instead of forwarding, by route and reason (denied, unreadable, toolarge, headermismatch, ratelimited, concurrencylimited).", "route", "reason");
         _certificateReloads = factory.CreateCounter("mcptunnel_certificate_reloads_total", "Certificate reloads by result (a failure is counted once per distinct broken file state).", "result");
         var expiry = factory.CreateGauge("mcptunnel_certificate_expiry_seconds", "Seconds until the serving certificate's notAfter (negative once expired).");
         certificates.Reloaded += _ => _certificateReloads.WithLabels("success").Inc();
@@ -125,6 +127,8 @@ internal sealed class ProxyMetrics
             _tunnelsActive.Dec();
         }
     }
+
+    public void PolicyRefused(string route, Policy.PolicyReason reason) => _policyRefusals.WithLabels(route, reason.ToString().ToLowerInvariant()).Inc();
 
     public void StreamingStarted() => _streamingOpen.Inc();
 

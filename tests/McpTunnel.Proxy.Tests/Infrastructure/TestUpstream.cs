@@ -62,8 +62,14 @@ internal sealed class TestUpstream : IAsyncDisposable
         await _server.DisposeAsync();
     }
 
+    /// <summary>How many requests reached <c>/echo</c> (a refused request must never get here).</summary>
+    public int EchoRequests => Volatile.Read(ref _echoRequests);
+
+    private int _echoRequests;
+
     private async Task EchoAsync(HttpContext context)
     {
+        Interlocked.Increment(ref _echoRequests);
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync();
         var echo = new EchoResponse(

@@ -16,7 +16,60 @@ internal static class FuzzTargets
         ["frame"] = Frame,
         ["config"] = Config,
         ["duration"] = Duration,
+        ["policy-body"] = PolicyBody,
     };
+
+    /// <summary>
+    /// The policy's body reader: never throws; whatever it accepts, a server parser (System.Text.Json's document, any
+    /// letter case, either duplicate) reads to the same method and the same tool, prompt or URI. A body where the two
+    /// differ is a call the policy would wave through while the server runs another.
+    /// </summary>
+    private static void PolicyBody(byte[] input)
+    {
+        var result = McpTunnel.Proxy.Policy.McpBodyReader.Read(input);
+        Check(result.Body is not null || !string.IsNullOrEmpty(result.Error), "refusal without a reason");
+        if (result.Body is not { } body)
+        {
+            return;
+        }
+
+        var json = input.AsSpan().StartsWith("\uFEFF"u8) ? input[3..] : input;
+        using var document = System.Text.Json.JsonDocument.Parse(json, new System.Text.Json.JsonDocumentOptions { MaxDepth = McpTunnel.Proxy.Policy.McpBodyReader.MaxDepth });
+        var objects = document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Array ? [.. document.RootElement.EnumerateArray()] : new[] { document.RootElement };
+        Check(objects.Length == body.Messages.Count, "message count differs from the document's");
+        for (var i = 0; i < objects.Length; i++)
+        {
+            var message = body.Messages[i];
+            foreach (var method in Named(objects[i], "method"))
+            {
+                Check(method.ValueKind == System.Text.Json.JsonValueKind.String && method.GetString() == message.Method, "method differs from the document's");
+            }
+
+            var target = message.Method?.ToLowerInvariant() switch
+            {
+                "tools/call" or "prompts/get" => "name",
+                "resources/read" or "resources/subscribe" or "resources/unsubscribe" => "uri",
+                _ => null,
+            };
+            if (target is null)
+            {
+                continue;
+            }
+
+            foreach (var parameters in Named(objects[i], "params"))
+            {
+                foreach (var value in Named(parameters, target))
+                {
+                    var expected = value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
+                    Check(expected == message.TargetName, $"params.{target} differs from the document's");
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<System.Text.Json.JsonElement> Named(System.Text.Json.JsonElement element, string name) =>
+        element.ValueKind != System.Text.Json.JsonValueKind.Object ? []
+            : element.EnumerateObject().Where(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)).Select(p => p.Value);
 
     /// <summary>The outer listener's request-head parser: never throws, and an upgrade always ends inside the input with a key.</summary>
     private static void Upgrade(byte[] input)
