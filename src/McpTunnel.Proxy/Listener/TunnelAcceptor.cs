@@ -1,8 +1,6 @@
 using System.Net;
-using System.Net.Security;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
-using System.Security.Authentication;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Logging;
 using McpTunnel.Proxy.Observability;
@@ -33,10 +31,13 @@ internal sealed class TunnelAcceptor(
     TimeProvider time,
     ProxyMetrics? metrics = null)
 {
-    private static readonly List<SslApplicationProtocol> ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
-
     /// <summary>How long a client may take to send its request head (Kestrel's RequestHeadersTimeout default).</summary>
     private static readonly TimeSpan RequestHeadTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a closed tunnel waits for the peer's close frame: a peer that never answers must not hold it.</summary>
+    private static readonly TimeSpan PeerCloseWait = TimeSpan.FromSeconds(2);
+
+    private readonly InnerTlsHandshake _tls = new(certificates, limits.HandshakeTimeout, time);
 
     private int _active;
 
@@ -48,7 +49,7 @@ internal sealed class TunnelAcceptor(
     {
         var input = connection.Transport.Input;
         string key;
-        using (var headDeadline = new CancellationTokenSource(RequestHeadTimeout))
+        using (var headDeadline = new CancellationTokenSource(RequestHeadTimeout, time))
         {
             while (true)
             {
@@ -132,68 +133,19 @@ internal sealed class TunnelAcceptor(
 
     private async Task RunTunnelAsync(WebSocketServerStream tunnel, IPEndPoint? remote, CancellationToken aborted)
     {
-        var ssl = new SslStream(tunnel, leaveInnerStreamOpen: true);
-        var serverName = "";
-        var handshakeStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-        using var timer = new CancellationTokenSource(limits.HandshakeTimeout);
-        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted, timer.Token))
+        var handshake = await _tls.RunAsync(tunnel, aborted);
+        Report(handshake, tunnel, remote);
+        if (handshake.Stream is not { } ssl)
         {
-            try
+            if (handshake.Outcome is TunnelHandshakeOutcome.HandshakeFailed or TunnelHandshakeOutcome.PeerUnresponsive)
             {
-                await ssl.AuthenticateAsServerAsync(
-                    (_, clientHello, _, _) =>
-                    {
-                        serverName = clientHello.ServerName?.ToLowerInvariant() ?? "";
-                        return ValueTask.FromResult(new SslServerAuthenticationOptions
-                        {
-                            ServerCertificateContext = certificates.Current.Context,
-                            ApplicationProtocols = ApplicationProtocols,
-                            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                            ClientCertificateRequired = false, // the edge authenticates the proxy, not the other way round
-                            CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
-                            AllowRenegotiation = false,
-                        });
-                    },
-                    null,
-                    deadline.Token);
-            }
-            catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException)
-            {
-                var timedOut = timer.IsCancellationRequested;
-                if (tunnel.RejectedTextMessage)
-                {
-                    ProxyLog.TextMessageRejected(logger);
-                    metrics?.TunnelRefused("text_message");
-                    await ssl.DisposeAsync();
-                    return;
-                }
-
-                if (tunnel.PayloadBytesReceived == 0 && !timedOut && !tunnel.PeerUnresponsive)
-                {
-                    // Not a TLS failure: the client opened a WebSocket and closed it without a single byte of TLS
-                    // (health checks and port probes do this).
-                    ProxyLog.TunnelClosedBeforeTls(logger, remote?.ToString() ?? "");
-                    metrics?.TunnelRefused("closed_before_tls");
-                    await ssl.DisposeAsync();
-                    return;
-                }
-
-                var reason = tunnel.PeerUnresponsive
-                    ? "the peer stopped answering WebSocket pings during the handshake"
-                    : TlsFailureReason.Describe(ex, timedOut, limits.HandshakeTimeout);
-                metrics?.HandshakeFailed(reason, System.Diagnostics.Stopwatch.GetElapsedTime(handshakeStarted), WebSocketCloseStatus.PolicyViolation);
-                ProxyLog.TlsHandshakeFailed(logger, reason, remote?.ToString() ?? "", TlsFailureReason.Flatten(ex));
-                await ssl.DisposeAsync();
                 await tunnel.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "tls handshake failed", CancellationToken.None);
-                return;
             }
+
+            return;
         }
 
-        // An idle tunnel then holds no OpenSSL record buffers (~10-17 KB each); see OpenSslIdleBuffers for why and how.
-        OpenSslIdleBuffers.TryEnable(ssl);
-        metrics?.HandshakeSucceeded(tunnel, System.Diagnostics.Stopwatch.GetElapsedTime(handshakeStarted));
-        var connection = new TunnelConnection(ssl, tunnel, remote, listener.EndPoint, serverName);
-        ProxyLog.TunnelOpened(logger, remote?.ToString() ?? "", serverName, ssl.NegotiatedApplicationProtocol.ToString(), ssl.SslProtocol.ToString());
+        var connection = new TunnelConnection(ssl, tunnel, remote, listener.EndPoint, handshake.ServerName, logger);
         if (!listener.TryEnqueue(connection))
         {
             // Shutting down: Kestrel no longer accepts; close this tunnel cleanly instead of leaving it hanging.
@@ -211,7 +163,7 @@ internal sealed class TunnelAcceptor(
         // Give the peer a moment to answer the close; a peer that never does must not hold the tunnel open.
         try
         {
-            await connection.Receiving.WaitAsync(TimeSpan.FromSeconds(2), aborted);
+            await connection.Receiving.WaitAsync(PeerCloseWait, time, aborted);
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
@@ -228,5 +180,30 @@ internal sealed class TunnelAcceptor(
         }
 
         ProxyLog.TunnelClosed(logger, remote?.ToString() ?? "", tunnel.RejectedTextMessage ? "text message" : connection.ReceiveError?.GetBaseException().Message ?? "closed");
+    }
+
+    /// <summary>Every way a handshake ends, as one log line and one metric: the only place they are decided.</summary>
+    private void Report(in TunnelHandshakeResult handshake, WebSocketServerStream tunnel, IPEndPoint? remote)
+    {
+        var peer = remote?.ToString() ?? "";
+        switch (handshake.Outcome)
+        {
+            case TunnelHandshakeOutcome.Opened:
+                metrics?.HandshakeSucceeded(tunnel, handshake.Elapsed);
+                ProxyLog.TunnelOpened(logger, peer, handshake.ServerName, handshake.Stream!.NegotiatedApplicationProtocol.ToString(), handshake.Stream.SslProtocol.ToString());
+                break;
+            case TunnelHandshakeOutcome.TextMessage:
+                ProxyLog.TextMessageRejected(logger);
+                metrics?.TunnelRefused("text_message");
+                break;
+            case TunnelHandshakeOutcome.ClosedBeforeTls:
+                ProxyLog.TunnelClosedBeforeTls(logger, peer);
+                metrics?.TunnelRefused("closed_before_tls");
+                break;
+            case TunnelHandshakeOutcome.HandshakeFailed or TunnelHandshakeOutcome.PeerUnresponsive:
+                metrics?.HandshakeFailed(handshake.Reason, handshake.Elapsed, WebSocketCloseStatus.PolicyViolation);
+                ProxyLog.TlsHandshakeFailed(logger, handshake.Reason, peer, TlsFailureReason.Flatten(handshake.Error!));
+                break;
+        }
     }
 }

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using McpTunnel.Proxy.Logging;
+using Microsoft.Extensions.Logging;
 
 namespace McpTunnel.Proxy.Listener;
 
@@ -35,6 +37,7 @@ internal sealed class TunnelConnection : ConnectionContext,
 {
     private readonly SslStream _ssl;
     private readonly WebSocketServerStream _tunnel;
+    private readonly ILogger _logger;
     private readonly CancellationTokenSource _closed = new();
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Pipe _inbound;
@@ -43,10 +46,11 @@ internal sealed class TunnelConnection : ConnectionContext,
     private readonly Task _sending;
     private int _disposed;
 
-    public TunnelConnection(SslStream ssl, WebSocketServerStream tunnel, IPEndPoint? remote, EndPoint local, string serverName)
+    public TunnelConnection(SslStream ssl, WebSocketServerStream tunnel, IPEndPoint? remote, EndPoint local, string serverName, ILogger logger)
     {
         _ssl = ssl;
         _tunnel = tunnel;
+        _logger = logger;
         RemoteEndPoint = remote;
         LocalEndPoint = local;
         ConnectionId = $"tnl-{Guid.NewGuid():N}"[..16];
@@ -173,6 +177,12 @@ internal sealed class TunnelConnection : ConnectionContext,
         catch (Exception ex)
         {
             ReceiveError = ex;
+            if (!IsPeerOrShutdown(ex))
+            {
+                ProxyLog.TunnelPumpFailed(_logger, ex, "receive", ex.GetType().Name);
+            }
+
+            // Kestrel sees the peer's going as a plain end of input; a TLS alert or anything else as the error it is.
             await writer.CompleteAsync(ex is IOException or ObjectDisposedException or System.Net.WebSockets.WebSocketException or OperationCanceledException ? null : ex);
         }
         finally
@@ -247,6 +257,11 @@ internal sealed class TunnelConnection : ConnectionContext,
         }
         catch (Exception ex)
         {
+            if (!IsPeerOrShutdown(ex))
+            {
+                ProxyLog.TunnelPumpFailed(_logger, ex, "send", ex.GetType().Name);
+            }
+
             await reader.CompleteAsync(ex);
             try
             {
@@ -257,6 +272,15 @@ internal sealed class TunnelConnection : ConnectionContext,
             }
         }
     }
+
+    /// <summary>
+    /// What ends a pump in the normal course of a tunnel: the peer went or broke the framing (I/O and WebSocket errors,
+    /// a TLS alert after the handshake), or the connection was aborted or disposed. Anything else is a bug and is
+    /// logged at Error, as Kestrel's socket transport does for its pumps.
+    /// </summary>
+    private static bool IsPeerOrShutdown(Exception exception) =>
+        exception is IOException or ObjectDisposedException or System.Net.WebSockets.WebSocketException or OperationCanceledException
+            or System.Security.Authentication.AuthenticationException;
 
     /// <summary>Small multi-segment writes go out as one TLS record and one WebSocket message, not one per segment.</summary>
     private async ValueTask WriteCoalescedAsync(System.Buffers.ReadOnlySequence<byte> buffer)

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net.WebSockets;
 using McpTunnel.Common.Streams;
 using McpTunnel.Proxy.Listener.Framing;
+using McpTunnel.Proxy.Tls;
 
 namespace McpTunnel.Proxy.Listener;
 
@@ -24,7 +25,7 @@ namespace McpTunnel.Proxy.Listener;
 /// Fields read across threads: the keep-alive's timestamps (Volatile), <c>_closeSent</c> and <c>_closeReceived</c>
 /// (Interlocked/Volatile); the receive state is the single reader's own.
 /// </summary>
-internal sealed class WebSocketServerStream : DuplexStream
+internal sealed class WebSocketServerStream : DuplexStream, ITlsCarrier
 {
     private readonly PipeReader _input;
     private readonly PipeWriter _output;

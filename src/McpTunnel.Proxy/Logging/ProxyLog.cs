@@ -48,6 +48,10 @@ internal static partial class ProxyLog
     [LoggerMessage(205, LogLevel.Information, "tunnel closed before tls")]
     public static partial void TunnelClosedBeforeTls(ILogger logger, string remote);
 
+    /// <summary>A tunnel's receive or send pump stopped on an exception no peer or shutdown explains (a bug to report; Kestrel's socket transport logs these at Error too).</summary>
+    [LoggerMessage(206, LogLevel.Error, "unexpected exception in tunnel pump")]
+    public static partial void TunnelPumpFailed(ILogger logger, Exception exception, string pump, string type);
+
     // 3xx: inner TLS and certificates
     [LoggerMessage(300, LogLevel.Warning, "tls handshake failed: {reason}")]
     public static partial void TlsHandshakeFailed(ILogger logger, string reason, string remote, string detail);

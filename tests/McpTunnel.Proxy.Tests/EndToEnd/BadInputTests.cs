@@ -5,6 +5,7 @@ using System.Net;
 using System.Text;
 using McpTunnel.Pki.Issuing;
 using McpTunnel.Proxy.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace McpTunnel.Proxy.Tests.EndToEnd;
 
@@ -102,10 +103,13 @@ public sealed class BadInputTests
     [Fact]
     public async Task SilentClient_IsCutAtTheHandshakeDeadline()
     {
+        var clock = new DeadlineWatchingClock(TimeSpan.FromSeconds(1));
         await using var upstream = await TestUpstream.StartAsync();
-        await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}", "upstream:\n  allowed_ips: [127.0.0.0/8]\nlimits:\n  handshake_timeout: 1s\n");
+        await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}", "upstream:\n  allowed_ips: [127.0.0.0/8]\nlimits:\n  handshake_timeout: 1s\n", time: clock);
         using var socket = new ClientWebSocket();
         await socket.ConnectAsync(proxy.WebSocketUri, CancellationToken.None);
+        await clock.Armed.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        clock.Advance(TimeSpan.FromSeconds(1));
 
         // The deadline cuts the connection (a close frame cannot follow a cancelled read); either way it must end.
         var ended = await EndsWithinAsync(socket, TimeSpan.FromSeconds(15));
@@ -244,6 +248,23 @@ public sealed class BadInputTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         await proxy.Logs.WaitForMessageAsync("client aborted request");
+    }
+
+    /// <summary>A fake clock that says when a timer for the handshake deadline has been set, so the test moves time only then.</summary>
+    private sealed class DeadlineWatchingClock(TimeSpan deadline) : FakeTimeProvider(DateTimeOffset.UtcNow)
+    {
+        public TaskCompletionSource Armed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            if (dueTime == deadline)
+            {
+                Armed.TrySetResult();
+            }
+
+            return timer;
+        }
     }
 
     private static async Task<bool> EndsWithinAsync(WebSocket socket, TimeSpan limit)
