@@ -29,7 +29,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, TimeProvider? ti
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    public async Task<ForwardResult> ForwardAsync(HttpContext context, ForwardTarget target, IPAddress? forwardedFor)
+    public async Task<ForwardResult> ForwardAsync(HttpContext context, ForwardTarget target, IPAddress? forwardedFor, ResponseBodyFilter? filter = null)
     {
         var clientAborted = context.RequestAborted;
 
@@ -69,6 +69,11 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, TimeProvider? ti
             // WebSocket message for a small JSON-RPC answer instead of two.
             CopyResponseHeaders(response, context.Response);
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            if (filter is not null && FilteredResponseCopier.Applies(context.Response.ContentType))
+            {
+                return await FilteredResponseCopier.CopyAsync(response, context, filter, clientAborted); // a list the policy filters
+            }
+
             var knownLength = context.Response.ContentLength is > 0;
             try
             {

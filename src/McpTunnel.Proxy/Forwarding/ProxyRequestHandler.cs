@@ -120,7 +120,7 @@ internal sealed class ProxyRequestHandler
         ForwardResult result;
         try
         {
-            result = await _forwarder.ForwardAsync(context, _targets[route], tunnel?.OuterRemoteAddress);
+            result = await _forwarder.ForwardAsync(context, _targets[route], tunnel?.OuterRemoteAddress, admission?.ResponseFilter);
         }
         finally
         {

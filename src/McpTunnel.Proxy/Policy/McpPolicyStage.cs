@@ -13,7 +13,8 @@ namespace McpTunnel.Proxy.Policy;
 /// <code>
 ///   (1) POST? else pass     (2) hold the body ─▶ too large: 413          (3) read it ─▶ unreadable: 400 (fail closed)
 ///   (4) Mcp-Method / Mcp-Name agree with it? ─▶ else 400 -32020          (5) every message allowed? ─▶ else 200 denial
-///   (6) limits (route, then each tool) ─▶ over: 429 + Retry-After         (7) forward the held bytes
+///   (6) a list request? its answer will be filtered                   (7) limits (route, then each tool) ─▶ over: 429
+///   (8) forward the held bytes
 /// </code>
 /// </summary>
 internal sealed class McpPolicyStage(PolicyLimiters limiters, ILogger logger, Action<string, PolicyReason>? counted = null)
@@ -99,8 +100,27 @@ internal sealed class McpPolicyStage(PolicyLimiters limiters, ILogger logger, Ac
             return null;
         }
 
-        // Step 6
-        var admission = new PolicyAdmission(parsed);
+        // Step 6: a list request gets its answer filtered. In a batch the answers are mixed with others', so list
+        // requests that need filtering are refused there (clients send them alone; batches left MCP in 2025-06-18).
+        ListResponseFilter? filter = null;
+        foreach (var message in parsed.Messages)
+        {
+            if (policy.ListFilterFor(message.Target) is { } rules)
+            {
+                if (parsed.IsBatch)
+                {
+                    Refused(route, PolicyReason.Unreadable, message.Method, null, "a list request in a batch cannot be filtered");
+                    await PolicyAnswer.WriteAsync(context, StatusCodes.Status200OK, PolicyAnswer.ForMessages(parsed, (_, _) =>
+                        (JsonRpcErrorCodes.InvalidRequest, "Not forwarded: this MCP tunnel filters list results and cannot inside a batch; send list requests on their own.", false)));
+                    return null;
+                }
+
+                filter = new ListResponseFilter(rules, message.Target, policy.Settings.MaxListResponseBytes);
+            }
+        }
+
+        // Step 7
+        var admission = new PolicyAdmission(parsed) { ResponseFilter = filter };
         if (Limit(route, policy, parsed, admission) is { } over)
         {
             admission.Undo();
@@ -111,7 +131,7 @@ internal sealed class McpPolicyStage(PolicyLimiters limiters, ILogger logger, Ac
             return null;
         }
 
-        // Step 7
+        // Step 8
         context.Features.Set<IRequestBodyPipeFeature>(new HeldRequestBody(body));
         return admission;
     }

@@ -15,6 +15,9 @@ internal sealed class PolicyAdmission : IDisposable
 
     public McpBody? Body { get; }
 
+    /// <summary>Rewrites the answer to a list request so that nothing the policy denies is advertised; null for other requests.</summary>
+    public ListResponseFilter? ResponseFilter { get; init; }
+
     public void Hold(CallLimiter limiter) => (_held ??= []).Add(limiter);
 
     /// <summary>For a request another limit then refused: its slots and its tokens both go back, so it counts nowhere.</summary>

@@ -207,4 +207,58 @@ public sealed class PolicyEndToEndTests
         Assert.Equal("GET", EchoResponse.Parse(await get.Content.ReadAsStringAsync()).Method);
         Assert.Equal(2, upstream.EchoRequests);
     }
+
+    private const string ToolsListJson = """{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"search"},{"name":"delete_ticket"},{"name":"get"}],"nextCursor":"c2"}}""";
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public async Task ToolsListAnswer_JsonOrSse_AdvertisesNothingDenied_CursorIntact(bool sse, bool http2)
+    {
+        await using var upstream = await McpTunnel.Testing.LoopbackServer.StartAsync(async context =>
+        {
+            if (sse)
+            {
+                context.Response.ContentType = "text/event-stream";
+                await context.Response.WriteAsync("event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progress\":1}}\n\n");
+                await context.Response.WriteAsync($"event: message\nid: 9\ndata: {ToolsListJson}\n\n");
+            }
+            else
+            {
+                context.Response.ContentType = "application/json";
+                context.Response.ContentLength = ToolsListJson.Length;
+                await context.Response.WriteAsync(ToolsListJson);
+            }
+        });
+        await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}", Policy);
+
+        var (status, body, response) = await PostAsync(proxy, """{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"cursor":"c1"}}""", http2);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        const string filtered = """{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"search"},{"name":"get"}],"nextCursor":"c2"}}""";
+        if (sse)
+        {
+            Assert.Equal("event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progress\":1}}\n\nevent: message\nid: 9\ndata: " + filtered + "\n\n", body);
+        }
+        else
+        {
+            Assert.Equal(filtered, body);
+            Assert.Equal(filtered.Length, response.Content.Headers.ContentLength);
+        }
+    }
+
+    [Fact]
+    public async Task ListRequestInsideABatch_IsRefused_WhenItsKindIsFiltered()
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream, Policy);
+
+        var (_, body, _) = await PostAsync(proxy, """[{"jsonrpc":"2.0","id":1,"method":"tools/list"},{"jsonrpc":"2.0","id":2,"method":"ping"}]""");
+
+        Assert.Equal(2, JsonDocument.Parse(body).RootElement.GetArrayLength());
+        Assert.Equal(0, upstream.EchoRequests);
+    }
 }
+
