@@ -66,7 +66,7 @@ internal sealed class ConfigCheckReport
 
     /// <summary>
     /// The certificate the proxy will serve, against the server-certificate rules for tunnel_domain (troubleshooting
-    /// row j, offline). Without the CA only the CA-independent rules can run; <c>certs check --ca</c> and <c>doctor</c>
+    /// "bad certificate", offline). Without the CA only the CA-independent rules can run; <c>certs check --ca</c> and <c>doctor</c>
     /// do the rest.
     /// </summary>
     private static List<CertificateFinding> CheckServerCertificate(ProxyConfig config)

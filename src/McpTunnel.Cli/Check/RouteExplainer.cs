@@ -59,7 +59,7 @@ internal sealed class RouteExplainer(ProxyConfig config, HostResolver resolver)
         var source = IPAddress.TryParse(route.Upstream.Host, out _) ? "IP literal, no DNS" : "DNS";
         output.WriteLine($"  resolved: {string.Join(", ", addresses.Select(a => a.ToString()))} ({source})");
 
-        // Step 3: egress policy on every address; the proxy dials the first allowed IPv4 (DESIGN.md "Egress policy").
+        // Step 3: egress policy on every address; the proxy dials the first allowed IPv4 (docs/ARCHITECTURE.md "Egress policy").
         var policy = new EgressPolicy(config.Upstream);
         EgressVerdict? chosen = null;
         EgressVerdict? firstDenied = null;

@@ -144,7 +144,7 @@ internal sealed class DoctorRunner(DoctorOptions options, TextWriter output, Hos
         return caPem;
     }
 
-    /// <summary>A tls.crt for another domain than tunnel_domain means one of them is wrong (rows d and j); say which names differ.</summary>
+    /// <summary>A tls.crt for another domain than tunnel_domain means one of them is wrong (troubleshooting rows "no route" and "bad certificate"); say which names differ.</summary>
     private void CompareCertificateDomain(DoctorReport report, ProxyConfig config, string caPem)
     {
         string certPem;
@@ -168,7 +168,7 @@ internal sealed class DoctorRunner(DoctorOptions options, TextWriter output, Hos
             var san = CertificateChecker.CheckServer(certPem, caPem, domain, ServerNameKind.TunnelDomain).Find(CertificateRules.ServerSan.Id);
             if (san is { Passed: false })
             {
-                report.Add(DoctorCheck.Warn(DoctorLayer.Config, Path.GetFileName(config.Tls.CertFile), "domain", $"{san.Detail}; tunnel_domain and the certificate disagree", "Check tunnel_domain against the Console (row d), or re-issue the certificate for it (row j)"));
+                report.Add(DoctorCheck.Warn(DoctorLayer.Config, Path.GetFileName(config.Tls.CertFile), "domain", $"{san.Detail}; tunnel_domain and the certificate disagree", "Check tunnel_domain against the Console (troubleshooting \"no route\"), or re-issue the certificate for it (troubleshooting \"bad certificate\")"));
             }
         }
         catch (CryptographicException)

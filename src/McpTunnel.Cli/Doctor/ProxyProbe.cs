@@ -8,7 +8,7 @@ namespace McpTunnel.Cli.Doctor;
 
 /// <summary>
 /// Layer (a): something listens on the proxy's address, it is our kind of listener (a plain GET gets
-/// <c>426 Upgrade Required</c>, DESIGN.md "Outer listener"), and it accepts a WebSocket upgrade.
+/// <c>426 Upgrade Required</c>, docs/ARCHITECTURE.md "Outer listener"), and it accepts a WebSocket upgrade.
 /// </summary>
 internal static class ProxyProbe
 {
@@ -29,7 +29,7 @@ internal static class ProxyProbe
                 return;
             }
 
-            report.Add(DoctorCheck.Pass(Layer, subject, "listening", $"plain GET {httpUri} answered 426 Upgrade Required (expected: TLS runs inside the WebSocket; row h)"));
+            report.Add(DoctorCheck.Pass(Layer, subject, "listening", $"plain GET {httpUri} answered 426 Upgrade Required (expected: TLS runs inside the WebSocket; troubleshooting \"plain HTTP to the proxy\")"));
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {

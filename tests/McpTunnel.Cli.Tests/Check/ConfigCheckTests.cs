@@ -128,7 +128,7 @@ public sealed class ConfigCheckTests : IAsyncLifetime
         Assert.Contains("\"ecoh\" (left after stripping", output, StringComparison.Ordinal);
         Assert.Contains("the caller gets 502 \"No route configured for host\"", output, StringComparison.Ordinal);
         Assert.Contains($"log:      no route for host host=ecoh.{Domain}", output, StringComparison.Ordinal);
-        Assert.Contains("troubleshooting row d", output, StringComparison.Ordinal);
+        Assert.Contains("troubleshooting \"no route\"", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class ConfigCheckTests : IAsyncLifetime
         Assert.Contains("egress:   127.0.0.1 denied (outside the default private ranges", output, StringComparison.Ordinal);
         Assert.Contains("the caller gets 502", output, StringComparison.Ordinal);
         Assert.Contains("log:      IP validation failed: 127.0.0.1 is not a private address", output, StringComparison.Ordinal);
-        Assert.Contains("troubleshooting row e", output, StringComparison.Ordinal);
+        Assert.Contains("troubleshooting \"upstream not allowed\"", output, StringComparison.Ordinal);
     }
 
     [Fact]

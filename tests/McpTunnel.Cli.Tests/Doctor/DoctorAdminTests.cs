@@ -40,7 +40,7 @@ public sealed class DoctorAdminTests : IAsyncLifetime
         Assert.Contains("[admin] the proxy's readiness and failure counters (admin_addr)", output, StringComparison.Ordinal);
         Assert.Matches(@"readiness\s+ready", output);
         Assert.Matches(@"\d+ inner TLS handshake\(s\) failed since the proxy started: unknown certificate authority", output);
-        Assert.Contains("why: troubleshooting row i:", output, StringComparison.Ordinal);
+        Assert.Contains("why: troubleshooting \"unknown certificate authority\":", output, StringComparison.Ordinal);
         Assert.Contains("fix: Register (re-upload) data/ca.crt in the Console", output, StringComparison.Ordinal);
 
         Assert.Equal(0, jsonExit);
@@ -50,7 +50,7 @@ public sealed class DoctorAdminTests : IAsyncLifetime
         var handshake = Assert.Single(root.GetProperty("checks").EnumerateArray(), c => c.GetProperty("check").GetString() == "handshake failures" && c.GetProperty("detail").GetString()!.EndsWith(": unknown certificate authority", StringComparison.Ordinal));
         Assert.Equal("admin", handshake.GetProperty("layer").GetString());
         Assert.Equal("warn", handshake.GetProperty("status").GetString());
-        Assert.StartsWith("troubleshooting row i:", handshake.GetProperty("why").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("troubleshooting \"unknown certificate authority\":", handshake.GetProperty("why").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("Register (re-upload) data/ca.crt", handshake.GetProperty("fix").GetString(), StringComparison.Ordinal);
     }
 
@@ -68,7 +68,7 @@ public sealed class DoctorAdminTests : IAsyncLifetime
         var (_, output, error) = await CliRunner.RunAsync(Doctor("--admin", _stack.AdminUri!.ToString()));
 
         Assert.Contains("request(s) failed since the proxy started: EgressDenied (route echo)", output, StringComparison.Ordinal);
-        Assert.Contains("why: troubleshooting row e:", output, StringComparison.Ordinal);
+        Assert.Contains("why: troubleshooting \"upstream not allowed\":", output, StringComparison.Ordinal);
         Assert.Contains("upstream.allowed_ips", output, StringComparison.Ordinal);
         Assert.Equal(string.Empty, error);
     }
@@ -88,7 +88,7 @@ public sealed class DoctorAdminTests : IAsyncLifetime
         var readiness = Assert.Single(document.RootElement.GetProperty("checks").EnumerateArray(), c => c.GetProperty("check").GetString() == "readiness");
         Assert.Equal("fail", readiness.GetProperty("status").GetString());
         Assert.StartsWith("/readyz: not ready: the certificate expired at ", readiness.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.StartsWith("troubleshooting row j:", readiness.GetProperty("why").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("troubleshooting \"bad certificate\":", readiness.GetProperty("why").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

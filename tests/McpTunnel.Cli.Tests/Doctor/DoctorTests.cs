@@ -7,7 +7,7 @@ namespace McpTunnel.Cli.Tests.Doctor;
 
 /// <summary>
 /// <c>mcptunnel doctor</c> against stacks built in-process on 127.0.0.1, each broken in one way: it names the
-/// layer and cause (the troubleshooting row) every time, and passes on a healthy stack.
+/// layer and cause (the README's troubleshooting row) every time, and passes on a healthy stack.
 /// </summary>
 public sealed class DoctorTests : IAsyncLifetime
 {
@@ -67,7 +67,7 @@ public sealed class DoctorTests : IAsyncLifetime
         var failure = Assert.Single(report.Failures);
         Assert.Equal(DoctorLayer.Proxy, failure.Layer);
         Assert.Contains("connection refused", failure.Detail, StringComparison.Ordinal);
-        Assert.Equal("m", failure.Row!.Row);
+        Assert.Equal("nothing answers", failure.Row!.Name);
         Assert.Contains("docker compose up -d", output, StringComparison.Ordinal);
         Assert.Contains("SKIP  not checked", output, StringComparison.Ordinal);
         Assert.Equal(0, _upstream.Requests);
@@ -88,7 +88,7 @@ public sealed class DoctorTests : IAsyncLifetime
         var failure = Assert.Single(report.Failures);
         Assert.Equal(DoctorLayer.InnerTls, failure.Layer);
         Assert.Contains("tls handshake failed: unknown certificate authority", failure.Detail, StringComparison.Ordinal);
-        Assert.Equal("i", failure.Row!.Row);
+        Assert.Equal("unknown certificate authority", failure.Row!.Name);
         Assert.Contains("tls.crt on disk fails server.signed-by-ca", failure.Detail, StringComparison.Ordinal);
         Assert.Contains("re-upload", output, StringComparison.Ordinal);
         Assert.Equal(0, _upstream.Requests);
@@ -108,7 +108,7 @@ public sealed class DoctorTests : IAsyncLifetime
         Assert.Equal(DoctorLayer.InnerTls, failure.Layer);
         Assert.Contains("name mismatch", failure.Detail, StringComparison.Ordinal);
         Assert.Contains("*.other.tunnel.test", failure.Detail, StringComparison.Ordinal);
-        Assert.Equal("j", failure.Row!.Row);
+        Assert.Equal("bad certificate", failure.Row!.Name);
         Assert.Contains("WARN", output, StringComparison.Ordinal); // the config layer already saw tls.crt disagree with tunnel_domain
     }
 
@@ -129,7 +129,7 @@ public sealed class DoctorTests : IAsyncLifetime
         var failure = Assert.Single(report.Failures);
         Assert.Equal(DoctorLayer.InnerTls, failure.Layer);
         Assert.Contains("certificate expired", failure.Detail, StringComparison.Ordinal);
-        Assert.Equal("j", failure.Row!.Row);
+        Assert.Equal("bad certificate", failure.Row!.Name);
         Assert.Contains("certs renew", output, StringComparison.Ordinal);
     }
 
@@ -146,7 +146,7 @@ public sealed class DoctorTests : IAsyncLifetime
         Assert.Equal(DoctorLayer.Upstream, failure.Layer);
         Assert.Equal("egress", failure.Name);
         Assert.Contains("IP validation failed: 127.0.0.1 is not a private address", failure.Detail, StringComparison.Ordinal);
-        Assert.Equal("e", failure.Row!.Row);
+        Assert.Equal("upstream not allowed", failure.Row!.Name);
         Assert.DoesNotContain(report.Checks, c => c.Name is "tcp" or "mcp initialize");
         Assert.Equal(0, _upstream.Requests);
         Assert.Contains("allowed_ips", output, StringComparison.Ordinal);
@@ -164,7 +164,7 @@ public sealed class DoctorTests : IAsyncLifetime
         var failure = Assert.Single(report.Failures);
         Assert.Equal("tcp", failure.Name);
         Assert.Contains("connection refused", failure.Detail, StringComparison.Ordinal);
-        Assert.Equal("l", failure.Row!.Row);
+        Assert.Equal("upstream not listening", failure.Row!.Name);
     }
 
     [Fact]
@@ -181,7 +181,7 @@ public sealed class DoctorTests : IAsyncLifetime
         Assert.Equal($"echo.{Domain}", failure.Subject);
         Assert.Contains("no route for host", failure.Detail, StringComparison.Ordinal);
         Assert.Contains($"ecoh.{Domain}", failure.Detail, StringComparison.Ordinal);
-        Assert.Equal("d", failure.Row!.Row);
+        Assert.Equal("no route", failure.Row!.Name);
         Assert.Contains("route name typo", output, StringComparison.Ordinal);
     }
 
@@ -198,7 +198,7 @@ public sealed class DoctorTests : IAsyncLifetime
         Assert.Equal(DoctorLayer.Upstream, failure.Layer);
         Assert.Equal("route", failure.Name);
         Assert.Contains("tunnel_domain is \"wrong.tunnel.test\" but the tunnel's domain is \"abcd1234.tunnel.test\"", failure.Detail, StringComparison.Ordinal);
-        Assert.Equal("d", failure.Row!.Row);
+        Assert.Equal("no route", failure.Row!.Name);
     }
 
     [Fact]
@@ -215,7 +215,7 @@ public sealed class DoctorTests : IAsyncLifetime
         Assert.Equal($"wiki.{Domain}", failure.Subject);
         Assert.Equal("mcp initialize", failure.Name);
         Assert.Contains("No route configured for host", failure.Detail, StringComparison.Ordinal);
-        Assert.Equal("k", failure.Row!.Row);
+        Assert.Equal("config not reloaded", failure.Row!.Name);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using McpTunnel.Setup.Tests.Support;
 
 namespace McpTunnel.Setup.Tests.Commands;
 
-/// <summary>Each failure names its cause, the request_id and the fix (troubleshooting rows o, p, q), and leaks nothing.</summary>
+/// <summary>Each failure names its cause, the request_id and the fix (a failed token exchange, a missing scope, full certificate slots), and leaks nothing.</summary>
 public sealed class InitFailureTests
 {
     [Fact]
