@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace McpTunnel.Cli.Edge;
 
 /// <summary>
-/// A local stand-in for Anthropic's side of the tunnel (DESIGN.md "Edge"): a plain HTTP server whose every
+/// A local stand-in for Anthropic's side of the tunnel (docs/ARCHITECTURE.md "Edge"): a plain HTTP server whose every
 /// request is forwarded the way the real edge does it, through the proxy's own forwarder:
 /// <code>
 ///   MCP client ─HTTP─▶ edge ─WebSocket─▶ mcp-proxy ═inner TLS to &lt;route&gt;.&lt;domain&gt; (registered CA only)═ HTTP/2 or 1.1 ─▶ upstream

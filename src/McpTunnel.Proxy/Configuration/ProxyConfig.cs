@@ -100,7 +100,7 @@ internal sealed record UpstreamSettings
 }
 
 /// <summary>
-/// Protections for upgraded connections, which Kestrel's request limits do not cover (DESIGN.md "Outer listener").
+/// Protections for upgraded connections, which Kestrel's request limits do not cover (docs/ARCHITECTURE.md "Outer listener").
 /// Configured under <c>limits:</c>, an extension of ours; every field has a safe default.
 /// </summary>
 internal sealed record TunnelLimits

@@ -1,6 +1,6 @@
 namespace McpTunnel.Proxy.Configuration;
 
-/// <summary>The configuration cannot be used; carries every error found, not just the first (STYLE.md "Configuration").</summary>
+/// <summary>The configuration cannot be used; carries every error found, not just the first (docs/ARCHITECTURE.md "Configuration").</summary>
 internal sealed class ProxyConfigException : Exception
 {
     public ProxyConfigException(string path, IReadOnlyList<ConfigError> errors)

@@ -14,7 +14,7 @@ internal enum UpstreamHostMode
 }
 
 /// <summary>
-/// One route's upstream Host setting (DESIGN.md "Transparency", like cloudflared's <c>httpHostHeader</c>).
+/// One route's upstream Host setting (docs/ARCHITECTURE.md "Transparency", like cloudflared's <c>httpHostHeader</c>).
 /// A route without one keeps the default: the original Host for http upstreams, the upstream's own name for https
 /// upstreams (their certificate is checked against it, see docs/ARCHITECTURE.md).
 /// </summary>

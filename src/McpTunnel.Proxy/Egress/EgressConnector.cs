@@ -6,7 +6,7 @@ namespace McpTunnel.Proxy.Egress;
 
 /// <summary>
 /// The <see cref="SocketsHttpHandler.ConnectCallback"/> that enforces <see cref="EgressPolicy"/> on the address
-/// actually dialled (DESIGN.md "Egress policy"): resolve, unwrap IPv4-mapped addresses, keep IPv4,
+/// actually dialled (docs/ARCHITECTURE.md "Egress policy"): resolve, unwrap IPv4-mapped addresses, keep IPv4,
 /// check each, connect to the first allowed one. Checking here rather than on the host string defeats DNS
 /// rebinding and every alternative spelling of loopback (127.1, 0x7f.1, 2130706433, ::ffff:127.0.0.1).
 /// </summary>

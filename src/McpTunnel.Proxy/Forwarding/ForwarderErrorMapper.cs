@@ -1,7 +1,7 @@
 namespace McpTunnel.Proxy.Forwarding;
 
 /// <summary>
-/// The one place where outcomes become what the caller sees (DESIGN.md "Forwarding"): status and a
+/// The one place where outcomes become what the caller sees (docs/ARCHITECTURE.md "Forwarding"): status and a
 /// one-line text/plain body. <c>502 No route configured for host</c> is the only documented one; the other statuses are our choice.
 /// </summary>
 internal static class ForwarderErrorMapper

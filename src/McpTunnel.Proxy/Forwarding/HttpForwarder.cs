@@ -11,7 +11,7 @@ namespace McpTunnel.Proxy.Forwarding;
 
 /// <summary>
 /// Forwards one HTTP request to the next hop and streams the answer back. One forwarder serves the proxy's
-/// upstream hop and the edge's tunnel hop (DESIGN.md "Forwarding"); the <see cref="HttpMessageInvoker"/> decides
+/// upstream hop and the edge's tunnel hop (docs/ARCHITECTURE.md "Forwarding"); the <see cref="HttpMessageInvoker"/> decides
 /// how the next hop is reached (egress-checked sockets, or a WebSocket tunnel).
 /// <code>
 ///   incoming request ─(1) build message: method, prefix + the raw request-target's path and query, end-to-end

@@ -5,7 +5,7 @@ using McpTunnel.Proxy.Egress;
 namespace McpTunnel.Proxy.Forwarding;
 
 /// <summary>
-/// The upstream hop's <see cref="SocketsHttpHandler"/> (DESIGN.md "Forwarding"): no redirects, no proxy, no cookies,
+/// The upstream hop's <see cref="SocketsHttpHandler"/> (docs/ARCHITECTURE.md "Forwarding"): no redirects, no proxy, no cookies,
 /// no decompression, no tracing headers, egress policy in the connect callback, upstream TLS verified by
 /// <see cref="UpstreamCertificateValidator"/>, pooled keep-alive connections.
 /// </summary>

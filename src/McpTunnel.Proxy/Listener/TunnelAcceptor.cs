@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace McpTunnel.Proxy.Listener;
 
 /// <summary>
-/// The outer listener (plain HTTP, a WebSocket whose bytes carry the inner TLS; DESIGN.md "Outer listener"), as a Kestrel connection middleware on
+/// The outer listener (plain HTTP, a WebSocket whose bytes carry the inner TLS; docs/ARCHITECTURE.md "Outer listener"), as a Kestrel connection middleware on
 /// <c>listen_addr</c>:
 /// <code>
 ///   WebSocket upgrade (WebSocketUpgrade) ──▶ cap check ──▶ 101 ──▶ inner TLS handshake (deadline) ──▶ queue to Kestrel ──▶ wait ──▶ close 1000

@@ -4,7 +4,7 @@ namespace McpTunnel.Proxy.Listener;
 
 /// <summary>
 /// The private endpoint the inner HTTP server "listens" on: connections arrive here from accepted WebSockets,
-/// not from a socket, so Kestrel's HTTP/1.1 and HTTP/2 stacks serve the inner traffic (DESIGN.md).
+/// not from a socket, so Kestrel's HTTP/1.1 and HTTP/2 stacks serve the inner traffic (docs/ARCHITECTURE.md "Inner TLS and HTTP").
 /// </summary>
 internal sealed class TunnelEndPoint : EndPoint
 {

@@ -4,7 +4,7 @@ namespace McpTunnel.Proxy.Logging;
 #pragma warning disable SYSLIB1015
 
 /// <summary>
-/// Every log line the proxy writes, with stable event ids grouped by area (STYLE.md "Logging").
+/// Every log line the proxy writes, with stable event ids grouped by area (docs/ARCHITECTURE.md "Logging").
 /// The message texts are an interface: the docs tell operators to grep for them.
 /// Parameters that are not in the message text become structured fields (hence SYSLIB1015 is off here).
 /// Operators are told to alert on warnings and errors, so levels are strict: client-caused at Debug, rejections at Warning, failures at Error.

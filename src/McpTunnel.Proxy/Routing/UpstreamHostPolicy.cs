@@ -3,7 +3,7 @@ using McpTunnel.Proxy.Configuration;
 namespace McpTunnel.Proxy.Routing;
 
 /// <summary>
-/// Decides the Host a route's upstream receives (DESIGN.md "Transparency"). The forwarder only ever sees the
+/// Decides the Host a route's upstream receives (docs/ARCHITECTURE.md "Transparency"). The forwarder only ever sees the
 /// answer: null keeps the caller's Host, anything else replaces it. X-Forwarded-Host carries the caller's Host
 /// either way, so an upstream that gets its own name can still build public URLs.
 /// </summary>

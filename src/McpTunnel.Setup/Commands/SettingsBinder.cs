@@ -7,7 +7,7 @@ namespace McpTunnel.Setup.Commands;
 
 /// <summary>
 /// Turns parsed flags and the environment into validated settings. Reports every problem at once, each
-/// naming the flag or variable and how to fix it (STYLE.md "Configuration"); a bad invocation is a
+/// naming the flag or variable and how to fix it (docs/ARCHITECTURE.md "Configuration"); a bad invocation is a
 /// usage error (exit 2) raised before any work starts.
 /// </summary>
 internal static class SettingsBinder

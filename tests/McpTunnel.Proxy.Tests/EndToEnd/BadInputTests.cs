@@ -9,7 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace McpTunnel.Proxy.Tests.EndToEnd;
 
-/// <summary>Each bad input gets a clear answer, and the proxy keeps serving afterwards (issue 2, "Bad input").</summary>
+/// <summary>Each bad input gets a clear answer, and the proxy keeps serving afterwards (docs/RELIABILITY.md).</summary>
 public sealed class BadInputTests
 {
     private static async Task AssertStillServesAsync(TestProxy proxy)

@@ -5,7 +5,7 @@ using McpTunnel.Proxy.Tests.Infrastructure;
 
 namespace McpTunnel.Proxy.Tests.EndToEnd;
 
-/// <summary>DESIGN.md "Outer listener": a peer that stops answering pings is closed (dead-peer detection).</summary>
+/// <summary>docs/ARCHITECTURE.md "Outer listener": a peer that stops answering pings is closed (dead-peer detection).</summary>
 public sealed class DeadPeerTests
 {
     [Fact]
