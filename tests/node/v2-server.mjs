@@ -17,6 +17,11 @@ const handler = toNodeHandler(createMcpHandler(() => {
     { description: "Greets someone", inputSchema: z.object({ name: z.string() }) },
     async ({ name }) => ({ content: [{ type: "text", text: `Hello, ${name}!` }] }),
   );
+  server.registerTool(
+    "goodbye",
+    { description: "Says goodbye (the tool the policy tests deny)", inputSchema: z.object({ name: z.string() }) },
+    async ({ name }) => ({ content: [{ type: "text", text: `Goodbye, ${name}!` }] }),
+  );
   return server;
 }));
 

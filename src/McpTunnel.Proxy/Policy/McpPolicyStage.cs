@@ -95,7 +95,7 @@ internal sealed class McpPolicyStage(PolicyLimiters limiters, ILogger logger, Ac
 
         if (refused)
         {
-            var answer = PolicyAnswer.ForMessages(parsed, (message, i) => DenialFor(route, decisions[i], message));
+            var answer = PolicyAnswer.ForMessages(parsed, (message, i) => DenialFor(route, decisions[i], message), PolicyAnswer.NeedsResultType(request));
             await PolicyAnswer.WriteAsync(context, StatusCodes.Status200OK, answer);
             return null;
         }

@@ -26,7 +26,7 @@ internal static class PolicyAnswer
     /// <summary>Application-defined (JSON-RPC reserves -32000 to -32099 for servers): a limit of the tunnel refused the call.</summary>
     public const int LimitReached = -32029;
 
-    public static byte[] ForMessages(McpBody body, Func<McpMessage, int, (int Code, string Message, bool AsToolResult)> answer)
+    public static byte[] ForMessages(McpBody body, Func<McpMessage, int, (int Code, string Message, bool AsToolResult)> answer, bool withResultType = false)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -47,7 +47,7 @@ internal static class PolicyAnswer
                 var (code, text, asToolResult) = answer(message, i);
                 if (asToolResult)
                 {
-                    WriteToolError(writer, message.Id, text);
+                    WriteToolError(writer, message.Id, text, withResultType);
                 }
                 else
                 {
@@ -63,6 +63,13 @@ internal static class PolicyAnswer
 
         return buffer.WrittenSpan.ToArray();
     }
+
+    /// <summary>
+    /// Whether a result must carry <c>resultType</c>: revision 2026-07-28 made it required (its clients refuse a result
+    /// without it), earlier revisions do not know it. The request says its revision in <c>MCP-Protocol-Version</c>.
+    /// </summary>
+    public static bool NeedsResultType(HttpRequest request) =>
+        request.Headers.TryGetValue("MCP-Protocol-Version", out var version) && string.CompareOrdinal(version.ToString(), "2026-07-28") >= 0;
 
     /// <summary>One JSON-RPC error with a null id: for a body that could not be read far enough to know its ids.</summary>
     public static byte[] Error(JsonElement? id, int code, string message)
@@ -102,7 +109,7 @@ internal static class PolicyAnswer
         writer.WriteEndObject();
     }
 
-    private static void WriteToolError(Utf8JsonWriter writer, JsonElement? id, string message)
+    private static void WriteToolError(Utf8JsonWriter writer, JsonElement? id, string message, bool withResultType)
     {
         writer.WriteStartObject();
         writer.WriteString("jsonrpc", "2.0");
@@ -115,6 +122,11 @@ internal static class PolicyAnswer
         writer.WriteEndObject();
         writer.WriteEndArray();
         writer.WriteBoolean("isError", true);
+        if (withResultType)
+        {
+            writer.WriteString("resultType", "complete"); // required from revision 2026-07-28 on
+        }
+
         writer.WriteEndObject();
         writer.WriteEndObject();
     }
