@@ -1,8 +1,5 @@
 using System.Buffers;
 using System.Net;
-using System.Net.Sockets;
-using System.Security.Authentication;
-using McpTunnel.Proxy.Egress;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
@@ -50,7 +47,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, TimeProvider? ti
         }
         catch (Exception ex)
         {
-            return new ForwardResult(Classify(ex, deadline.Expired, content?.ClientFailure, clientAborted), content?.ClientFailure ?? ex);
+            return new ForwardResult(ForwarderErrorClassifier.Classify(ex, deadline.Expired, content?.ClientFailure, clientAborted), content?.ClientFailure ?? ex);
         }
 
         using (response)
@@ -284,55 +281,5 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, TimeProvider? ti
 
             await source.DisposeAsync();
         }
-    }
-
-    private static ForwarderError Classify(Exception exception, bool timedOut, Exception? clientFailure, CancellationToken clientAborted)
-    {
-        // The client's own body failed: Kestrel says how (400 for broken framing, 408 for a body below the minimum
-        // data rate), and the client is still there to be told. Kestrel reports a chunk size beyond 64 bits as an
-        // IOException ("Bad chunk size data.") around an OverflowException, not as a bad request.
-        if (clientFailure is BadHttpRequestException bad)
-        {
-            return bad.StatusCode == StatusCodes.Status408RequestTimeout ? ForwarderError.RequestBodyTimeout : ForwarderError.RequestBodyInvalid;
-        }
-
-        if (clientFailure is IOException { InnerException: OverflowException })
-        {
-            return ForwarderError.RequestBodyInvalid;
-        }
-
-        if (clientAborted.IsCancellationRequested || clientFailure is not null)
-        {
-            return ForwarderError.ClientAborted;
-        }
-
-        if (timedOut && exception is OperationCanceledException)
-        {
-            return ForwarderError.UpstreamResponseTimeout;
-        }
-
-        // Policy and TLS causes first: HttpClient wraps them in a generic "connection error".
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            switch (e)
-            {
-                case EgressDeniedException:
-                    return ForwarderError.EgressDenied;
-                case AuthenticationException:
-                case HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError }:
-                    return ForwarderError.UpstreamTlsFailed;
-            }
-        }
-
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is SocketException or TimeoutException
-                or HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError })
-            {
-                return ForwarderError.UpstreamConnectFailed;
-            }
-        }
-
-        return ForwarderError.UpstreamRequestFailed;
     }
 }
