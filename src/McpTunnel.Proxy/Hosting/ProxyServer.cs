@@ -66,8 +66,6 @@ internal sealed class ProxyServer : IAsyncDisposable
     /// <summary>The outer listener's actual address once started (port 0 resolved), e.g. <c>http://127.0.0.1:43121</c>.</summary>
     public Uri ListenUri { get; private set; } = new("http://localhost/");
 
-    public IHostApplicationLifetime Lifetime => _app.Lifetime;
-
     public ILogger Logger => _logger;
 
     /// <summary>Builds the server; throws <see cref="CertificateLoadException"/> when the certificate cannot be used.</summary>

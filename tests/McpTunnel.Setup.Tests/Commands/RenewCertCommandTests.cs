@@ -61,7 +61,7 @@ public sealed class RenewCertCommandTests
         Assert.Contains("within --renew-before=720h", result.Out, StringComparison.Ordinal);
         Assert.NotEqual(certificate, setup.Read(OutputKeys.ServerCertificate));
         using var renewed = X509Certificate2.CreateFromPem(setup.Read(OutputKeys.ServerCertificate));
-        Assert.Equal(setup.Time.Now.AddHours(24).UtcDateTime, renewed.NotAfter.ToUniversalTime(), TimeSpan.FromMinutes(6));
+        Assert.Equal(setup.Time.GetUtcNow().AddHours(24).UtcDateTime, renewed.NotAfter.ToUniversalTime(), TimeSpan.FromMinutes(6));
     }
 
     [Fact]

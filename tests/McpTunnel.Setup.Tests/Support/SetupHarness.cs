@@ -1,6 +1,7 @@
 using McpTunnel.Setup.Outputs;
 using McpTunnel.Setup.Tests.Fakes;
 using McpTunnel.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace McpTunnel.Setup.Tests.Support;
 
@@ -39,7 +40,7 @@ internal sealed class SetupHarness : IAsyncDisposable
 
     public Dictionary<string, string> Environment { get; }
 
-    public ManualTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
     public IReadOnlyList<SetupResult> Results => _results;
 
