@@ -12,6 +12,9 @@ internal enum DoctorLayer
 
     /// <summary>The running proxy's own view (<c>doctor --admin</c>): <c>/readyz</c> and the failure counters in <c>/metrics</c>.</summary>
     Admin,
+
+    /// <summary>OAuth discovery through the tunnel (<c>doctor --oauth URL</c>), as Claude's backend walks it.</summary>
+    OAuth,
 }
 
 internal enum DoctorStatus

@@ -6,7 +6,7 @@ using McpTunnel.CommandLine;
 
 namespace McpTunnel.Cli.Doctor;
 
-/// <summary><c>mcptunnel doctor --config CONFIG --ca ca.crt [--proxy ws://127.0.0.1:8080] [--admin http://127.0.0.1:9090]</c>.</summary>
+/// <summary><c>mcptunnel doctor --config CONFIG --ca ca.crt [--proxy ws://127.0.0.1:8080] [--admin http://127.0.0.1:9090] [--oauth https://mcp.&lt;domain&gt;/mcp]</c>.</summary>
 internal static class DoctorCommand
 {
     public static Command Create()
@@ -24,10 +24,11 @@ internal static class DoctorCommand
         var timeout = DurationOption.SecondsOrDuration("--timeout", "Time allowed per network step", TimeSpan.FromSeconds(10));
         var mount = new Option<string[]>("--mount") { Description = "Read a container path from the host: HOST:CONTAINER (repeatable)" };
         var admin = new Option<string?>("--admin") { Description = "The proxy's admin listener (its admin_addr), http://HOST:PORT: also check /readyz and the failure counters in /metrics" };
+        var oauth = new Option<string?>("--oauth") { Description = "The MCP URL Claude is given, https://<route>.<tunnel_domain>/mcp: also check its OAuth discovery through the tunnel (401, protected-resource and authorization-server metadata)" };
         var json = JsonReport.CreateOption();
         var command = new Command("doctor", "Diagnose a running tunnel stack layer by layer (proxy, inner TLS, routes and upstreams); exit 1 on any failure")
         {
-            config, ca, proxy, path, domain, host, timeout, mount, admin, json,
+            config, ca, proxy, path, domain, host, timeout, mount, admin, oauth, json,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -63,6 +64,14 @@ internal static class DoctorCommand
                 return 2;
             }
 
+            Uri? oauthUrl = null;
+            if (result.GetValue(oauth) is { } oauthText
+                && (!Uri.TryCreate(oauthText, UriKind.Absolute, out oauthUrl) || oauthUrl.Scheme != Uri.UriSchemeHttps))
+            {
+                io.Error.WriteLine($"doctor: --oauth \"{oauthText}\" is not an https URL; give the MCP URL Claude is given, e.g. https://mcp.<tunnel_domain>/mcp");
+                return 2;
+            }
+
             var expected = result.GetValue(domain) ?? Environment.GetEnvironmentVariable("TUNNEL_DOMAIN");
             var pathValue = result.GetValue(path)!;
             var options = new DoctorOptions(result.GetValue(config)!, result.GetValue(ca)!)
@@ -74,6 +83,7 @@ internal static class DoctorCommand
                 Timeout = timeout.Read(result),
                 Mounts = mounts,
                 AdminUri = adminUri,
+                OAuthUrl = oauthUrl,
             };
             // The report is printed once, as it happens (a slow probe shows progress), on a terminal as in a pipe;
             // with --json nothing streams and one document follows the run.

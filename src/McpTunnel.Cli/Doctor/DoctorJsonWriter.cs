@@ -13,9 +13,9 @@ internal static class DoctorJsonWriter
             foreach (var layer in Enum.GetValues<DoctorLayer>())
             {
                 var checks = report.Checks.Where(c => c.Layer == layer).ToList();
-                if (layer == DoctorLayer.Admin && checks.Count == 0)
+                if (layer is DoctorLayer.Admin or DoctorLayer.OAuth && checks.Count == 0)
                 {
-                    continue; // only with --admin: without it the document keeps its four layers
+                    continue; // only with --admin / --oauth: without them the document keeps its four layers
                 }
 
                 json.WriteStartObject();
@@ -49,6 +49,7 @@ internal static class DoctorJsonWriter
         DoctorLayer.Proxy => "proxy",
         DoctorLayer.InnerTls => "inner-tls",
         DoctorLayer.Admin => "admin",
+        DoctorLayer.OAuth => "oauth",
         _ => "upstream",
     };
 }

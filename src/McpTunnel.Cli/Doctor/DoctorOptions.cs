@@ -20,6 +20,9 @@ internal sealed record DoctorOptions(string ConfigPath, string CaPath)
     /// <summary>The proxy's admin listener (<c>admin_addr</c>), when given: its <c>/readyz</c> and <c>/metrics</c> are checked too.</summary>
     public Uri? AdminUri { get; init; }
 
+    /// <summary>The MCP URL Claude is given (<c>--oauth</c>), when given: its OAuth discovery is checked through the tunnel.</summary>
+    public Uri? OAuthUrl { get; init; }
+
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 
     public IReadOnlyList<PathMount> Mounts { get; init; } = [];

@@ -45,6 +45,7 @@ internal static class DoctorReportWriter
         DoctorLayer.Proxy => "[a] proxy listener (WebSocket)",
         DoctorLayer.InnerTls => "[b] inner TLS (trusting only the CA)",
         DoctorLayer.Admin => "[admin] the proxy's readiness and failure counters (admin_addr)",
+        DoctorLayer.OAuth => "[oauth] OAuth discovery through the tunnel, as Claude's backend walks it",
         _ => "[c] routes and upstreams",
     };
 }

@@ -19,6 +19,7 @@ namespace McpTunnel.Cli.Doctor;
 /// [b] inner TLS per route name, trusting only the CA: chain, SAN, AKI/SKI, days left
 /// [c] per name: route → resolve → egress (never dial a denied address) → TCP → MCP initialize through the tunnel
 /// </code>
+/// [oauth] with --oauth URL: 401 → protected-resource metadata → authorization-server metadata, checked as Claude does
 /// [admin] with --admin: the proxy's /readyz and its failure counters, each pointing at its troubleshooting row
 /// A broken layer stops the walk: later layers cannot be judged through it. Exit 0 when nothing failed, else 1.
 /// </summary>
@@ -77,10 +78,18 @@ internal sealed class DoctorRunner(DoctorOptions options, TextWriter output, Hos
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
             Timeout = options.Timeout,
         };
-        var upstreams = new UpstreamProbe(config, options, resolver, new McpInitializeProbe(client, options.Path));
+        var oauth = options.OAuthUrl is null ? null : new OAuthProbe(client, options.Domain ?? config.TunnelDomain);
+        var authorizationServers = oauth is null ? null : await oauth.AuthorizationServerHostsAsync(options.OAuthUrl!, cancellationToken);
+        var upstreams = new UpstreamProbe(config, options, resolver, new McpInitializeProbe(client, options.Path), authorizationServers);
         foreach (var host in hosts)
         {
             await upstreams.RunAsync(host, report, cancellationToken);
+        }
+
+        // Layer [oauth], with --oauth: through the same tunnel client, whatever layer (c) found for other routes.
+        if (oauth is not null)
+        {
+            await oauth.RunAsync(options.OAuthUrl!, report, cancellationToken);
         }
 
         return await FinishAsync(report, cancellationToken);
@@ -185,6 +194,11 @@ internal sealed class DoctorRunner(DoctorOptions options, TextWriter output, Hos
         foreach (var layer in skipped)
         {
             DoctorReportWriter.WriteSkipped(output, layer);
+        }
+
+        if (options.OAuthUrl is not null && skipped.Length > 0)
+        {
+            DoctorReportWriter.WriteSkipped(output, DoctorLayer.OAuth);
         }
 
         if (options.AdminUri is { } admin)

@@ -13,7 +13,7 @@ namespace McpTunnel.Cli.Doctor;
 /// policy (a denied address is never dialled), it accepts TCP, and the MCP server answers <c>initialize</c>
 /// through the tunnel. Stops at the first failing step for that name.
 /// </summary>
-internal sealed class UpstreamProbe(ProxyConfig config, DoctorOptions options, HostResolver resolver, McpInitializeProbe initialize)
+internal sealed class UpstreamProbe(ProxyConfig config, DoctorOptions options, HostResolver resolver, McpInitializeProbe initialize, IReadOnlySet<string>? authorizationServers = null)
 {
     private const DoctorLayer Layer = DoctorLayer.Upstream;
     private readonly RouteTable _routes = new(config.Routes, config.TunnelDomain);
@@ -74,7 +74,14 @@ internal sealed class UpstreamProbe(ProxyConfig config, DoctorOptions options, H
             return;
         }
 
-        // Step 5: the MCP server answers initialize, through the whole tunnel.
+        // Step 5: the MCP server answers initialize, through the whole tunnel. A route that carries the authorization
+        // server of --oauth's MCP URL is no MCP endpoint; layer [oauth] checks what it serves instead.
+        if (authorizationServers?.Contains(host) == true)
+        {
+            report.Add(new DoctorCheck(Layer, host, "mcp initialize", DoctorStatus.Skip, "not an MCP endpoint: the authorization server --oauth's resource metadata names (checked in [oauth])"));
+            return;
+        }
+
         report.Add(await initialize.RunAsync(host, route, cancellationToken));
     }
 
