@@ -3,7 +3,6 @@ using System.IO.Pipelines;
 using System.Net.WebSockets;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Logging;
-using McpTunnel.Proxy.Observability;
 using McpTunnel.Proxy.Tls;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
@@ -29,7 +28,7 @@ internal sealed class TunnelAcceptor(
     TunnelLimits limits,
     ILogger logger,
     TimeProvider time,
-    ProxyMetrics? metrics = null)
+    ITunnelMetrics? metrics = null)
 {
     /// <summary>How long a client may take to send its request head (Kestrel's RequestHeadersTimeout default).</summary>
     private static readonly TimeSpan RequestHeadTimeout = TimeSpan.FromSeconds(30);

@@ -13,7 +13,7 @@ namespace McpTunnel.Proxy.Observability;
 /// <see cref="ToolNameLimiter"/>. Nothing here is created when <c>admin_addr</c> is absent, so a plain config pays
 /// nothing. Byte totals and the certificate's expiry are read at scrape time instead of on the data path.
 /// </summary>
-internal sealed class ProxyMetrics
+internal sealed class ProxyMetrics : ITunnelMetrics
 {
     /// <summary>Request durations from 1 ms to a minute: MCP calls range from pings to long tool runs.</summary>
     private static readonly double[] RequestBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
