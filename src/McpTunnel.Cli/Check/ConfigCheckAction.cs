@@ -14,6 +14,9 @@ internal sealed record ConfigCheckOptions(string ConfigPath)
 
     public IReadOnlyList<string> Explain { get; init; } = [];
 
+    /// <summary>With <see cref="Explain"/>: the MCP call (<c>--tool</c>, <c>--prompt</c>, <c>--resource</c>) to judge against the route's policy.</summary>
+    public ExplainedCall? Call { get; init; }
+
     /// <summary>Null: guess the quickstart layout's <c>./data:/data</c>.</summary>
     public IReadOnlyList<PathMount>? Mounts { get; init; }
 
@@ -65,6 +68,10 @@ internal static class ConfigCheckAction
         {
             var host = route.HostHeaderSetting is { } setting ? $"   upstream Host: {route.UpstreamHostHeader ?? "the caller's"} (host_header {setting})" : "";
             output.WriteLine($"  route {route.Key} -> {route.Upstream}   Claude calls https://{route.PublicHost}/<path>{host}");
+            foreach (var line in route.Policy ?? [])
+            {
+                output.WriteLine($"    policy {line}");
+            }
         }
 
         foreach (var warning in report.Warnings)

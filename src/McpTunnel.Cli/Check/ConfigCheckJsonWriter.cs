@@ -45,6 +45,21 @@ internal static class ConfigCheckJsonWriter
                 json.WriteString("upstream", route.Upstream);
                 json.WriteString("publicHost", route.PublicHost);
                 json.WriteStringOrNull("upstreamHostHeader", route.UpstreamHostHeader);
+                if (route.Policy is { } policy)
+                {
+                    json.WriteStartArray("policy");
+                    foreach (var line in policy)
+                    {
+                        json.WriteStringValue(line);
+                    }
+
+                    json.WriteEndArray();
+                }
+                else
+                {
+                    json.WriteNull("policy");
+                }
+
                 json.WriteEndObject();
             }
 

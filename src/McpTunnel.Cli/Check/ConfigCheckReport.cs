@@ -42,7 +42,7 @@ internal sealed class ConfigCheckReport
 
         var config = result.Config;
         var table = new RouteTable(config.Routes, config.TunnelDomain);
-        var explainer = new RouteExplainer(config, resolver);
+        var explainer = new RouteExplainer(config, resolver, options.Call);
         var explained = new List<ExplainedTarget>();
         foreach (var target in options.Explain)
         {
@@ -57,7 +57,7 @@ internal sealed class ConfigCheckReport
             ConfigPath = options.ConfigPath,
             MappedPaths = outcome.MappedPaths,
             Config = config,
-            Routes = [.. table.Routes.Select(r => new CheckedRoute(r.Key, r.Upstream.ToString(), table.PublicHostName(r), r.Definition.HostHeader?.ToString(), r.UpstreamHostHeader))],
+            Routes = [.. table.Routes.Select(r => new CheckedRoute(r.Key, r.Upstream.ToString(), table.PublicHostName(r), r.Definition.HostHeader?.ToString(), r.UpstreamHostHeader, r.Policy?.Describe()))],
             Warnings = result.Warnings,
             CertificateFindings = CheckServerCertificate(config),
             Explained = explained,
@@ -88,8 +88,8 @@ internal sealed class ConfigCheckReport
     }
 }
 
-/// <summary>A loaded route: its key, upstream, the public name Claude calls, and the upstream Host it sends.</summary>
-internal sealed record CheckedRoute(string Key, string Upstream, string PublicHost, string? HostHeaderSetting, string? UpstreamHostHeader);
+/// <summary>A loaded route: its key, upstream, the public name Claude calls, the upstream Host it sends, and its MCP policy in words (null: none).</summary>
+internal sealed record CheckedRoute(string Key, string Upstream, string PublicHost, string? HostHeaderSetting, string? UpstreamHostHeader, IReadOnlyList<string>? Policy);
 
 /// <summary>A served-certificate rule that fails (<see cref="RuleId"/> set), or a certificate that could not be read (null).</summary>
 internal sealed record CertificateFinding(string? RuleId, string Detail, string? Fix);

@@ -4,6 +4,7 @@ using McpTunnel.Cli.Terminal;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Egress;
 using McpTunnel.Proxy.Forwarding;
+using McpTunnel.Proxy.Policy;
 using McpTunnel.Proxy.Routing;
 using Route = McpTunnel.Proxy.Routing.Route;
 
@@ -13,10 +14,11 @@ namespace McpTunnel.Cli.Check;
 /// <c>check --explain HOST|URL</c>: walks one request through the proxy's own routing table and egress policy
 /// and says what the caller would get. It only evaluates: nothing is dialled.
 /// <code>
-/// host ─▶ RouteTable.Match (exact, then subdomain) ─▶ upstream ─▶ resolve ─▶ EgressPolicy per IPv4 ─▶ outcome
+/// host ─▶ RouteTable.Match (exact, then subdomain) ─▶ [--tool/--prompt/--resource: the route's MCP policy and limits]
+///      ─▶ upstream ─▶ resolve ─▶ EgressPolicy per IPv4 ─▶ outcome
 /// </code>
 /// </summary>
-internal sealed class RouteExplainer(ProxyConfig config, HostResolver resolver)
+internal sealed class RouteExplainer(ProxyConfig config, HostResolver resolver, ExplainedCall? call = null)
 {
     /// <summary>Returns true when the request would be forwarded.</summary>
     public async Task<bool> ExplainAsync(string target, TextWriter output, CancellationToken cancellationToken)
@@ -41,6 +43,12 @@ internal sealed class RouteExplainer(ProxyConfig config, HostResolver resolver)
             : $"  route:    {route.Key} (subdomain match: the host ends with .{config.TunnelDomain} (tunnel_domain) and the rest, \"{route.Key}\", is a routes key)");
         output.WriteLine($"  upstream: {route.Upstream}");
         output.WriteLine($"  Host:     {DescribeHost(route, StripPort(host))}");
+
+        // Step 1b: the route's MCP policy, when a call was given to judge.
+        if (call is not null && !ExplainPolicy(route, output))
+        {
+            return false;
+        }
 
         // Step 2: resolution, as the proxy's dial does.
         IPAddress[] addresses;
@@ -85,6 +93,47 @@ internal sealed class RouteExplainer(ProxyConfig config, HostResolver resolver)
         }
 
         output.WriteLine($"  result:   forwarded to {route.UpstreamPrefix}{pathAndQuery ?? "/..."} (the proxy dials {chosen.Address}:{route.Upstream.Port}; the path and query pass unchanged)");
+        return true;
+    }
+
+    /// <summary>Judges the call against the route's policy as the proxy would; false when the proxy answers it itself.</summary>
+    private bool ExplainPolicy(Route route, TextWriter output)
+    {
+        if (route.Policy is not { } policy)
+        {
+            output.WriteLine($"  policy:   none on route {route.Key}: {call!.Method} {call.Name} is forwarded untouched");
+            return true;
+        }
+
+        var target = call!.Method switch
+        {
+            "tools/call" => PolicyTarget.Tool,
+            "prompts/get" => PolicyTarget.Prompt,
+            _ => PolicyTarget.Resource,
+        };
+        var decision = policy.Decide(new McpMessage(McpMessageKind.Request, call.Method, null, target, call.Name));
+        if (decision.Reason != PolicyReason.Allowed)
+        {
+            output.WriteLine($"  policy:   {call.Method} {call.Name}: denied by {decision.Rule}");
+            output.WriteLine(target == PolicyTarget.Tool
+                ? "  result:   the caller gets 200 with a tool result isError: true (\"the tool is not available: this MCP tunnel's policy does not allow it\"); nothing reaches the upstream"
+                : $"  result:   the caller gets 200 with JSON-RPC error {(target == PolicyTarget.Prompt ? -32602 : -32002)}; nothing reaches the upstream");
+            output.WriteLine($"  log:      policy refused request route={route.Key} reason=Denied");
+            output.WriteLine($"  fix:      if it should be exposed, change policy.{route.Key} (the rule above); then reload or restart the proxy");
+            return false;
+        }
+
+        output.WriteLine($"  policy:   {call.Method} {call.Name}: allowed by {decision.Rule}");
+        if (policy.Settings.Limits is { } limits)
+        {
+            output.WriteLine($"  limits:   every request to {route.Key}: {RoutePolicy.DescribeLimits(limits)} (per proxy process; over it: 429 with Retry-After)");
+        }
+
+        if (target == PolicyTarget.Tool && policy.Settings.ToolLimits.TryGetValue(call.Name, out var toolLimits))
+        {
+            output.WriteLine($"  limits:   tool {call.Name}: {RoutePolicy.DescribeLimits(toolLimits)} (per proxy process; over it: 429 with Retry-After)");
+        }
+
         return true;
     }
 

@@ -25,6 +25,24 @@ internal sealed class NameRules
     /// <summary>True when every name is allowed (no deny entry, default allow): lists of this kind need no filtering.</summary>
     public bool AllowsEverything => _deny.Length == 0 && _default == PolicyDefault.Allow;
 
+    /// <summary>The rules in one line, as <c>check</c> prints them: <c>allow [a*, b] deny [c*], else deny</c>.</summary>
+    public string Describe()
+    {
+        var parts = new List<string>(3);
+        if (_allow.Length > 0)
+        {
+            parts.Add($"allow [{string.Join(", ", _allow.Select(p => p.Text))}]");
+        }
+
+        if (_deny.Length > 0)
+        {
+            parts.Add($"deny [{string.Join(", ", _deny.Select(p => p.Text))}]");
+        }
+
+        var otherwise = _default == PolicyDefault.Allow ? "allowed" : "denied";
+        return parts.Count == 0 ? $"all {otherwise}" : $"{string.Join(" ", parts)}, anything else {otherwise}";
+    }
+
     public PolicyVerdict Decide(string name)
     {
         for (var i = 0; i < _deny.Length; i++)

@@ -29,6 +29,46 @@ internal sealed class RoutePolicy
 
     public NameRules Resources { get; }
 
+    /// <summary>The effective policy in words, one line per part (what <c>mcptunnel check</c> prints under the route).</summary>
+    public IReadOnlyList<string> Describe()
+    {
+        var lines = new List<string>
+        {
+            $"tools: {Tools.Describe()}",
+            $"prompts: {Prompts.Describe()}",
+            $"resources: {Resources.Describe()}",
+        };
+        if (Settings.Limits is { } limits)
+        {
+            lines.Add($"limits: every request {DescribeLimits(limits)}");
+        }
+
+        foreach (var (tool, toolLimits) in Settings.ToolLimits)
+        {
+            lines.Add($"limits: tool {tool} {DescribeLimits(toolLimits)}");
+        }
+
+        lines.Add($"held to decide: request bodies up to {Settings.MaxMessageBytes} bytes, list answers up to {Settings.MaxListResponseBytes} bytes");
+        return lines;
+    }
+
+    /// <summary>The limits on one call in words: <c>5 per 1m (burst 5), 1 in flight</c>.</summary>
+    public static string DescribeLimits(CallLimitSettings limits)
+    {
+        var parts = new List<string>(2);
+        if (limits.Rate > 0)
+        {
+            parts.Add($"{limits.Rate} per {McpTunnel.Common.GoDuration.Format(limits.Period)} (burst {limits.Burst})");
+        }
+
+        if (limits.Concurrency > 0)
+        {
+            parts.Add($"{limits.Concurrency} in flight");
+        }
+
+        return string.Join(", ", parts);
+    }
+
     /// <summary>The rules that filter a list response of <paramref name="target"/>; null when nothing needs filtering.</summary>
     public NameRules? ListFilterFor(PolicyTarget target)
     {
