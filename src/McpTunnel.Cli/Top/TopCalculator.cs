@@ -20,6 +20,7 @@ internal static class TopCalculator
     public const string StreamingOpen = "mcptunnel_streaming_responses_open";
     public const string CertificateExpiry = "mcptunnel_certificate_expiry_seconds";
     public const string BuildInfo = "mcptunnel_build_info";
+    public const string PolicyRefusals = "mcptunnel_policy_refusals_total";
 
     public const int TopToolCount = 10;
 
@@ -70,6 +71,9 @@ internal static class TopCalculator
             UpstreamFailures = Counts(current.SumBy(UpstreamFailures, "kind")),
             HandshakeFailures = Counts(current.SumBy(Handshakes, "reason", s => s.Label("result") == "failed")),
             Tools = tools,
+            PolicyRefusals = Counts(current.Series(PolicyRefusals)
+                .GroupBy(s => $"{s.Label("route")}: {s.Label("reason")}")
+                .ToDictionary(g => g.Key, g => g.Sum(s => s.Value))),
             CertificateExpiryDays = expiry is { } e ? e / 86400 : null,
             Version = current.Series(BuildInfo).Select(s => s.Label("version")).FirstOrDefault(v => v.Length > 0),
         };

@@ -50,6 +50,17 @@ internal static class TopRenderer
             text.Append(CultureInfo.InvariantCulture, $"{name.PadRight(errorWidth)}  {Count(count),8}\n");
         }
 
+        // Only a proxy with an MCP policy refuses; without one the screen stays as it was.
+        if (view.PolicyRefusals.Count > 0)
+        {
+            text.Append("\nPOLICY REFUSALS\n");
+            var width = view.PolicyRefusals.Max(r => r.Name.Length);
+            foreach (var refusal in view.PolicyRefusals)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{refusal.Name.PadRight(width)}  {Count(refusal.Count),8}\n");
+            }
+        }
+
         text.Append("\nTOP TOOLS\n");
         if (view.Tools.Count == 0)
         {

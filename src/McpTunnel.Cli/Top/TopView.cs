@@ -26,6 +26,9 @@ internal sealed record TopView
 
     public IReadOnlyList<ToolRow> Tools { get; init; } = [];
 
+    /// <summary>Requests the MCP policy answered instead of forwarding, by "route: reason" (empty without a policy).</summary>
+    public IReadOnlyList<CountRow> PolicyRefusals { get; init; } = [];
+
     public double? CertificateExpiryDays { get; init; }
 
     public string? Version { get; init; }
