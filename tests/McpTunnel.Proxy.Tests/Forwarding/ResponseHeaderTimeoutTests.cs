@@ -39,12 +39,13 @@ public sealed class ResponseHeaderTimeoutTests
     [Fact]
     public async Task ScalarTimeout_Fires_LogNamesRouteLimitAndSetting()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new DeadlineClock();
         await using var upstream = await TestUpstream.StartAsync();
         await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}", TwoSeconds + QuietKeepAlive, time: clock);
 
         var call = proxy.CreateClient().PostAsync(proxy.UrlFor("echo", "/upload-then-wait"), new ByteArrayContent(new byte[100]));
         await upstream.BodyRead.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await clock.WhenArmedAsync(TimeSpan.FromSeconds(2)).WaitAsync(TimeSpan.FromSeconds(15));
         clock.Advance(TimeSpan.FromSeconds(2));
 
         using var response = await call.WaitAsync(TimeSpan.FromSeconds(30));
@@ -62,7 +63,7 @@ public sealed class ResponseHeaderTimeoutTests
     [Fact]
     public async Task ByRouteTimeout_FiresForItsRouteOnly_LogNamesThePerRouteSetting()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new DeadlineClock();
         await using var limited = await TestUpstream.StartAsync();
         await using var unlimited = await TestUpstream.StartAsync();
         await using var proxy = await TestProxy.StartAsync(
@@ -75,6 +76,7 @@ public sealed class ResponseHeaderTimeoutTests
         var unlimitedCall = client.PostAsync(proxy.UrlFor("other", "/upload-then-wait"), new ByteArrayContent(new byte[100]));
         await limited.BodyRead.Task.WaitAsync(TimeSpan.FromSeconds(15));
         await unlimited.BodyRead.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await clock.WhenArmedAsync(TimeSpan.FromSeconds(3)).WaitAsync(TimeSpan.FromSeconds(15));
         clock.Advance(TimeSpan.FromSeconds(2));
         Assert.False(limitedCall.IsCompleted);
         clock.Advance(TimeSpan.FromSeconds(1));
@@ -134,12 +136,13 @@ public sealed class ResponseHeaderTimeoutTests
     [Fact]
     public async Task UpstreamSilentAfterTheBody_Gets504WhenTheTimeoutPasses()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new DeadlineClock();
         await using var upstream = await TestUpstream.StartAsync();
         await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}", TwoSeconds, time: clock);
 
         var call = proxy.CreateClient().PostAsync(proxy.UrlFor("echo", "/upload-then-wait"), new ByteArrayContent(new byte[100]));
         await upstream.BodyRead.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await clock.WhenArmedAsync(TimeSpan.FromSeconds(2)).WaitAsync(TimeSpan.FromSeconds(15));
         clock.Advance(TimeSpan.FromSeconds(1));
         Assert.False(call.IsCompleted);
         clock.Advance(TimeSpan.FromSeconds(1));
