@@ -3,115 +3,125 @@ using System.Text.Json;
 namespace McpTunnel.Proxy.Observability;
 
 /// <summary>
-/// Reads the JSON-RPC <c>method</c> and, for <c>tools/call</c>, <c>params.name</c> from the start of a request body.
-/// Works on an incomplete prefix (the body is still streaming) and reports whether more bytes could still tell.
-/// Values other than those two are stepped over and never kept: arguments and results are not ours to record.
+/// Reads the JSON-RPC <c>method</c> and <c>params.name</c> from the start of a request body. Works on an incomplete
+/// prefix (the body is still streaming): a prefix that ends before the top-level object does gives
+/// <see cref="McpBodyState.Pending"/> with what it has seen so far. The object is read to its end, so that a repeated
+/// key is seen and the last one counts, as in the parsers upstreams use. Values other than those two are stepped over
+/// and never kept: arguments and results are not ours to record.
 /// </summary>
 internal static class McpMessagePeek
 {
-    public enum Outcome
+    /// <summary>Never throws: whatever cannot be read is <see cref="McpBodyPeek.Unreadable"/>.</summary>
+    public static McpBodyPeek Read(ReadOnlySpan<byte> prefix, bool final)
     {
-        /// <summary>The method (and tool, where there is one) was found, or the body is not a JSON-RPC object.</summary>
-        Done,
-
-        /// <summary>The prefix ended before the answer; more bytes may still give it.</summary>
-        NeedMore,
-    }
-
-    public static Outcome Read(ReadOnlySpan<byte> prefix, bool final, out string? method, out string? tool)
-    {
-        method = null;
-        tool = null;
-        var reader = new Utf8JsonReader(prefix, isFinalBlock: final, state: default);
         try
         {
-            if (!reader.Read())
-            {
-                return final ? Outcome.Done : Outcome.NeedMore;
-            }
-
-            if (reader.TokenType == JsonTokenType.StartArray)
-            {
-                method = McpMethodLabel.Batch;
-                return Outcome.Done;
-            }
-
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                return Outcome.Done;
-            }
-
-            string? name = null;
-            var inParams = false;
-            while (reader.Read())
-            {
-                switch (reader.TokenType)
-                {
-                    case JsonTokenType.EndObject when reader.CurrentDepth == 0:
-                        return Outcome.Done;
-                    case JsonTokenType.EndObject when inParams && reader.CurrentDepth == 1:
-                        inParams = false;
-                        break;
-                    case JsonTokenType.PropertyName when reader.CurrentDepth == 1:
-                        if (reader.ValueTextEquals("method"u8))
-                        {
-                            if (!reader.Read())
-                            {
-                                return Outcome.NeedMore;
-                            }
-
-                            method = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                        }
-                        else if (reader.ValueTextEquals("params"u8))
-                        {
-                            if (!reader.Read())
-                            {
-                                return Outcome.NeedMore;
-                            }
-
-                            inParams = reader.TokenType == JsonTokenType.StartObject;
-                            if (!inParams && !reader.TrySkip())
-                            {
-                                return Outcome.NeedMore;
-                            }
-                        }
-                        else if (!reader.Read() || !reader.TrySkip())
-                        {
-                            return Outcome.NeedMore;
-                        }
-
-                        break;
-                    case JsonTokenType.PropertyName when inParams && reader.CurrentDepth == 2:
-                        if (reader.ValueTextEquals("name"u8))
-                        {
-                            if (!reader.Read())
-                            {
-                                return Outcome.NeedMore;
-                            }
-
-                            name = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                        }
-                        else if (!reader.Read() || !reader.TrySkip())
-                        {
-                            return Outcome.NeedMore; // e.g. "arguments": stepped over, never read into anything
-                        }
-
-                        break;
-                }
-
-                if (method is not null && (method != McpMethodLabel.ToolsCall || name is not null))
-                {
-                    tool = method == McpMethodLabel.ToolsCall ? name : null;
-                    return Outcome.Done;
-                }
-            }
-
-            tool = method == McpMethodLabel.ToolsCall ? name : null;
-            return final ? Outcome.Done : Outcome.NeedMore;
+            return ReadMessage(prefix, final);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
         {
-            return Outcome.Done; // not JSON: nothing to learn, and nothing to wait for
+            // Not JSON; or a string that is not UTF-8 or holds a lone surrogate, which GetString refuses with
+            // InvalidOperationException. The upstream will answer such a body with a parse error, not us.
+            return McpBodyPeek.Unreadable;
         }
+    }
+
+    private static McpBodyPeek ReadMessage(ReadOnlySpan<byte> prefix, bool final)
+    {
+        var reader = new Utf8JsonReader(prefix, isFinalBlock: final, state: default);
+        if (!reader.Read())
+        {
+            return McpBodyPeek.Pending;
+        }
+
+        if (reader.TokenType == JsonTokenType.StartArray)
+        {
+            return McpBodyPeek.Batch;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return McpBodyPeek.NotAMessage;
+        }
+
+        string? method = null, name = null;
+        bool methodSeen = false, paramsSeen = false, nameSeen = false, duplicate = false, inParams = false;
+        McpBodyPeek SoFar() => method is null && name is null && !duplicate ? McpBodyPeek.Pending : new(McpBodyState.Pending, method, name, duplicate);
+
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.EndObject when reader.CurrentDepth == 0:
+                    return method is null ? McpBodyPeek.NotAMessage : new McpBodyPeek(McpBodyState.Message, method, name, duplicate);
+                case JsonTokenType.EndObject when inParams && reader.CurrentDepth == 1:
+                    inParams = false;
+                    break;
+                case JsonTokenType.PropertyName when reader.CurrentDepth == 1:
+                    if (reader.ValueTextEquals("method"u8))
+                    {
+                        if (!reader.Read())
+                        {
+                            return SoFar();
+                        }
+
+                        duplicate |= methodSeen;
+                        methodSeen = true;
+                        method = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        if (!reader.TrySkip())
+                        {
+                            return SoFar();
+                        }
+                    }
+                    else if (reader.ValueTextEquals("params"u8))
+                    {
+                        if (!reader.Read())
+                        {
+                            return SoFar();
+                        }
+
+                        // A second params replaces the first whole, name included.
+                        duplicate |= paramsSeen;
+                        paramsSeen = true;
+                        name = null;
+                        nameSeen = false;
+                        inParams = reader.TokenType == JsonTokenType.StartObject;
+                        if (!inParams && !reader.TrySkip())
+                        {
+                            return SoFar();
+                        }
+                    }
+                    else if (!reader.Read() || !reader.TrySkip())
+                    {
+                        return SoFar();
+                    }
+
+                    break;
+                case JsonTokenType.PropertyName when inParams && reader.CurrentDepth == 2:
+                    if (reader.ValueTextEquals("name"u8))
+                    {
+                        if (!reader.Read())
+                        {
+                            return SoFar();
+                        }
+
+                        duplicate |= nameSeen;
+                        nameSeen = true;
+                        name = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        if (!reader.TrySkip())
+                        {
+                            return SoFar();
+                        }
+                    }
+                    else if (!reader.Read() || !reader.TrySkip())
+                    {
+                        return SoFar(); // e.g. "arguments": stepped over, never read into anything
+                    }
+
+                    break;
+            }
+        }
+
+        return SoFar();
     }
 }

@@ -4,9 +4,9 @@ namespace McpTunnel.Proxy.Observability;
 
 /// <summary>
 /// The <c>mcp_method</c> label: the JSON-RPC methods of the MCP specification a client sends to a server, <c>none</c>
-/// for requests that carry no JSON-RPC message (the GET event stream, DELETE of a session), <c>unknown</c> when the
-/// start of the body did not name a method, and <c>other</c> for a method outside the list (the label stays bounded
-/// whatever a client sends).
+/// for requests that carry no JSON-RPC message (the GET event stream, DELETE of a session), <c>batch</c> for a JSON
+/// array, <c>unknown</c> when the body names no method (not JSON, not UTF-8, a response, no method in its first
+/// 4 KB), and <c>other</c> for a method outside the list (the label stays bounded whatever a client sends).
 /// </summary>
 internal static class McpMethodLabel
 {
@@ -24,10 +24,17 @@ internal static class McpMethodLabel
         "notifications/initialized", "notifications/cancelled", "notifications/progress", "notifications/roots/list_changed",
     }.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>The label of one request: what its body says, never what its headers claim.</summary>
+    public static string For(McpRequestInfo request) => !request.CarriesMessage ? None : request.Body.State switch
+    {
+        McpBodyState.Message => For(request.Body.Method),
+        McpBodyState.Batch => Batch,
+        _ => Unknown,
+    };
+
     public static string For(string? method) => method switch
     {
         null => Unknown,
-        Batch => Batch,
         _ when Known.TryGetValue(method, out var known) => known,
         _ => Other,
     };

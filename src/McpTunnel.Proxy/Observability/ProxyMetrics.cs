@@ -29,6 +29,7 @@ internal sealed class ProxyMetrics : ITunnelMetrics
     private readonly Counter _requests;
     private readonly Histogram _requestDuration;
     private readonly Counter _toolCalls;
+    private readonly Counter _headerMismatches;
     private readonly Counter _upstreamFailures;
     private readonly Counter _egressDenied;
     private readonly Counter _bytesReceived;
@@ -64,6 +65,7 @@ internal sealed class ProxyMetrics : ITunnelMetrics
         _requests = factory.CreateCounter("mcptunnel_requests_total", "Inner HTTP requests by route, HTTP method, status class and MCP method.", "route", "method", "status_class", "mcp_method");
         _requestDuration = factory.CreateHistogram("mcptunnel_request_duration_seconds", "Inner request duration, from routing to the end of the response body.", new HistogramConfiguration { LabelNames = ["route", "mcp_method"], Buckets = RequestBuckets });
         _toolCalls = factory.CreateCounter("mcptunnel_mcp_tool_calls_total", $"tools/call requests by route, tool (the first {ToolNameLimiter.Capacity} names, then \"other\") and status class.", "route", "tool", "status_class");
+        _headerMismatches = factory.CreateCounter("mcptunnel_mcp_header_mismatches_total", "MCP requests whose Mcp-Method or Mcp-Name header names something other than the body (the body is what is counted), by route and header.", "route", "header");
         _upstreamFailures = factory.CreateCounter("mcptunnel_upstream_failures_total", "Requests that did not get an upstream answer, by route and kind (the forwarder's outcome).", "route", "kind");
         _egressDenied = factory.CreateCounter("mcptunnel_egress_denied_total", "Requests refused by IP validation, by route.", "route");
         _bytesReceived = factory.CreateCounter("mcptunnel_tunnel_received_bytes_total", "WebSocket payload bytes received from the edge (inner TLS records).");
@@ -152,6 +154,20 @@ internal sealed class ProxyMetrics : ITunnelMetrics
             {
                 _egressDenied.WithLabels(route).Inc();
             }
+        }
+    }
+
+    /// <summary>A request whose headers disagree with its body: counted once per disagreeing header.</summary>
+    public void HeaderMismatch(string route, McpHeaderMismatch mismatch)
+    {
+        if (mismatch.HasFlag(McpHeaderMismatch.Method))
+        {
+            _headerMismatches.WithLabels(route, "Mcp-Method").Inc();
+        }
+
+        if (mismatch.HasFlag(McpHeaderMismatch.Name))
+        {
+            _headerMismatches.WithLabels(route, "Mcp-Name").Inc();
         }
     }
 

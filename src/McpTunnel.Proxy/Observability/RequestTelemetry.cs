@@ -9,10 +9,10 @@ namespace McpTunnel.Proxy.Observability;
 /// after. Exists only when metrics (<c>admin_addr</c>) or tracing (<c>OTEL_*</c>) are on; otherwise the handler holds
 /// null and pays one null check.
 /// <code>
-///   Begin: MCP method and tool from Mcp-Method / Mcp-Name, else a peek at the JSON body as it streams
-///          (PeekingBodyReader); session id → hash; span started as a child of the caller's traceparent, and the
-///          traceparent the upstream gets names our span
-///   End:   metrics by route, method, status class, MCP method, tool; span attributes, status, end
+///   Begin: a peek at the POST body as it streams (PeekingBodyReader) names the MCP method and tool; Mcp-Method /
+///          Mcp-Name are kept only to be compared with it; session id → hash; span started as a child of the
+///          caller's traceparent, and the traceparent the upstream gets names our span
+///   End:   metrics by route, method, status class, MCP method, tool, header/body mismatch; span attributes, status, end
 /// </code>
 /// </summary>
 internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing)
@@ -26,22 +26,21 @@ internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing)
     {
         var request = context.Request;
         var headers = request.Headers;
-        var mcp = new McpRequestInfo { CarriesMessage = HttpMethods.IsPost(request.Method) };
-        if (mcp.CarriesMessage)
+        var isPost = HttpMethods.IsPost(request.Method);
+        var mcp = new McpRequestInfo
         {
-            if (headers.TryGetValue("Mcp-Method", out var method) && method.Count > 0)
-            {
-                // Protocol 2026-07-28 names the method (and tool) in headers: no need to look at the body at all.
-                mcp.Method = method[0];
-                if (mcp.Method == McpMethodLabel.ToolsCall && headers.TryGetValue("Mcp-Name", out var name) && name.Count > 0)
-                {
-                    mcp.Tool = name[0];
-                }
-            }
-            else if (request.ContentType is { } type && type.Contains("json", StringComparison.OrdinalIgnoreCase))
-            {
-                context.Features.Set<IRequestBodyPipeFeature>(new BodyPipeFeature(new PeekingBodyReader(request.BodyReader, mcp)));
-            }
+            CarriesMessage = isPost,
+            HeaderMethod = isPost ? HeaderValue(headers, "Mcp-Method") : null,
+            HeaderName = isPost ? HeaderValue(headers, "Mcp-Name") : null,
+        };
+        PeekingBodyReader? peek = null;
+        if (isPost)
+        {
+            // The body decides what the request is, whatever the headers say (protocol 2026-07-28 names the method and
+            // tool in Mcp-Method / Mcp-Name too, but an upstream that predates them runs what the body says), and
+            // whatever its Content-Type: only the first bytes are looked at, as they pass.
+            peek = new PeekingBodyReader(request.BodyReader, mcp);
+            context.Features.Set<IRequestBodyPipeFeature>(new BodyPipeFeature(peek));
         }
 
         Activity? activity = null;
@@ -60,7 +59,7 @@ internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing)
             }
         }
 
-        var observation = new RequestObservation(route, mcp, activity);
+        var observation = new RequestObservation(route, mcp, activity, peek);
         if (Metrics is not null)
         {
             context.Response.OnStarting(static state =>
@@ -81,8 +80,10 @@ internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing)
 
     public void End(RequestObservation observation, string httpMethod, int status, ForwarderError error, TimeSpan elapsed)
     {
+        observation.Peek?.Conclude();
         var mcp = observation.Mcp;
-        var methodLabel = mcp.CarriesMessage ? McpMethodLabel.For(mcp.Method) : McpMethodLabel.None;
+        var methodLabel = McpMethodLabel.For(mcp);
+        var mismatch = mcp.HeaderMismatch;
         if (Metrics is { } metrics)
         {
             if (observation.Streaming)
@@ -92,6 +93,10 @@ internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing)
 
             var tool = methodLabel == McpMethodLabel.ToolsCall ? (mcp.Tool is { } name ? metrics.Tools.Label(name) : McpMethodLabel.Unknown) : null;
             metrics.RequestFinished(observation.Route, httpMethod, status, methodLabel, tool, error, elapsed.TotalSeconds);
+            if (mismatch != McpHeaderMismatch.None)
+            {
+                metrics.HeaderMismatch(observation.Route, mismatch);
+            }
         }
 
         if (observation.Activity is { } activity)
@@ -109,6 +114,14 @@ internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing)
             {
                 activity.SetTag("gen_ai.tool.name", tool);
                 activity.SetTag("gen_ai.operation.name", "execute_tool");
+            }
+
+            if (mismatch != McpHeaderMismatch.None)
+            {
+                // What the headers claimed, beside what the body (and so the upstream) did.
+                activity.SetTag("mcptunnel.mcp.header_mismatch", MismatchNames(mismatch));
+                activity.SetTag("mcptunnel.mcp.header_method", Cut(mcp.HeaderMethod));
+                activity.SetTag("mcptunnel.mcp.header_name", Cut(mcp.HeaderName));
             }
 
             if (mcp.SessionHash is not null)
@@ -133,6 +146,16 @@ internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing)
     /// <summary>A request answered before it had a route: counted, not traced (nothing was forwarded).</summary>
     public void Refused(HttpContext context, ForwarderError error) =>
         Metrics?.RequestRefused(context.Request.Method, error, ForwarderErrorMapper.Map(error).Status);
+
+    private static string? HeaderValue(IHeaderDictionary headers, string name) =>
+        headers.TryGetValue(name, out var values) && values.Count > 0 ? values.ToString() : null;
+
+    private static string MismatchNames(McpHeaderMismatch mismatch) => mismatch switch
+    {
+        McpHeaderMismatch.Method => "Mcp-Method",
+        McpHeaderMismatch.Name => "Mcp-Name",
+        _ => "Mcp-Method,Mcp-Name",
+    };
 
     private static string? Cut(string? name) => name is { Length: > MaxNameLength } ? name[..MaxNameLength] : name;
 }

@@ -6,7 +6,7 @@ namespace McpTunnel.Proxy.Tests.Infrastructure;
 
 /// <summary>
 /// A real Kestrel upstream on 127.0.0.1:0 with endpoints the proxy tests need:
-/// <c>/echo</c> (what arrived, as JSON), <c>/sse</c> (events released one by one by the test),
+/// <c>/echo</c> (what arrived, as JSON), <c>/raw</c> (the request body's bytes, returned as they came), <c>/sse</c> (events released one by one by the test),
 /// <c>/bytes/{n}</c> (n bytes), <c>/upload</c> (counts the body), <c>/abort</c> (dies mid-stream), <c>/slow</c>.
 /// </summary>
 internal sealed class TestUpstream : IAsyncDisposable
@@ -42,6 +42,7 @@ internal sealed class TestUpstream : IAsyncDisposable
             {
                 app.Map("/echo/{**rest}", upstream.EchoAsync);
                 app.Map("/echo", upstream.EchoAsync);
+                app.MapPost("/raw", RawAsync);
                 app.MapGet("/sse", upstream.SseAsync);
                 app.MapGet("/bytes/{count:long}", BytesAsync);
                 app.MapPost("/upload", upstream.UploadAsync);
@@ -80,6 +81,15 @@ internal sealed class TestUpstream : IAsyncDisposable
             body);
         context.Response.Headers["X-Upstream"] = "test";
         await context.Response.WriteAsJsonAsync(echo);
+    }
+
+    private static async Task RawAsync(HttpContext context)
+    {
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        context.Response.ContentType = "application/octet-stream";
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body.ToArray(), context.RequestAborted);
     }
 
     private async Task SseAsync(HttpContext context)

@@ -90,27 +90,6 @@ public sealed class AdminListenerTests
     }
 
     [Fact]
-    public async Task McpHeaders_WhenPresent_NameTheMethodAndTool()
-    {
-        await using var upstream = await TestUpstream.StartAsync();
-        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream, WithAdmin);
-        var client = proxy.CreateClient(http2: true);
-        using var request = new HttpRequestMessage(HttpMethod.Post, proxy.UrlFor("echo", "/echo/mcp"))
-        {
-            Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"from_body"}}""", Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("Mcp-Method", "tools/call");
-        request.Headers.Add("Mcp-Name", "from_header");
-
-        (await client.SendAsync(request)).Dispose();
-        await AdminScrape.WaitForRequestsFinishedAsync(proxy, 1);
-        var metrics = await AdminScrape.MetricsAsync(proxy);
-
-        Assert.Equal(1, AdminScrape.Value(metrics, "mcptunnel_mcp_tool_calls_total{route=\"echo\",tool=\"from_header\""));
-        Assert.Null(AdminScrape.Value(metrics, "mcptunnel_mcp_tool_calls_total{route=\"echo\",tool=\"from_body\""));
-    }
-
-    [Fact]
     public async Task EventStream_WhileOpen_IsCountedAsStreaming_AndGetHasNoMcpMethod()
     {
         await using var upstream = await TestUpstream.StartAsync();
