@@ -58,6 +58,35 @@ public sealed class TracingTests
         }
     }
 
+    [Fact]
+    public async Task ToolCallWithADecoyMcpName_SpanNamesTheBodysTool_AndRecordsWhatTheHeadersClaimed()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var upstream = await TestUpstream.StartAsync();
+        var proxy = await TestProxy.StartAsync($"traced: http://127.0.0.1:{upstream.Port}", telemetryEnvironment: new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Uri.ToString().TrimEnd('/'),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        });
+        var client = proxy.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, proxy.UrlFor("traced", "/echo/mcp"))
+        {
+            Content = new StringContent("""{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"realtool"}}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Mcp-Method", "tools/call");
+        request.Headers.Add("Mcp-Name", "decoy-name");
+        (await client.SendAsync(request)).Dispose();
+        await proxy.DisposeAsync();
+
+        var exported = receiver.Bytes();
+        foreach (var expected in new[] { "tools/call realtool", "gen_ai.tool.name", "mcptunnel.mcp.header_mismatch", "Mcp-Name", "mcptunnel.mcp.header_name", "decoy-name" })
+        {
+            Assert.True(Contains(exported, Encoding.UTF8.GetBytes(expected)), $"\"{expected}\" is not in the exported span");
+        }
+
+        Assert.False(Contains(exported, Encoding.UTF8.GetBytes("tools/call decoy-name")), "the span is named after the header's tool");
+    }
+
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
 
     /// <summary>An OTLP/HTTP receiver: accepts POST /v1/traces and keeps the request bodies.</summary>

@@ -1,9 +1,11 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Text;
 using McpTunnel.Common;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Listener;
 using McpTunnel.Proxy.Listener.Framing;
+using McpTunnel.Proxy.Observability;
 
 namespace McpTunnel.Fuzz;
 
@@ -17,6 +19,7 @@ internal static class FuzzTargets
         ["config"] = Config,
         ["duration"] = Duration,
         ["policy-body"] = PolicyBody,
+        ["peek"] = Peek,
     };
 
     /// <summary>
@@ -144,6 +147,68 @@ internal static class FuzzTargets
         {
             Check(!string.IsNullOrEmpty(error), "refusal without a reason");
         }
+    }
+
+    /// <summary>
+    /// The MCP body peek on the forwarder's read path: never throws; hands on exactly the bytes it was given, however
+    /// they arrive and however much of each read the consumer takes; leaves a decided record; and records the same
+    /// thing whether the body came whole or in pieces (the first byte chooses the piece size, the second whether the
+    /// consumer takes only half of each read).
+    /// </summary>
+    private static void Peek(byte[] input)
+    {
+        var whole = PeekThrough(input, Math.Max(1, input.Length), consumeHalf: false);
+        Check(whole.Forwarded.AsSpan().SequenceEqual(input), "the peek altered the body (read whole)");
+        Check(whole.Body.State != McpBodyState.Pending, "the peek left the body undecided");
+        if (input.Length < PeekingBodyReader.Limit)
+        {
+            Check(whole.Body == McpMessagePeek.Read(input, final: true), "the peek's record differs from the reader's on the whole body");
+        }
+
+        var chunk = input.Length > 0 ? 1 + (input[0] % 64) : 1;
+        var split = PeekThrough(input, chunk, consumeHalf: input.Length > 1 && (input[1] & 1) == 1);
+        Check(split.Forwarded.AsSpan().SequenceEqual(input), "the peek altered the body (read in pieces)");
+        Check(split.Body == whole.Body, $"the record depends on how the body was split: {split.Body} vs {whole.Body}");
+    }
+
+    /// <summary>Writes the body into a pipe in pieces and reads it through the peek as a forwarder would, synchronously.</summary>
+    private static (byte[] Forwarded, McpBodyPeek Body) PeekThrough(byte[] body, int chunk, bool consumeHalf)
+    {
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0));
+        var info = new McpRequestInfo { CarriesMessage = true };
+        var reader = new PeekingBodyReader(pipe.Reader, info);
+        using var forwarded = new MemoryStream();
+
+        bool ReadOnce()
+        {
+            var pending = reader.ReadAsync().AsTask();
+            Check(pending.IsCompleted, "a read waited for bytes that were already there");
+            var result = pending.Result;
+            var buffer = result.Buffer;
+            var take = consumeHalf && !result.IsCompleted ? buffer.Length / 2 : buffer.Length;
+            foreach (var segment in buffer.Slice(0, take))
+            {
+                forwarded.Write(segment.Span);
+            }
+
+            reader.AdvanceTo(buffer.GetPosition(take), buffer.End);
+            return result.IsCompleted;
+        }
+
+        for (var offset = 0; offset < body.Length; offset += chunk)
+        {
+            pipe.Writer.Write(body.AsSpan(offset, Math.Min(chunk, body.Length - offset)));
+            Check(pipe.Writer.FlushAsync().AsTask().IsCompleted, "the pipe held the writer back");
+            ReadOnce();
+        }
+
+        pipe.Writer.Complete();
+        while (!ReadOnce())
+        {
+        }
+
+        reader.Conclude();
+        return (forwarded.ToArray(), info.Body);
     }
 
     /// <summary>The input whole, and split into two segments at a point the input chooses (the network splits reads anywhere).</summary>
