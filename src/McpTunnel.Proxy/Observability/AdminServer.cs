@@ -16,6 +16,13 @@ namespace McpTunnel.Proxy.Observability;
 /// </summary>
 internal sealed class AdminServer : IAsyncDisposable
 {
+    /// <summary>
+    /// How long a connection may sit between requests, and how long a request head may take to arrive. Probes and a
+    /// scraper send a short head at once; Kestrel's defaults (130 s and 30 s) let anyone that reaches the port hold
+    /// connections for minutes.
+    /// </summary>
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(5);
+
     private readonly WebApplication _app;
     private readonly ListenAddress _address;
 
@@ -38,7 +45,11 @@ internal sealed class AdminServer : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = 0;
-            kestrel.Limits.MaxConcurrentConnections = 64; // a scraper and a few probes; never a flood
+            // No connection cap: a cap is exactly what a handful of idle sockets fills, after which Kestrel resets every
+            // new connection, the liveness probe's included, and a healthy proxy is restarted in a loop. Instead no
+            // connection outlives a short silence: each costs a socket and a few KB, for seconds.
+            kestrel.Limits.KeepAliveTimeout = IdleTimeout;
+            kestrel.Limits.RequestHeadersTimeout = IdleTimeout;
             void Http1(ListenOptions o) => o.Protocols = HttpProtocols.Http1;
             if (address.Host.Length == 0)
             {
