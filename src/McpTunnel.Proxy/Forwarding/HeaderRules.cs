@@ -40,7 +40,31 @@ internal static class HeaderRules
         HeaderNames.LastModified,
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Forwarding facts a caller could forge. Nothing inside the inner TLS is a trusted hop, so the proxy sets
+    /// <c>X-Forwarded-For/-Host/-Proto</c> itself (replacing, never appending to, a caller's) and drops the rest,
+    /// which frameworks might otherwise trust (docs/OAUTH.md lists them).
+    /// </summary>
+    private static readonly FrozenSet<string> CallerForwarding = new[]
+    {
+        "X-Forwarded-For",
+        "X-Forwarded-Host",
+        "X-Forwarded-Proto",
+        "Forwarded",
+        "X-Forwarded-Prefix",
+        "X-Forwarded-Port",
+        "X-Forwarded-Server",
+        "X-Real-IP",
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
     public static bool IsHopByHop(string name) => HopByHop.Contains(name);
+
+    /// <summary>
+    /// True for a caller's forwarding header the proxy replaces or drops, in any letter case and also spelt with
+    /// underscores (<c>X_Forwarded_For</c>), which some servers (CGI-style environments) read as the same header.
+    /// </summary>
+    public static bool IsCallerForwardingHeader(string name) =>
+        CallerForwarding.Contains(name) || (name.Contains('_', StringComparison.Ordinal) && CallerForwarding.Contains(name.Replace('_', '-')));
 
     public static bool IsContentHeader(string name) => ContentHeaders.Contains(name);
 

@@ -116,9 +116,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, TimeProvider? ti
                 continue;
             }
 
-            if (target.AddForwardedHeaders && (string.Equals(name, "X-Forwarded-Host", StringComparison.OrdinalIgnoreCase)
-                || string.Equals(name, "X-Forwarded-Proto", StringComparison.OrdinalIgnoreCase)
-                || string.Equals(name, "X-Forwarded-For", StringComparison.OrdinalIgnoreCase)))
+            if (target.AddForwardedHeaders && HeaderRules.IsCallerForwardingHeader(name))
             {
                 continue; // rewritten below: this proxy is where the forwarded facts are established
             }
@@ -140,12 +138,10 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, TimeProvider? ti
         request.Headers.Host = target.HostHeader ?? incomingHost;
         if (target.AddForwardedHeaders)
         {
-            var prior = incoming.Headers["X-Forwarded-For"];
-            var forwarded = forwardedFor?.ToString();
-            var chain = StringValues.IsNullOrEmpty(prior) ? forwarded : forwarded is null ? prior.ToString() : $"{prior}, {forwarded}";
-            if (chain is not null)
+            // Replaced, never appended to: a caller's X-Forwarded-For is as forgeable as the rest (HeaderRules).
+            if (forwardedFor is not null)
             {
-                request.Headers.TryAddWithoutValidation("X-Forwarded-For", chain);
+                request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor.ToString());
             }
 
             request.Headers.TryAddWithoutValidation("X-Forwarded-Host", incomingHost);

@@ -43,13 +43,48 @@ public sealed class ForwardingTests
         Assert.Equal(proxy.HostFor("echo"), echo.Headers["host"]);
         Assert.Equal(proxy.HostFor("echo"), echo.Headers["x-forwarded-host"]);
         Assert.Equal("https", echo.Headers["x-forwarded-proto"]);
-        Assert.Equal("203.0.113.9, 127.0.0.1", echo.Headers["x-forwarded-for"]);
+        Assert.Equal("127.0.0.1", echo.Headers["x-forwarded-for"]); // replaced, not appended to: the caller's is forgeable
         Assert.Equal("HTTP/1.1", echo.Protocol);
 
         // Hop-by-hop headers stop at the proxy, both ways.
         Assert.False(echo.Headers.ContainsKey("keep-alive"));
         Assert.False(echo.Headers.ContainsKey("x-drop-me"));
         Assert.Equal("test", response.Headers.GetValues("X-Upstream").Single());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ForgedForwardingHeaders_AreReplacedOrDropped_NeverPassedOn(bool http2)
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream);
+        var client = proxy.CreateClient(http2);
+        using var request = new HttpRequestMessage(HttpMethod.Get, proxy.UrlFor("echo", "/echo"));
+        foreach (var (name, value) in new[]
+        {
+            ("X-Forwarded-For", "6.6.6.6"), ("X-Forwarded-Host", "evil.example"), ("X-Forwarded-Proto", "http"),
+            ("Forwarded", "for=6.6.6.6;proto=http;host=evil.example"), ("X-Forwarded-Prefix", "/admin"), ("X-Forwarded-Port", "80"),
+            ("X-Forwarded-Server", "evil"), ("X-Real-IP", "6.6.6.6"), ("X_Forwarded_For", "6.6.6.6"), ("x_real_ip", "6.6.6.6"),
+            ("X-Kept", "end-to-end"),
+        })
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var response = await client.SendAsync(request);
+        var headers = EchoResponse.Parse(await response.Content.ReadAsStringAsync()).Headers;
+
+        Assert.Equal("127.0.0.1", headers["x-forwarded-for"]);
+        Assert.Equal(proxy.HostFor("echo"), headers["x-forwarded-host"]);
+        Assert.Equal("https", headers["x-forwarded-proto"]);
+        foreach (var dropped in new[] { "forwarded", "x-forwarded-prefix", "x-forwarded-port", "x-forwarded-server", "x-real-ip", "x_forwarded_for", "x_real_ip" })
+        {
+            Assert.False(headers.ContainsKey(dropped), dropped);
+        }
+
+        Assert.Equal("end-to-end", headers["x-kept"]);
+        Assert.DoesNotContain(headers.Values, v => v.Contains("6.6.6.6", StringComparison.Ordinal) || v.Contains("evil", StringComparison.Ordinal));
     }
 
     [Theory]
