@@ -16,7 +16,11 @@ internal static class QuickstartCommand
         var yes = new Option<bool>("--yes") { Description = "Ask nothing; without --route, use the sample server" };
         var force = new Option<bool>("--force") { Description = "Replace existing files and the server certificate (the CA is always kept; an existing token line is carried over)" };
         var keyType = CommonOptions.KeyType("Server key type");
-        var proxyImage = new Option<string>("--proxy-image") { Description = "Proxy image for docker-compose.yaml", DefaultValueFactory = _ => QuickstartTemplates.DefaultProxyImage };
+        var proxyImage = new Option<string>("--proxy-image")
+        {
+            Description = $"Proxy image for docker-compose.yaml: McpTunnel's by default ({ProxyImage.McpTunnelReference}, built with deploy/docker/build-image.sh), 'anthropic' for Anthropic's published image (parity tests; lacks McpTunnel's extensions), or any image reference",
+            DefaultValueFactory = _ => ProxyImage.McpTunnelReference,
+        };
         var command = new Command("quickstart", "Create a ready-to-start Docker Compose tunnel directory: certificates, config, compose file, .env")
         {
             directory, domain, route, upstreamHost, sample, yes, force, keyType, proxyImage,
@@ -24,6 +28,13 @@ internal static class QuickstartCommand
         command.SetAction(result =>
         {
             var io = result.InvocationConfiguration;
+            var image = ProxyImage.Parse(result.GetValue(proxyImage)!);
+            if (image.Reference.Length == 0)
+            {
+                io.Error.WriteLine($"quickstart: --proxy-image is empty: give an image reference, or '{ProxyImage.AnthropicAlias}' for Anthropic's image");
+                return 2;
+            }
+
             var options = new QuickstartOptions(result.GetValue(directory)!)
             {
                 Domain = result.GetValue(domain),
@@ -33,7 +44,7 @@ internal static class QuickstartCommand
                 Yes = result.GetValue(yes),
                 Force = result.GetValue(force),
                 KeyAlgorithm = CommonOptions.ParseKeyType(result.GetValue(keyType)!),
-                ProxyImage = result.GetValue(proxyImage)!,
+                ProxyImage = image,
             };
             var environment = new QuickstartEnvironment
             {
@@ -41,6 +52,7 @@ internal static class QuickstartCommand
                 RunningAsRoot = ProxyKeyAccess.RunningAsRoot,
                 DockerAvailable = DockerProbe.IsOnPath,
                 Prompter = CliTerminal.IsInteractive ? new SpectrePrompter() : null,
+                Checkout = CheckoutProbe.Find(Environment.CurrentDirectory, AppContext.BaseDirectory),
             };
             return new QuickstartRunner(options, environment, io.Output, io.Error).Run();
         });

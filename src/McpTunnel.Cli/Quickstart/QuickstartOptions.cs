@@ -22,7 +22,8 @@ internal sealed record QuickstartOptions(string Directory)
 
     public KeyAlgorithm KeyAlgorithm { get; init; } = KeyAlgorithm.EcdsaP256;
 
-    public string ProxyImage { get; init; } = QuickstartTemplates.DefaultProxyImage;
+    /// <summary><c>--proxy-image</c>: McpTunnel's image unless told otherwise.</summary>
+    public ProxyImage ProxyImage { get; init; } = ProxyImage.McpTunnel;
 }
 
 /// <summary>What quickstart learns about the machine; tests pin it.</summary>
@@ -35,6 +36,9 @@ internal sealed record QuickstartEnvironment
     public Func<bool> DockerAvailable { get; init; } = () => true;
 
     public IQuickstartPrompter? Prompter { get; init; }
+
+    /// <summary>The McpTunnel checkout quickstart runs from, if any, so the next steps name its image build script.</summary>
+    public string? Checkout { get; init; }
 }
 
 /// <summary>The resolved plan: domain and routes (name → upstream), plus whether the sample server is included.</summary>

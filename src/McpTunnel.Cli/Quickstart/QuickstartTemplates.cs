@@ -8,8 +8,14 @@ namespace McpTunnel.Cli.Quickstart;
 /// </summary>
 internal static class QuickstartTemplates
 {
-    /// <summary>The documented image, pinned by digest as the docs do; <c>--proxy-image</c> switches to another build.</summary>
-    public const string DefaultProxyImage = "us-docker.pkg.dev/anthropic-public-registry/images/mcp-proxy@sha256:6b9adedbf2763143ec72f106ecaf0ce7fd3294e89b208f54a1db97a33d14c5ba";
+    /// <summary>
+    /// The admin listener on the loopback of the proxy's network namespace (which cloudflared shares, and nothing else):
+    /// the compose healthcheck, <c>mcptunnel top</c> and <c>doctor --admin</c> read it. McpTunnel's image only.
+    /// </summary>
+    public const string AdminAddress = "127.0.0.1:9090";
+
+    /// <summary>Where the generated compose file mounts the config (the docs' quickstart layout, read with <c>-config</c>).</summary>
+    public const string ConfigPathInContainer = "/etc/mcp-proxy/config.yaml";
 
     public const string CloudflaredImage = "cloudflare/cloudflared@sha256:6b599ca3e974349ead3286d178da61d291961182ec3fe9c505e1dd02c8ac31b0";
 
@@ -24,12 +30,19 @@ internal static class QuickstartTemplates
 
     public const string GitIgnore = ".env\ndata/\n";
 
-    public static string ProxyConfig(QuickstartPlan plan)
+    public static string ProxyConfig(QuickstartPlan plan, ProxyImage image)
     {
         var builder = new StringBuilder();
         builder.Append("# Written by mcptunnel quickstart. The proxy reads it once at start:\n");
         builder.Append("# after editing, run docker compose restart mcp-proxy (up -d alone does not reload it).\n");
         builder.Append("listen_addr: \":8080\"\n");
+        if (!image.IsAnthropic)
+        {
+            builder.Append("# Health, readiness and metrics (/healthz, /readyz, /metrics) on the loopback of the proxy's network namespace:\n");
+            builder.Append("# the compose healthcheck, mcptunnel top and mcptunnel doctor --admin read it. McpTunnel's proxy only.\n");
+            builder.Append($"admin_addr: \"{AdminAddress}\"\n");
+        }
+
         builder.Append("log_level: info\n");
         builder.Append($"tunnel_domain: {plan.Domain}\n");
         builder.Append("tls:\n");
@@ -55,19 +68,47 @@ internal static class QuickstartTemplates
         return builder.ToString();
     }
 
-    public static string Compose(QuickstartPlan plan, string proxyImage)
+    public static string Compose(QuickstartPlan plan, ProxyImage image)
     {
-        var builder = new StringBuilder($$"""
-            # Written by mcptunnel quickstart (the docs' minimal quickstart stack).
-            # Start: docker compose up -d. TUNNEL_TOKEN comes from .env, which Compose loads automatically.
+        var builder = new StringBuilder(image.IsAnthropic
+            ? """
+                # Written by mcptunnel quickstart (the docs' minimal quickstart stack) with Anthropic's proxy image.
+                # Start: docker compose up -d. TUNNEL_TOKEN comes from .env, which Compose loads automatically.
+
+                """
+            : """
+                # Written by mcptunnel quickstart (the docs' minimal quickstart stack) with McpTunnel's proxy image:
+                # mcp-proxy:local, built once from a checkout with deploy/docker/build-image.sh (Docker or Podman), or
+                # MCP_PROXY_IMAGE=<your registry's reference> in .env.
+                # Start: docker compose up -d. TUNNEL_TOKEN comes from .env, which Compose loads automatically.
+
+                """);
+        builder.Append($$"""
             services:
               mcp-proxy:
-                image: {{proxyImage}}
-                command: ["-config", "/etc/mcp-proxy/config.yaml"]
+                image: {{image.Reference}}
+                command: ["-config", "{{ConfigPathInContainer}}"]
                 volumes:
-                  - ./config/mcp-proxy.yaml:/etc/mcp-proxy/config.yaml:ro
+                  - ./config/mcp-proxy.yaml:{{ConfigPathInContainer}}:ro
                   - ./data:/data:ro
                 restart: unless-stopped
+
+            """);
+        if (!image.IsAnthropic)
+        {
+            // The image's own HEALTHCHECK reads the default config path; this stack mounts it elsewhere.
+            builder.Append($$"""
+                    healthcheck:
+                      test: ["CMD", "/mcp-proxy", "-healthcheck", "-config", "{{ConfigPathInContainer}}"]
+                      interval: 15s
+                      timeout: 5s
+                      start_period: 5s
+                      retries: 3
+
+                """);
+        }
+
+        builder.Append($$"""
 
               cloudflared:
                 image: {{CloudflaredImage}}
