@@ -15,7 +15,7 @@ namespace McpTunnel.Cli.Doctor;
 /// <c>mcptunnel doctor</c>: the troubleshooting docs' order (edge, inner TLS, routing) as a program, run from inside the stack.
 /// <code>
 /// [config] load with the proxy's loader, CA against the Tunnels API's CA rules
-/// [a] proxy: plain GET → 426, WebSocket upgrade accepted
+/// [a] proxy: plain GET → 426, WebSocket upgrade accepted, which implementation and version (admin listener)
 /// [b] inner TLS per route name, trusting only the CA: chain, SAN, AKI/SKI, days left
 /// [c] per name: route → resolve → egress (never dial a denied address) → TCP → MCP initialize through the tunnel
 /// </code>
@@ -52,12 +52,14 @@ internal sealed class DoctorRunner(DoctorOptions options, TextWriter output, Hos
 
         var connector = new TunnelConnector(options.ProxyUri ?? DefaultProxyUri(config.ListenAddress), new TunnelServerValidator(TrustOnly(caPem)));
 
-        // Layer (a).
+        // Layer (a), then which proxy it is.
         await ProxyProbe.RunAsync(connector, report, options.Timeout, cancellationToken);
         if (report.LayerFailed(DoctorLayer.Proxy))
         {
             return await FinishAsync(report, cancellationToken, DoctorLayer.InnerTls, DoctorLayer.Upstream);
         }
+
+        await ProxyIdentityProbe.RunAsync(config, options, report, cancellationToken);
 
         // Layer (b).
         var hosts = HostsToCheck(config);
