@@ -29,6 +29,7 @@ internal static class ExtensionKeys
         ["upstream.connect_timeout"] = "upstream connect timeout",
         ["upstream.response_header_timeout"] = "upstream response-header timeout",
         ["limits"] = "tunnel limits and keep-alive timeouts",
+        ["policy"] = "per-route MCP policy: allowed tools, prompts and resources, rate limits",
     };
 
     /// <summary>The extension keys in <paramref name="yaml"/>, dotted (<c>upstream.host_header</c>), in file order; empty when unreadable.</summary>
