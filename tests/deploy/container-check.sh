@@ -11,22 +11,23 @@
 #   debian   debootstrap --variant=minbase bookworm (+ libssl3) -> podman import
 #   runtime  + this machine's .NET shared frameworks     (stand-in for mcr.microsoft.com/dotnet/aspnet)
 #   sdk      + this machine's .NET SDK and CA bundle      (stand-in for mcr.microsoft.com/dotnet/sdk)
-# Then deploy/docker/Dockerfile, unchanged, is built with RUNTIME_IMAGE/SDK_IMAGE pointing at them, and
-# each stack in deploy/compose is copied, given certificates and brought up with docker-compose against
-# Podman's Docker API. Test overrides (tests/deploy/container/*.override.yaml) replace only what cannot run
+# Then the image is built the documented way, deploy/docker/build-image.sh (deploy/docker/Dockerfile, unchanged), with
+# RUNTIME_IMAGE/SDK_IMAGE pointing at them, and each stack in deploy/compose is copied, given certificates and
+# brought up with docker-compose against Podman's Docker API, and so is the directory `mcptunnel quickstart` writes
+# with its defaults (stack "generated"). Test overrides (tests/deploy/container/*.override.yaml) replace only what cannot run
 # here: cloudflared (needs the real edge) by `mcptunnel edge` in the same netns dialling localhost:8080,
 # hello_server.py (python:3.13-slim + pip) by `mcptunnel hello`, and for the programmatic stack the real
 # Anthropic API by the test suite's fake, which `setup` reaches over loopback in the fake's netns.
 # Every connection stays on this machine: container bridge networks and 127.0.0.1.
 #
-# Environment: CONTAINER_CHECK_STACKS="quickstart production programmatic" (subset), CONTAINER_CHECK_KEEP=1
+# Environment: CONTAINER_CHECK_STACKS="quickstart production programmatic generated" (subset), CONTAINER_CHECK_KEEP=1
 # (leave the stacks and the work directory for inspection), CONTAINER_CHECK_SKIP_KUBE=1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
 here=$repo/tests/deploy/container
 
-stacks=${CONTAINER_CHECK_STACKS:-quickstart production programmatic}
+stacks=${CONTAINER_CHECK_STACKS:-quickstart production programmatic generated}
 domain=abcd1234.tunnel.anthropic.com
 edge_port=${CONTAINER_CHECK_EDGE_PORT:-18443}
 passed=0
@@ -114,15 +115,13 @@ mkdir -p "$work/tools"
   && dotnet publish tests/deploy/fake-api -c Release -o "$work/tools/fake-api" -nologo -v:q -clp:NoSummary) >"$work/tools-publish.log" 2>&1 &
 tools_pid=$!
 
-# --- the image: deploy/docker/Dockerfile, unchanged ------------------------------------------------------
+# --- the image: the documented command (deploy/docker/build-image.sh: deploy/docker/Dockerfile, unchanged) -----
 t0=$(date +%s)
-if podman build --isolation chroot -f deploy/docker/Dockerfile --ignorefile deploy/docker/Dockerfile.dockerignore \
-    --build-arg "RUNTIME_IMAGE=$runtime_image" --build-arg "SDK_IMAGE=$sdk_image" \
-    --build-arg "REVISION=$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
-    -t localhost/mcp-proxy:local . >"$work/image-build.log" 2>&1; then
+if CONTAINER_ENGINE=podman MCP_PROXY_IMAGE=localhost/mcp-proxy:local deploy/docker/build-image.sh --isolation chroot \
+    --build-arg "RUNTIME_IMAGE=$runtime_image" --build-arg "SDK_IMAGE=$sdk_image" >"$work/image-build.log" 2>&1; then
   image_size=$(podman image inspect localhost/mcp-proxy:local --format '{{.Size}}')
   runtime_size=$(podman image inspect "$runtime_image" --format '{{.Size}}')
-  ok "image built from deploy/docker/Dockerfile in $(( $(date +%s) - t0 ))s: mcp-proxy:local $((image_size / 1000000)) MB ($(( (image_size - runtime_size) / 1000000 )) MB above the runtime base of $((runtime_size / 1000000)) MB)"
+  ok "image built by deploy/docker/build-image.sh (deploy/docker/Dockerfile) in $(( $(date +%s) - t0 ))s: mcp-proxy:local $((image_size / 1000000)) MB ($(( (image_size - runtime_size) / 1000000 )) MB above the runtime base of $((runtime_size / 1000000)) MB)"
 else
   tail -30 "$work/image-build.log" >&2
   die "image build failed"
@@ -174,33 +173,62 @@ call() {
   node --import "$here/localhost-dns.mjs" "$repo/tests/node/mcp-client.mjs" "http://$route.localhost:$edge_port/mcp" --name container --timeout-ms 15000
 }
 
-wait_log() { # wait_log STACK SERVICE TEXT SECONDS
-  local s=$1 svc=$2 text=$3 secs=$4
-  for _ in $(seq $((secs * 5))); do
-    compose "$s" logs --no-color "$svc" 2>/dev/null | grep -q -- "$text" && return 0
+wait_log() { # wait_log STACK SERVICE TEXT SECONDS [AFTER_LINE]: TEXT in the service's log (after line AFTER_LINE), within SECONDS of wall time
+  local s=$1 svc=$2 text=$3 deadline=$((SECONDS + $4)) after=${5:-0} logs
+  while :; do
+    # The log is read whole before grep: `compose logs | grep -q` fails under pipefail whenever grep stops reading
+    # first (SIGPIPE), which a long log (a proxy in a restart loop) makes likely. A deadline, not a count of tries:
+    # under load one `compose logs` takes seconds.
+    logs=$(compose "$s" logs --no-color "$svc" 2>/dev/null | tail -n +$((after + 1))) || true
+    grep -q -- "$text" <<<"$logs" && return 0
+    [ "$SECONDS" -lt "$deadline" ] || return 1
     sleep 0.2
   done
-  return 1
+}
+
+log_lines() { compose "$1" logs --no-color "$2" 2>/dev/null | wc -l; } # log_lines STACK SERVICE: where "fresh" starts
+
+# wait_running STACK SERVICE SECONDS: the service's container is running (a restart loop passes through stopped).
+wait_running() {
+  local s=$1 svc=$2 deadline=$((SECONDS + $3)) id
+  while :; do
+    id=$(compose "$s" ps -q "$svc" 2>/dev/null) || true
+    [ -n "$id" ] && [ "$(podman inspect "$id" --format '{{.State.Running}}' 2>/dev/null)" = true ] && return 0
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.2
+  done
 }
 
 wait_call() { # wait_call ROUTE SECONDS -> the client's JSON on success
-  local route=$1 secs=$2 out
-  for _ in $(seq "$secs"); do
+  local route=$1 deadline=$((SECONDS + $2)) out
+  while :; do
     if out=$(call "$route" 2>&1); then echo "$out"; return 0; fi
+    [ "$SECONDS" -lt "$deadline" ] || break
     sleep 1
   done
   echo "$out"
   return 1
 }
 
-doctor() { # doctor STACK ARGS...: mcptunnel doctor in the proxy's netns (as the proxy's user), or beside it
-  local s=$1; shift
+doctor() { # doctor STACK SERVICE ARGS...: mcptunnel doctor in the proxy's netns (as the proxy's user), or beside it
+  local s=$1 svc=$2; shift 2
   # Detached, then wait + logs: attaching to a container that exits within a second loses its output
-  # under Podman's Docker API here.
-  local name
-  name=$(compose "$s" --profile tools run -d "$@" 2>/dev/null | tail -1)
-  [ -n "$name" ] || { echo "doctor: compose run -d $* started nothing"; return 2; }
-  local rc
+  # under Podman's Docker API here. The container gets its name from us rather than from what `run -d` prints
+  # (docker-compose 1.29 once printed nothing here, and its error went to /dev/null); what it needs is waited for:
+  # `doctor` joins the proxy's network namespace, which exists only while the proxy container runs (the
+  # troubleshooting rows leave it in a restart loop); `doctor-offline` has no network (network_mode none), so it
+  # never races the proxy's restarts for the bridge network. A run that still fails is retried twice, with its error.
+  local name=mcpt-$s-$svc-$$-$RANDOM err=$work/$s-$svc-run.err attempt rc
+  for attempt in 1 2 3; do
+    if [ "$svc" = doctor ] && ! wait_running "$s" mcp-proxy 30; then
+      echo "doctor: the proxy container is not running, so there is no network namespace to join: $(compose "$s" logs --no-color --tail 3 mcp-proxy)"
+      return 2
+    fi
+    compose "$s" --profile tools run -d --name "$name" "$svc" "$@" >/dev/null 2>"$err" && break
+    podman container exists "$name" && break
+    say "note: compose run -d $svc failed (attempt $attempt): $(tail -2 "$err" | tr '\n' ' ')" >&2
+  done
+  podman container exists "$name" || { echo "doctor: compose run -d $svc $* failed 3 times: $(tail -3 "$err")"; return 2; }
   rc=$(podman wait "$name" 2>/dev/null || echo 2)
   podman logs "$name" 2>&1
   podman rm -f "$name" >/dev/null 2>&1 || true
@@ -391,8 +419,11 @@ troubleshoot() {
 
   # row: key mode 0600 owned by someone else -> open /data/tls.key: permission denied
   chown 0:0 data/tls.key && chmod 0600 data/tls.key
-  compose "$s" restart mcp-proxy >/dev/null 2>&1; sleep 4
-  logs=$(compose "$s" logs --no-color --tail=40 mcp-proxy)
+  local before
+  before=$(log_lines "$s" mcp-proxy)
+  compose "$s" restart mcp-proxy >/dev/null 2>&1
+  wait_log "$s" mcp-proxy "open /data/tls.key: permission denied" 30 "$before" || true
+  logs=$(compose "$s" logs --no-color mcp-proxy | tail -n +$((before + 1)))
   [[ "$logs" == *"open /data/tls.key: permission denied"* ]] \
     && ok "$s: key mode 0600 (owner root) -> proxy logs 'open /data/tls.key: permission denied'" \
     || bad "$s: key 0600: expected permission denied, log: $(echo "$logs" | tail -3)"
@@ -416,8 +447,9 @@ troubleshoot() {
   printf 'upstream:\n  allowed_ips:\n    - 192.168.250.0/24\n' >>config/mcp-proxy.yaml
   restart_proxy "$s"
   wait_log "$s" mcp-proxy "listening" 20 || true
+  before=$(log_lines "$s" mcp-proxy)
   out=$(call echo 2>&1 || true)
-  sleep 1
+  wait_log "$s" mcp-proxy "IP validation failed: " 10 "$before" || true
   logs=$(compose "$s" logs --no-color --tail=30 mcp-proxy)
   [[ "$logs" == *"IP validation failed: "*" is not a private address"* ]] \
     && ok "$s: upstream outside allowed_ips -> $(echo "$logs" | grep -o 'IP validation failed: [^"]*' | tail -1)" \
@@ -432,9 +464,11 @@ troubleshoot() {
 
 # expect_row STACK NAME TEXT: the proxy refuses to start with TEXT in its log, and doctor reports TEXT.
 expect_row() {
-  local s=$1 name=$2 text=$3 out logs
-  compose "$s" restart mcp-proxy >/dev/null 2>&1; sleep 4
-  logs=$(compose "$s" logs --no-color --tail=40 mcp-proxy)
+  local s=$1 name=$2 text=$3 out logs before
+  before=$(log_lines "$s" mcp-proxy)
+  compose "$s" restart mcp-proxy >/dev/null 2>&1
+  wait_log "$s" mcp-proxy "$text" 30 "$before" || true
+  logs=$(compose "$s" logs --no-color mcp-proxy | tail -n +$((before + 1)))
   [[ "$logs" == *"$text"* ]] && ok "$s: $name -> proxy exits with: $(echo "$logs" | grep -m1 -F -- "$text" | sed 's/^[a-z0-9_-]* *| //' | cut -c1-200)" \
     || bad "$s: $name: expected '$text' in the proxy log: $(echo "$logs" | tail -3)"
   out=$(doctor "$s" doctor-offline || true)
@@ -442,7 +476,51 @@ expect_row() {
     || bad "$s: doctor on $name: $(echo "$out" | tail -4)"
 }
 
+# run_generated: the directory `mcptunnel quickstart` writes with its defaults (our image, the sample server), on the
+# image built by the command its next steps print, brought up as written (plus the test override) and called.
+run_generated() {
+  local s=generated dir=$work/generated out cid health
+  say "---- stack generated (mcptunnel quickstart DIR --domain $domain --yes)"
+  if ! out=$("$work/tools/cli/mcptunnel" quickstart "$dir" --domain "$domain" --yes 2>&1); then
+    bad "$s: mcptunnel quickstart failed: $(echo "$out" | tail -5)"; return
+  fi
+  if grep -qF 'image: ${MCP_PROXY_IMAGE:-mcp-proxy:local}' "$dir/docker-compose.yaml" && [[ "$out" == *"deploy/docker/build-image.sh"* ]]; then
+    ok "$s: quickstart's defaults run McpTunnel's image (\${MCP_PROXY_IMAGE:-mcp-proxy:local}); next steps: $(echo "$out" | grep -m1 -o '[^ ]*deploy/docker/build-image.sh')"
+  else
+    bad "$s: quickstart's defaults: $(grep -m1 'image:' "$dir/docker-compose.yaml"); next steps: $(echo "$out" | grep -m2 -A2 'Image')"
+  fi
+  cd "$dir"
+  export STACK_DOMAIN=$domain EDGE_PORT=$edge_port
+  if ! compose "$s" up -d >"$work/$s-up.log" 2>&1; then
+    bad "$s: docker compose up -d failed: $(tail -5 "$work/$s-up.log")"; cd "$repo"; return
+  fi
+  if ! wait_log "$s" mcp-proxy 'msg=listening' 60; then
+    bad "$s: proxy never logged listening: $(compose "$s" logs --no-color mcp-proxy | tail -5)"; cd "$repo"; return
+  fi
+  if out=$(wait_call echo 30) && [[ "$out" == *'"ok":true'* ]]; then
+    ok "$s: MCP tools/call hello from the host -> edge container -> McpTunnel's proxy (generated config and compose) -> hello-mcp: $(echo "$out" | grep -o '"hello":{[^}]*}')"
+  else
+    bad "$s: tool call failed: $out; proxy log: $(compose "$s" logs --no-color mcp-proxy | tail -5)"
+  fi
+  # The generated healthcheck, run by the engine as written (no systemd here to schedule it on its interval).
+  cid=$(proxy_id "$s")
+  if health=$(podman healthcheck run "$cid" 2>&1) && [ "$(podman inspect "$cid" --format '{{.State.Health.Status}}' 2>/dev/null)" = healthy ]; then
+    ok "$s: the generated healthcheck (mcp-proxy -healthcheck -config /etc/mcp-proxy/config.yaml) reports healthy"
+  else
+    bad "$s: generated healthcheck: $health $(podman inspect "$cid" --format '{{json .State.Health}}' 2>&1 | cut -c1-300)"
+  fi
+  out=$(doctor "$s" doctor || true)
+  if [[ "$out" == *"checks passed"* ]] && [[ "$out" == *"McpTunnel mcp-proxy"* ]]; then
+    ok "$s: mcptunnel doctor --admin (the next steps' line) passes and names the proxy: $(echo "$out" | grep -m1 -o 'McpTunnel mcp-proxy [^ ,;)]*')"
+  else
+    bad "$s: doctor on the generated stack: $(echo "$out" | tail -6)"
+  fi
+  cd "$repo"
+  if [ -z "${CONTAINER_CHECK_KEEP:-}" ]; then teardown "$s"; fi
+}
+
 for s in $stacks; do
+  if [ "$s" = generated ]; then run_generated; continue; fi
   [ -d "deploy/compose/$s" ] || die "no stack deploy/compose/$s"
   run_stack "$s"
 done
