@@ -139,7 +139,7 @@ internal static class McpBodyReader
                 case "params":
                     if (reader.TokenType == JsonTokenType.StartObject)
                     {
-                        if (!ReadParams(ref reader, ref target, out error))
+                        if (!ReadFields(ref reader, "params", ParamsKeys, ref target, ReadParamsField, out error))
                         {
                             return false;
                         }
@@ -160,13 +160,13 @@ internal static class McpBodyReader
             }
         }
 
-        var kind = methodPresent ? (id is null ? McpMessageKind.Notification : McpMessageKind.Request)
-            : hasResultOrError ? McpMessageKind.Response : McpMessageKind.Request;
         if (!methodPresent && !hasResultOrError)
         {
             error = "the message has no method, result or error";
             return false;
         }
+
+        var kind = !methodPresent ? McpMessageKind.Response : id is null ? McpMessageKind.Notification : McpMessageKind.Request;
 
         var (policyTarget, name) = Classify(method, target);
         message = new McpMessage(kind, method, id, policyTarget, name);
@@ -174,48 +174,37 @@ internal static class McpBodyReader
         return true;
     }
 
-    private static bool ReadParams(ref Utf8JsonReader reader, ref TargetFields target, out string? error)
+    private static readonly string[] ParamsKeys = ["name", "uri", "ref"];
+    private static readonly string[] RefKeys = ["type", "name", "uri"];
+
+    /// <summary>One deciding field's value (the reader is on it); reads or skips it whole.</summary>
+    private delegate bool FieldReader(ref Utf8JsonReader reader, string key, ref TargetFields target, out string? error);
+
+    /// <summary>
+    /// Walks the object the reader is on (<c>params</c>, <c>params.ref</c>): a deciding key written twice, in any letter
+    /// case, is refused; the deciding ones go to <paramref name="read"/>; the rest are stepped over, never read into anything.
+    /// </summary>
+    private static bool ReadFields(ref Utf8JsonReader reader, string path, string[] known, ref TargetFields target, FieldReader read, out string? error)
     {
         var depth = reader.CurrentDepth;
         var seen = new KeySet();
-        while (reader.Read())
+        while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth))
         {
-            if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth)
-            {
-                break;
-            }
-
-            var key = reader.GetString()!;
-            var known = seen.Add(key, out var duplicate, "name", "uri", "ref");
+            var match = seen.Add(reader.GetString()!, out var duplicate, known);
             if (duplicate)
             {
-                error = $"the key \"params.{known}\" appears twice";
+                error = $"the key \"{path}.{match}\" appears twice";
                 return false;
             }
 
             reader.Read();
-            switch (known)
+            if (match is null)
             {
-                case "name":
-                    target.Name = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                    target.NameInvalid = reader.TokenType != JsonTokenType.String;
-                    reader.Skip();
-                    break;
-                case "uri":
-                    target.Uri = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                    target.UriInvalid = reader.TokenType != JsonTokenType.String;
-                    reader.Skip();
-                    break;
-                case "ref" when reader.TokenType == JsonTokenType.StartObject:
-                    if (!ReadRef(ref reader, ref target, out error))
-                    {
-                        return false;
-                    }
-
-                    break;
-                default:
-                    reader.Skip(); // arguments and the rest: stepped over, never read into anything
-                    break;
+                reader.Skip();
+            }
+            else if (!read(ref reader, match, ref target, out error))
+            {
+                return false;
             }
         }
 
@@ -223,44 +212,43 @@ internal static class McpBodyReader
         return true;
     }
 
-    private static bool ReadRef(ref Utf8JsonReader reader, ref TargetFields target, out string? error)
+    private static bool ReadParamsField(ref Utf8JsonReader reader, string key, ref TargetFields target, out string? error)
     {
-        var depth = reader.CurrentDepth;
-        var seen = new KeySet();
-        while (reader.Read())
+        error = null;
+        switch (key)
         {
-            if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth)
-            {
+            case "name":
+                target.Name = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
                 break;
-            }
-
-            var key = reader.GetString()!;
-            var known = seen.Add(key, out var duplicate, "type", "name", "uri");
-            if (duplicate)
-            {
-                error = $"the key \"params.ref.{known}\" appears twice";
-                return false;
-            }
-
-            reader.Read();
-            var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-            switch (known)
-            {
-                case "type":
-                    target.RefType = text;
-                    break;
-                case "name":
-                    target.RefName = text;
-                    break;
-                case "uri":
-                    target.RefUri = text;
-                    break;
-            }
-
-            reader.Skip();
+            case "uri":
+                target.Uri = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                break;
+            case "ref" when reader.TokenType == JsonTokenType.StartObject:
+                return ReadFields(ref reader, "params.ref", RefKeys, ref target, ReadRefField, out error);
         }
 
+        reader.Skip();
+        return true;
+    }
+
+    private static bool ReadRefField(ref Utf8JsonReader reader, string key, ref TargetFields target, out string? error)
+    {
         error = null;
+        var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        switch (key)
+        {
+            case "type":
+                target.RefType = text;
+                break;
+            case "name":
+                target.RefName = text;
+                break;
+            case "uri":
+                target.RefUri = text;
+                break;
+        }
+
+        reader.Skip();
         return true;
     }
 
@@ -274,9 +262,9 @@ internal static class McpBodyReader
         // Without letter case: a server that matched methods case-insensitively must not run what we waved through.
         return method.ToLowerInvariant() switch
         {
-            "tools/call" => (PolicyTarget.Tool, fields.NameInvalid ? null : fields.Name),
-            "prompts/get" => (PolicyTarget.Prompt, fields.NameInvalid ? null : fields.Name),
-            "resources/read" or "resources/subscribe" or "resources/unsubscribe" => (PolicyTarget.Resource, fields.UriInvalid ? null : fields.Uri),
+            "tools/call" => (PolicyTarget.Tool, fields.Name),
+            "prompts/get" => (PolicyTarget.Prompt, fields.Name),
+            "resources/read" or "resources/subscribe" or "resources/unsubscribe" => (PolicyTarget.Resource, fields.Uri),
             "completion/complete" => fields.RefType?.ToLowerInvariant() switch
             {
                 "ref/prompt" => (PolicyTarget.Prompt, fields.RefName),
@@ -293,10 +281,9 @@ internal static class McpBodyReader
 
     private struct TargetFields
     {
+        /// <summary>Null when absent or not a string: a call whose name cannot be read is refused, not guessed.</summary>
         public string? Name;
-        public bool NameInvalid;
         public string? Uri;
-        public bool UriInvalid;
         public string? RefType;
         public string? RefName;
         public string? RefUri;
