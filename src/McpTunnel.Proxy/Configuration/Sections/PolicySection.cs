@@ -35,35 +35,16 @@ internal static class PolicySection
         }
 
         var diagnostics = root.Diagnostics;
-        if (node is not YamlMappingNode map)
+        return RouteKeyedMap.Apply(diagnostics, "policy", node, "a mapping", $"map each route name to its policy, e.g. {Example}", routes, (route, field, value) =>
         {
-            diagnostics.Error("policy", $"line {node.Start.Line}: cannot unmarshal {YamlTags.Of(node)} into a mapping", $"map each route name to its policy, e.g. {Example}");
-            return routes;
-        }
-
-        var byKey = routes.ToDictionary(r => r.Key, StringComparer.Ordinal);
-        foreach (var (keyNode, valueNode) in map.Children)
-        {
-            var rawKey = (keyNode as YamlScalarNode)?.Value ?? "";
-            var field = $"policy.{rawKey}";
-            var key = RouteKey.Normalize(rawKey);
-            if (!byKey.TryGetValue(key, out var route))
+            if (value is not YamlMappingNode routeMap)
             {
-                var known = string.Join(", ", routes.Select(r => r.Key));
-                diagnostics.Error(field, $"\"{rawKey}\" is not a routes key", $"use a key from routes: ({known})");
-                continue;
+                diagnostics.Error(field, $"line {value.Start.Line}: cannot unmarshal {YamlTags.Of(value)} into a mapping", $"give the route's policy as keys (default, tools, prompts, resources, limits, tool_limits), e.g. {Example}");
+                return null;
             }
 
-            if (valueNode is not YamlMappingNode routeMap)
-            {
-                diagnostics.Error(field, $"line {valueNode.Start.Line}: cannot unmarshal {YamlTags.Of(valueNode)} into a mapping", $"give the route's policy as keys (default, tools, prompts, resources, limits, tool_limits), e.g. {Example}");
-                continue;
-            }
-
-            byKey[key] = route with { Policy = ReadRoute(new ConfigMapping(routeMap, field + ".", diagnostics)) };
-        }
-
-        return [.. routes.Select(r => byKey[r.Key])];
+            return route with { Policy = ReadRoute(new ConfigMapping(routeMap, field + ".", diagnostics)) };
+        });
     }
 
     private static RoutePolicySettings ReadRoute(ConfigMapping policy)

@@ -30,47 +30,28 @@ internal static class ResponseHeaderTimeoutSection
         }
 
         var diagnostics = upstream.Diagnostics;
-        if (node is not YamlMappingNode map)
+        return RouteKeyedMap.Apply(diagnostics, ByRoute, node, "map[string]duration", $"map each route name to a Go duration (0s for no limit), e.g. {Example}", routes, (route, field, valueNode) =>
         {
-            diagnostics.Error(ByRoute, $"line {node.Start.Line}: cannot unmarshal {YamlTags.Of(node)} into map[string]duration", $"map each route name to a Go duration (0s for no limit), e.g. {Example}");
-            return routes;
-        }
-
-        var byKey = routes.ToDictionary(r => r.Key, StringComparer.Ordinal);
-        foreach (var (keyNode, valueNode) in map.Children)
-        {
-            var rawKey = (keyNode as YamlScalarNode)?.Value ?? "";
-            var field = $"{ByRoute}.{rawKey}";
-            var key = RouteKey.Normalize(rawKey);
-            if (!byKey.TryGetValue(key, out var route))
-            {
-                var known = string.Join(", ", routes.Select(r => r.Key));
-                diagnostics.Error(field, $"\"{rawKey}\" is not a routes key", $"use a key from routes: ({known})");
-                continue;
-            }
-
             if (valueNode is not YamlScalarNode { Value: { Length: > 0 } rawValue })
             {
                 diagnostics.Error(field, $"line {valueNode.Start.Line}: expected a duration, got {(valueNode is YamlScalarNode ? "no value" : YamlTags.Of(valueNode))}", "give one Go duration such as 10m or 330s, or 0s for no limit");
-                continue;
+                return null;
             }
 
             if (!GoDuration.TryParse(rawValue.Trim(), out var value, out var error))
             {
                 diagnostics.Error(field, error!, "use a Go duration such as 10m or 330s, or 0s for no limit");
-                continue;
+                return null;
             }
 
             if (value < TimeSpan.Zero)
             {
                 diagnostics.Error(field, $"\"{rawValue}\" is negative", "use a positive duration such as 10m, or 0s for no limit");
-                continue;
+                return null;
             }
 
-            byKey[key] = route with { ResponseHeaderTimeout = NoLimitWhenZero(value) };
-        }
-
-        return [.. routes.Select(r => byKey[r.Key])];
+            return route with { ResponseHeaderTimeout = NoLimitWhenZero(value) };
+        });
     }
 
     private static TimeSpan NoLimitWhenZero(TimeSpan value) => value == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : value;
