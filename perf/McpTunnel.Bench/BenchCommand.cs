@@ -25,11 +25,27 @@ internal static class BenchCommand
         var output = new Option<string>("--out") { Description = "Output directory for report.md and the SVG charts", DefaultValueFactory = _ => "bench-results" };
         var smoke = new Option<bool>("--smoke") { Description = "A few hundred requests per target, well under 30 s (CI); skips nginx if absent" };
         var noNginx = new Option<bool>("--no-nginx") { Description = "Skip the nginx target (b)" };
-        var metricsAb = new Option<bool>("--metrics-ab") { Description = "Also measure a second mcp-proxy with admin_addr set (metrics and MCP-aware telemetry on) as target tunnel+metrics, beside the plain tunnel, in the request/response part" };
+        var metricsAb = new Option<bool>("--metrics-ab") { Description = "Also measure a second mcp-proxy with admin_addr set (metrics and MCP-aware telemetry on) as target tunnel+metrics, beside the plain tunnel, in the request/response and streaming parts" };
+        var variant = new Option<string[]>("--variant")
+        {
+            Description = "NAME=FILE: also measure a second mcp-proxy whose config adds FILE's YAML keys (e.g. policy=docs/bench/variants/policy.yaml) as target tunnel+NAME, alternating with the plain tunnel in every round (repeatable)",
+            DefaultValueFactory = _ => [],
+        };
+        variant.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (!ProxyVariant.TryParse(token.Value, out _, out var error))
+                {
+                    result.AddError(error);
+                    return;
+                }
+            }
+        });
         var inProcess = new Option<bool>("--in-process") { Description = "Host mcp-proxy inside this process instead of as a child process" };
         var binary = new Option<string[]>("--proxy-binary")
         {
-            Description = "mcp-proxy binary or dll (default: mcp-proxy.dll next to mcptunnel-bench); repeat it to compare builds in the idle part (each round runs every binary), all other parts use the first",
+            Description = "mcp-proxy binary or dll (default: mcp-proxy.dll next to mcptunnel-bench); repeat it to compare builds: the start and idle parts run every binary each round, the request/response and streaming parts measure the second and later ones as targets tunnel+bin2… beside the first",
             DefaultValueFactory = _ => [],
         };
         var proxyEnv = new Option<string[]>("--proxy-env")
@@ -59,7 +75,7 @@ internal static class BenchCommand
         });
         var command = new RootCommand("mcptunnel-bench: measure the tunnel against the upstream directly and nginx: throughput, latency percentiles, SSE, bulk, handshakes, idle memory.")
         {
-            duration, concurrency, rate, runs, parts, protocols, idle, idleStreams, handshakes, output, smoke, noNginx, metricsAb, inProcess, binary, proxyEnv, targets,
+            duration, concurrency, rate, runs, parts, protocols, idle, idleStreams, handshakes, output, smoke, noNginx, metricsAb, variant, inProcess, binary, proxyEnv, targets,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -68,6 +84,13 @@ internal static class BenchCommand
             {
                 // Unreachable through the command line (the option's validator rejects these at parse time).
                 Console.Error.WriteLine($"mcptunnel-bench: {proxyEnvError}");
+                return 2;
+            }
+
+            var variants = Variants(parse.GetValue(metricsAb), parse.GetValue(variant)!, parse.GetValue(binary)!);
+            if (variants.GroupBy(v => v.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            {
+                Console.Error.WriteLine($"mcptunnel-bench: two second proxies are named {twice.Key} (target tunnel+{twice.Key}); give each --variant its own NAME.");
                 return 2;
             }
 
@@ -90,13 +113,41 @@ internal static class BenchCommand
                 ProxyOutOfProcess = !parse.GetValue(inProcess) && (parse.GetValue(smoke) ? ProxyHost.FindProxyDll() is not null : true),
                 ProxyBinaries = parse.GetValue(binary)!,
                 ProxyEnvironment = proxyEnvironment,
-                MetricsAb = parse.GetValue(metricsAb),
+                Variants = variants,
                 TargetsFile = Path.GetFullPath(parse.GetValue(targets)!),
             };
             await BenchRunner.RunAsync(options, "mcptunnel-bench " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)), Console.Out, cancellationToken);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The second proxies to measure beside the plain one: metrics on, each <c>--variant</c>, each further binary.</summary>
+    private static List<ProxyVariant> Variants(bool metricsAb, string[] variants, string[] binaries)
+    {
+        var all = new List<ProxyVariant>();
+        if (metricsAb)
+        {
+            all.Add(ProxyVariant.Metrics);
+        }
+
+        foreach (var argument in variants)
+        {
+            // The option's validator refused a bad one at parse time; a file removed since is refused here.
+            if (!ProxyVariant.TryParse(argument, out var parsed, out var error))
+            {
+                throw new InvalidOperationException(error);
+            }
+
+            all.Add(parsed!);
+        }
+
+        for (var i = 1; i < binaries.Length; i++)
+        {
+            all.Add(ProxyVariant.ForBinary(i, binaries[i]));
+        }
+
+        return all;
     }
 
     /// <summary>

@@ -28,18 +28,19 @@ internal sealed record BenchOptions
     public bool ProxyOutOfProcess { get; init; } = true;
     /// <summary>
     /// mcp-proxy binaries or dlls (<c>--proxy-binary</c>, repeatable); empty = mcp-proxy.dll next to mcptunnel-bench. Every part
-    /// uses the first; the idle part runs once per binary (alternating over <see cref="Runs"/> rounds when there are two
+    /// uses the first; the start and idle parts run once per binary (alternating over <see cref="Runs"/> rounds when
+    /// there are two or more), the others measure the later ones as <see cref="Variants"/>,
     /// or more), so builds are compared in one run.
     /// </summary>
     public IReadOnlyList<string> ProxyBinaries { get; init; } = [];
     /// <summary>Environment variables for the mcp-proxy child process only (<c>--proxy-env</c>), in the order given: A/B runs of runtime knobs.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ProxyEnvironment { get; init; } = [];
     /// <summary>
-    /// <c>--metrics-ab</c>: a second mcp-proxy with an admin listener (so metrics and MCP-aware telemetry are on) serves a
-    /// <c>tunnel+metrics</c> target in the request/response part, alternating with the plain tunnel in every round: the
-    /// cost of observability from one run.
+    /// Second proxies measured beside the plain one in the request/response and streaming parts, alternating in every
+    /// round (<c>--metrics-ab</c>, <c>--variant NAME=FILE</c>, a second <c>--proxy-binary</c>): what a config extension
+    /// or another build costs, from one run.
     /// </summary>
-    public bool MetricsAb { get; init; }
+    public IReadOnlyList<ProxyVariant> Variants { get; init; } = [];
     public required string OutputDirectory { get; init; }
     /// <summary>The targets the report judges against (<c>--targets</c>; default docs/bench/targets.json as built next to the program).</summary>
     public string TargetsFile { get; init; } = Bench.TargetsFile.DefaultPath;

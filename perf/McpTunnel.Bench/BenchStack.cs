@@ -15,13 +15,13 @@ internal sealed class BenchStack : IAsyncDisposable
     public const string TunnelDomain = "bench.localhost";
     public const string RouteHost = "echo." + TunnelDomain;
 
-    private BenchStack(string directory, CertificateAuthority ca, BenchUpstream upstream, ProxyHost proxy, NginxPeer? nginx, ProxyHost? metricsProxy)
+    private BenchStack(string directory, CertificateAuthority ca, BenchUpstream upstream, ProxyHost proxy, NginxPeer? nginx, IReadOnlyList<(ProxyVariant Variant, ProxyHost Host)> variants)
     {
         Directory = directory;
         Ca = ca;
         Upstream = upstream;
         Proxy = proxy;
-        MetricsProxy = metricsProxy;
+        Variants = variants;
         Nginx = nginx;
         Validator = new TunnelServerValidator([X509CertificateLoader.LoadCertificate(ca.Certificate.RawData)]);
     }
@@ -32,12 +32,10 @@ internal sealed class BenchStack : IAsyncDisposable
 
     public BenchUpstream Upstream { get; }
 
-    public const string MetricsTargetKind = "tunnel+metrics";
-
     public ProxyHost Proxy { get; }
 
-    /// <summary>With <see cref="BenchOptions.MetricsAb"/>: the same proxy with <c>admin_addr</c> set, so its telemetry runs.</summary>
-    public ProxyHost? MetricsProxy { get; }
+    /// <summary>The proxies of <see cref="BenchOptions.Variants"/>, each measured as target <c>tunnel+NAME</c>.</summary>
+    public IReadOnlyList<(ProxyVariant Variant, ProxyHost Host)> Variants { get; }
 
     public NginxPeer? Nginx { get; }
 
@@ -57,9 +55,14 @@ internal sealed class BenchStack : IAsyncDisposable
         }
 
         var proxy = await ProxyHost.StartAsync(ProxyConfigYaml(certFile, keyFile, upstream.Port, maxTunnels: 10_000), directory, options, cancellationToken);
-        var metricsProxy = options.MetricsAb
-            ? await ProxyHost.StartAsync("admin_addr: \"127.0.0.1:0\"\n" + ProxyConfigYaml(certFile, keyFile, upstream.Port, maxTunnels: 10_000), directory, options, cancellationToken)
-            : null;
+        var variants = new List<(ProxyVariant, ProxyHost)>();
+        foreach (var variant in options.Variants)
+        {
+            var config = variant.ConfigFragment + ProxyConfigYaml(certFile, keyFile, upstream.Port, maxTunnels: 10_000);
+            variants.Add((variant, await ProxyHost.StartAsync(config, directory, options, cancellationToken, variant.Binary)));
+            await log.WriteLineAsync($"variant {variant.Kind}: {variant.Description}");
+        }
+
         NginxPeer? nginx = null;
         if (options.UseNginx && NginxPeer.FindBinary() is { } binary)
         {
@@ -72,7 +75,7 @@ internal sealed class BenchStack : IAsyncDisposable
                 : "nginx target (b) disabled by --no-nginx.");
         }
 
-        return new BenchStack(directory, ca, upstream, proxy, nginx, metricsProxy);
+        return new BenchStack(directory, ca, upstream, proxy, nginx, variants);
     }
 
     /// <summary>
@@ -137,10 +140,10 @@ internal sealed class BenchStack : IAsyncDisposable
         var connector = new TunnelConnector(Proxy.WebSocketUri, Validator);
         // In process the proxy's CPU is this process's CPU, mixed with the client's and the upstream's: not separable.
         targets.Add(new("tunnel", version, new Uri($"https://{RouteHost}/"), connector.CreateHttpHandler, Proxy.OutOfProcess ? Proxy.CpuTime : null));
-        if (MetricsProxy is { } metrics)
+        foreach (var (variant, host) in Variants)
         {
-            var metricsConnector = new TunnelConnector(metrics.WebSocketUri, Validator);
-            targets.Add(new(MetricsTargetKind, version, new Uri($"https://{RouteHost}/"), metricsConnector.CreateHttpHandler, metrics.OutOfProcess ? metrics.CpuTime : null));
+            var variantConnector = new TunnelConnector(host.WebSocketUri, Validator);
+            targets.Add(new(variant.Kind, version, new Uri($"https://{RouteHost}/"), variantConnector.CreateHttpHandler, host.OutOfProcess ? host.CpuTime : null));
         }
 
         return targets;
@@ -175,9 +178,9 @@ internal sealed class BenchStack : IAsyncDisposable
         }
 
         await Proxy.DisposeAsync();
-        if (MetricsProxy is not null)
+        foreach (var (_, host) in Variants)
         {
-            await MetricsProxy.DisposeAsync();
+            await host.DisposeAsync();
         }
 
         await Upstream.DisposeAsync();

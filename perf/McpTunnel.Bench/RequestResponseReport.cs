@@ -17,7 +17,7 @@ internal static class RequestResponseReport
         Rows(md, rr, openLoop: false);
         Line(md);
         ServerCpuComparison(md, rr, proxyOutOfProcess);
-        MetricsComparison(md, rr, proxyOutOfProcess);
+        VariantComparisons(md, rr, o, proxyOutOfProcess);
         Line(md);
         Line(md, $"## Request/response, {http}: open loop at {rr.OpenRate} rps offered (latency from intended send time)");
         Line(md);
@@ -72,16 +72,25 @@ internal static class RequestResponseReport
         Line(md, $"Server CPU per request, tunnel ÷ nginx: {Ratio(tunnelCpu, nginxCpu)} ({RequestResponseBench.Micros(tunnelCpu)} µs mcp-proxy vs {RequestResponseBench.Micros(nginxCpu)} µs nginx master + workers; medians over rounds).");
     }
 
-    /// <summary>With <c>--metrics-ab</c>: what the admin listener's metrics and MCP-aware telemetry cost, tunnel against tunnel.</summary>
-    private static void MetricsComparison(StringBuilder md, RequestResponseResult rr, bool proxyOutOfProcess)
+    /// <summary>
+    /// For each second proxy (<c>--metrics-ab</c>, <c>--variant</c>, a second <c>--proxy-binary</c>): what it costs against
+    /// the plain tunnel, measured in the same rounds.
+    /// </summary>
+    private static void VariantComparisons(StringBuilder md, RequestResponseResult rr, BenchOptions o, bool proxyOutOfProcess)
     {
-        if (rr.Targets.FirstOrDefault(t => t.Kind == BenchStack.MetricsTargetKind)?.Name is not { } on)
+        foreach (var variant in o.Variants)
         {
-            return;
+            if (rr.Targets.FirstOrDefault(t => t.Kind == variant.Kind)?.Name is { } on)
+            {
+                VariantComparison(md, rr, variant.Description, on, proxyOutOfProcess);
+            }
         }
+    }
 
+    private static void VariantComparison(StringBuilder md, RequestResponseResult rr, string description, string on, bool proxyOutOfProcess)
+    {
         var off = rr.Targets.First(t => t.Kind == "tunnel").Name;
-        var throughput = $"Metrics and MCP awareness on (admin_addr set) ÷ off: throughput {Ratio(rr.MedianRps(on), rr.MedianRps(off))}";
+        var throughput = $"{description} ÷ plain tunnel: throughput {Ratio(rr.MedianRps(on), rr.MedianRps(off))}";
         if (!proxyOutOfProcess)
         {
             Line(md, throughput + "; proxy CPU per request n/a (proxy in process).");

@@ -15,7 +15,7 @@ public sealed class BenchSmokeTests
             // nginx is skipped (and the output says so) when it is not installed; in process keeps CI free of child processes.
             // --proxy-env cannot reach a proxy in process: the run must say it ignored it rather than pretend.
             // More idle streams than idle tunnels: the stream part opens and uses the missing tunnels first.
-            var options = BenchOptions.ForSmoke(directory) with { Handshakes = 10, IdleCounts = [20], IdleStreams = 30, ProxyEnvironment = [new("DOTNET_gcServer", "1")], MetricsAb = true };
+            var options = BenchOptions.ForSmoke(directory) with { Handshakes = 10, IdleCounts = [20], IdleStreams = 30, ProxyEnvironment = [new("DOTNET_gcServer", "1")], Variants = [ProxyVariant.Metrics, PolicyVariant()] };
             using var log = new StringWriter();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
 
@@ -29,7 +29,11 @@ public sealed class BenchSmokeTests
             // --metrics-ab: the telemetry-on proxy is measured beside the plain one, error-free, and compared.
             Assert.Contains("| tunnel+metrics h1.1 |", report, StringComparison.Ordinal);
             Assert.All(results.RequestResponse, rr => Assert.Contains(rr.Targets, t => t.Kind == "tunnel+metrics"));
-            Assert.Contains("Metrics and MCP awareness on (admin_addr set) ÷ off: throughput", report, StringComparison.Ordinal);
+            Assert.Contains("Metrics and MCP awareness on (admin_addr set) ÷ plain tunnel: throughput", report, StringComparison.Ordinal);
+            // --variant policy=docs/bench/variants/policy.yaml: the shipped fragment loads, and every call passes the
+            // policy (errors 0 above), so what the comparison shows is the cost of checking, not of refusing.
+            Assert.Contains("| tunnel+policy h2 |", report, StringComparison.Ordinal);
+            Assert.Contains("Variant policy (policy.yaml) ÷ plain tunnel: throughput", report, StringComparison.Ordinal);
             // The targets table is the targets file's: every target is a row, measured or said not to be.
             Assert.Contains("## Targets", report, StringComparison.Ordinal);
             Assert.Contains("| SSE added latency per event p99 ≤ 1 ms (p99 − direct p99) | tunnel h1.1: ", report, StringComparison.Ordinal);
@@ -188,5 +192,24 @@ public sealed class BenchSmokeTests
         Assert.InRange(histogram.PercentileMs(50), 500, 500 * 1.04);
         Assert.InRange(histogram.PercentileMs(99), 990, 990 * 1.04);
         Assert.Equal(1000, histogram.PercentileMs(100), 3);
+    }
+
+    [Theory]
+    [InlineData("policy", "NAME=FILE")]
+    [InlineData("=x.yaml", "NAME=FILE")]
+    [InlineData("bad name=x.yaml", "only letters, digits")]
+    [InlineData("policy=/nonexistent/policy.yaml", "no such file '/nonexistent/policy.yaml'")]
+    public void VariantArgument_Malformed_IsRefusedWithTheFix(string argument, string expected)
+    {
+        Assert.False(ProxyVariant.TryParse(argument, out var variant, out var error));
+        Assert.Null(variant);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    /// <summary>The shipped policy fragment, as <c>--variant policy=docs/bench/variants/policy.yaml</c> reads it.</summary>
+    private static ProxyVariant PolicyVariant()
+    {
+        Assert.True(ProxyVariant.TryParse("policy=" + Path.Combine(AppContext.BaseDirectory, "variants", "policy.yaml"), out var variant, out var error), error);
+        return variant!;
     }
 }
