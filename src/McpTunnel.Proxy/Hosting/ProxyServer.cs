@@ -96,7 +96,7 @@ internal sealed class ProxyServer : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null; // bodies stream through; no size cap
-            kestrel.RequestHeaderEncodingSelector = StrictContentLengthEncoding.Select;
+            kestrel.RequestHeaderEncodingSelector = name => StrictContentLengthEncoding.Select(name) ?? ConnectionHeaderEncoding.Select(name);
             kestrel.Limits.KeepAliveTimeout = config.Limits.IdleTimeout;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
             kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);

@@ -87,6 +87,41 @@ public sealed class ForwardingTests
         Assert.DoesNotContain(headers.Values, v => v.Contains("6.6.6.6", StringComparison.Ordinal) || v.Contains("evil", StringComparison.Ordinal));
     }
 
+    // RFC 9110 section 7.6.1: every field the Connection header names stops at the proxy, whatever else it lists.
+    [Theory]
+    [InlineData("X-Forwarded-For, Authorization, Mcp-Session-Id")]
+    [InlineData("keep-alive, Authorization, Mcp-Session-Id")]
+    [InlineData("close, Authorization, Mcp-Session-Id")]
+    [InlineData("Keep-Alive,Authorization ,Mcp-Session-Id")]
+    [InlineData("upgrade, Authorization, Mcp-Session-Id")]
+    public async Task Http1FieldsNamedInConnection_NeverReachTheUpstream_WhateverElseItLists(string connection)
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartForUpstreamAsync(upstream);
+        await using var tls = await proxy.OpenTlsAsync();
+
+        var response = await RawHttp1.ExchangeAsync(tls,
+            $"GET /echo HTTP/1.1\r\nHost: {proxy.HostFor("echo")}\r\nConnection: {connection}\r\nAuthorization: Bearer hop-secret\r\n" +
+            "Mcp-Session-Id: hop-session\r\nX-Kept: end-to-end\r\n\r\n");
+
+        Assert.Equal(200, response.Status);
+        var json = response.Body[response.Body.IndexOf('{', StringComparison.Ordinal)..(response.Body.LastIndexOf('}') + 1)]; // one chunk
+        var headers = EchoResponse.Parse(json).Headers;
+        Assert.False(headers.ContainsKey("authorization"), json);
+        Assert.False(headers.ContainsKey("mcp-session-id"), connection);
+        Assert.False(headers.ContainsKey("connection") && headers["connection"].Contains("Authorization", StringComparison.OrdinalIgnoreCase), connection);
+        Assert.Equal("end-to-end", headers["x-kept"]);
+
+        // What Kestrel decides from the header is unchanged: close still closes the inner connection, the rest keep it.
+        var closes = connection.StartsWith("close", StringComparison.Ordinal);
+        Assert.Equal(closes, response.Head.Contains("Connection: close", StringComparison.OrdinalIgnoreCase));
+        if (!closes)
+        {
+            var second = await RawHttp1.ExchangeAsync(tls, $"GET /echo HTTP/1.1\r\nHost: {proxy.HostFor("echo")}\r\n\r\n");
+            Assert.Equal(200, second.Status);
+        }
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
