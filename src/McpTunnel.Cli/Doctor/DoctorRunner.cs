@@ -1,3 +1,4 @@
+using McpTunnel.Common.Net;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography;
@@ -214,9 +215,5 @@ internal sealed class DoctorRunner(DoctorOptions options, TextWriter output, Hos
 
     private static X509Certificate2Collection TrustOnly(string caPem) => [.. PemBundle.ReadCertificates(caPem)];
 
-    private static Uri DefaultProxyUri(ListenAddress listen)
-    {
-        var host = listen.Host is "" or "0.0.0.0" or "::" or "[::]" ? "127.0.0.1" : listen.Host;
-        return new Uri($"ws://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{listen.Port}/");
-    }
+    private static Uri DefaultProxyUri(ListenAddress listen) => new($"ws://{listen.LocalDialHost}:{listen.Port}/");
 }

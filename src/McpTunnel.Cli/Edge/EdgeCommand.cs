@@ -1,3 +1,4 @@
+using McpTunnel.Common.Net;
 using System.CommandLine;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
@@ -21,11 +22,13 @@ internal static class EdgeCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (!IPEndPoint.TryParse(parse.GetValue(listen)!.Replace("localhost", "127.0.0.1", StringComparison.Ordinal), out var endpoint))
+            if (!ListenAddress.TryParse(parse.GetValue(listen)!, out var address, out var problem))
             {
-                await Console.Error.WriteLineAsync($"mcptunnel edge: --listen \"{parse.GetValue(listen)}\" is not host:port (e.g. 127.0.0.1:8443)");
+                await Console.Error.WriteLineAsync($"mcptunnel edge: --listen: {problem}; use host:port, e.g. 127.0.0.1:8443 ([::1]:8443 for IPv6, :8443 for every interface)");
                 return 2;
             }
+
+            var endpoint = address!.ToEndPoint();
 
             if (!Uri.TryCreate(parse.GetValue(proxy), UriKind.Absolute, out var proxyUri) || proxyUri.Scheme is not ("ws" or "wss"))
             {

@@ -1,5 +1,5 @@
+using McpTunnel.Common.Net;
 using System.CommandLine;
-using System.Globalization;
 using System.Net;
 
 namespace McpTunnel.Cli.Hello;
@@ -11,7 +11,7 @@ internal static class HelloCommand
     {
         var listen = new Option<string>("--listen")
         {
-            Description = "Address to listen on, host:port (host may be an IP, 'localhost' or '*').",
+            Description = "Address to listen on, host:port, the proxy's listen_addr rule: an IP (IPv6 in brackets), 'localhost', or empty for every interface (':9000').",
             DefaultValueFactory = _ => $"0.0.0.0:{HelloServerOptions.DefaultPort}",
         };
         var port = new Option<int?>("--port") { Description = "Port to listen on; overrides the port of --listen." };
@@ -42,45 +42,33 @@ internal static class HelloCommand
         return command;
     }
 
+    /// <summary>
+    /// <c>--listen</c> by the one listen-address rule (<see cref="ListenAddress"/>); <c>--port</c> replaces its port, or
+    /// completes a bare host (<c>--listen 127.0.0.1 --port 9000</c>).
+    /// </summary>
     internal static bool TryParseListen(string listen, int? portOverride, out IPEndPoint endPoint, out string error)
     {
         endPoint = new IPEndPoint(IPAddress.Any, 0);
         error = "";
-        var colon = listen.LastIndexOf(':');
-        var host = colon < 0 ? listen : listen[..colon];
-        var portText = colon < 0 ? "" : listen[(colon + 1)..];
-        host = host.Trim('[', ']');
+        if (portOverride is { } port)
+        {
+            if (port is < 0 or > 65535)
+            {
+                error = $"--port must be 0-65535 (got {port}).";
+                return false;
+            }
 
-        int port;
-        if (portOverride is { } p)
-        {
-            port = p;
+            var bare = !listen.Contains(':', StringComparison.Ordinal) || listen.EndsWith(']');
+            listen = bare ? $"{listen}:{port}" : $"{listen[..listen.LastIndexOf(':')]}:{port}";
         }
-        else if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port))
+
+        if (!ListenAddress.TryParse(listen, out var address, out var problem))
         {
-            error = $"--listen must be host:port, e.g. 0.0.0.0:9000 (got '{listen}').";
+            error = $"--listen: {problem}; use host:port, e.g. 0.0.0.0:9000, 127.0.0.1:9000, [::1]:9000 or :9000 for every interface.";
             return false;
         }
 
-        if (port is < 0 or > 65535)
-        {
-            error = $"port must be 0-65535 (got {port}).";
-            return false;
-        }
-
-        IPAddress? address = host switch
-        {
-            "" or "*" => IPAddress.Any,
-            _ when host.Equals("localhost", StringComparison.OrdinalIgnoreCase) => IPAddress.Loopback,
-            _ => IPAddress.TryParse(host, out var ip) ? ip : null,
-        };
-        if (address is null)
-        {
-            error = $"--listen host must be an IP address, 'localhost' or '*' (got '{host}').";
-            return false;
-        }
-
-        endPoint = new IPEndPoint(address, port);
+        endPoint = address!.ToEndPoint();
         return true;
     }
 

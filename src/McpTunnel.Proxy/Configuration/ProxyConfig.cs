@@ -1,3 +1,4 @@
+using McpTunnel.Common.Net;
 using System.Net;
 
 namespace McpTunnel.Proxy.Configuration;
@@ -25,12 +26,6 @@ internal sealed record ProxyConfig
     public required IReadOnlyList<RouteDefinition> Routes { get; init; }
     public UpstreamSettings Upstream { get; init; } = new();
     public TunnelLimits Limits { get; init; } = new();
-}
-
-/// <summary><c>host:port</c>; an empty host (<c>:8080</c>) means every interface, as in Go.</summary>
-internal sealed record ListenAddress(string Host, int Port)
-{
-    public override string ToString() => $"{Host}:{Port}";
 }
 
 internal enum LogLevelSetting

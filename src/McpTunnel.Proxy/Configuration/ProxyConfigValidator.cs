@@ -1,3 +1,4 @@
+using McpTunnel.Common.Net;
 using McpTunnel.Proxy.Configuration.Yaml;
 
 namespace McpTunnel.Proxy.Configuration;

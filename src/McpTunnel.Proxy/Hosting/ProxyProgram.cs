@@ -1,3 +1,4 @@
+using McpTunnel.Common.Net;
 using McpTunnel.Common;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Logging;

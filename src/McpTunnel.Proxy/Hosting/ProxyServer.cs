@@ -1,3 +1,4 @@
+using McpTunnel.Common.Net;
 using System.Net;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Egress;
@@ -103,7 +104,7 @@ internal sealed class ProxyServer : IAsyncDisposable
             kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(60);
             // The outer endpoint: WebSocket upgrades are taken straight off the connection by the acceptor's
             // middleware; everything else continues to Kestrel's HTTP/1.1 and gets the 426 page.
-            ListenOuter(kestrel, config.ListenAddress, outer => outer.Use(next => connection => acceptor!.OnConnectionAsync(connection, next)));
+            kestrel.ListenHttp1(config.ListenAddress, outer => outer.Use(next => connection => acceptor!.OnConnectionAsync(connection, next)));
             kestrel.Listen(endPoint, o => o.Protocols = HttpProtocols.Http1AndHttp2);
         });
 
@@ -204,28 +205,6 @@ internal sealed class ProxyServer : IAsyncDisposable
     {
         await _app.DisposeAsync();
         await Observability.DisposeAsync();
-    }
-
-    private static void ListenOuter(KestrelServerOptions kestrel, ListenAddress address, Action<ListenOptions> configure)
-    {
-        void Http1(ListenOptions o)
-        {
-            o.Protocols = HttpProtocols.Http1;
-            configure(o);
-        }
-
-        if (address.Host.Length == 0)
-        {
-            kestrel.ListenAnyIP(address.Port, Http1);
-        }
-        else if (address.Host == "localhost")
-        {
-            kestrel.ListenLocalhost(address.Port, Http1);
-        }
-        else
-        {
-            kestrel.Listen(IPAddress.Parse(address.Host), address.Port, Http1);
-        }
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, ProxyConfig config, ProxyServerOptions options)

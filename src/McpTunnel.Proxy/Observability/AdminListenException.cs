@@ -1,3 +1,4 @@
+using McpTunnel.Common.Net;
 using McpTunnel.Proxy.Configuration;
 
 namespace McpTunnel.Proxy.Observability;

@@ -1,3 +1,5 @@
+using McpTunnel.Proxy.Listener;
+using McpTunnel.Common.Net;
 using System.Net;
 using McpTunnel.Proxy.Configuration;
 using Microsoft.AspNetCore.Hosting;
@@ -50,19 +52,7 @@ internal sealed class AdminServer : IAsyncDisposable
             // connection outlives a short silence: each costs a socket and a few KB, for seconds.
             kestrel.Limits.KeepAliveTimeout = IdleTimeout;
             kestrel.Limits.RequestHeadersTimeout = IdleTimeout;
-            void Http1(ListenOptions o) => o.Protocols = HttpProtocols.Http1;
-            if (address.Host.Length == 0)
-            {
-                kestrel.ListenAnyIP(address.Port, Http1);
-            }
-            else if (address.Host == "localhost")
-            {
-                kestrel.ListenLocalhost(address.Port, Http1);
-            }
-            else
-            {
-                kestrel.Listen(IPAddress.Parse(address.Host), address.Port, Http1);
-            }
+            kestrel.ListenHttp1(address);
         });
         var app = builder.Build();
         app.Run(endpoints.InvokeAsync);

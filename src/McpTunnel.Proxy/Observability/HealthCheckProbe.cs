@@ -1,3 +1,4 @@
+using McpTunnel.Common.Net;
 using McpTunnel.Common;
 using McpTunnel.Proxy.Configuration;
 
@@ -53,15 +54,5 @@ internal static class HealthCheckProbe
         }
     }
 
-    public static Uri ReadyUrl(ListenAddress admin)
-    {
-        var host = admin.Host switch
-        {
-            "" or "0.0.0.0" => "127.0.0.1",
-            "::" => "[::1]",
-            var h when h.Contains(':') => $"[{h}]",
-            var h => h,
-        };
-        return new Uri($"http://{host}:{admin.Port}/readyz");
-    }
+    public static Uri ReadyUrl(ListenAddress admin) => new($"http://{admin.LocalDialHost}:{admin.Port}/readyz");
 }

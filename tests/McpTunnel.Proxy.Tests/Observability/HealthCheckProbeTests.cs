@@ -1,3 +1,4 @@
+using McpTunnel.Common.Net;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Observability;
 using McpTunnel.Proxy.Tests.Infrastructure;

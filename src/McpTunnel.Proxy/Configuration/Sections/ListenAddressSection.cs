@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Net;
+using McpTunnel.Common.Net;
 using McpTunnel.Proxy.Configuration.Yaml;
 
 namespace McpTunnel.Proxy.Configuration.Sections;
@@ -33,20 +32,14 @@ internal static class ListenAddressSection
 
     private static ListenAddress? Parse(ConfigDiagnostics diagnostics, string key, string value, string formFix, int examplePort)
     {
-        var colon = value.LastIndexOf(':');
-        var host = colon < 0 ? "" : value[..colon].Trim('[', ']');
-        if (colon < 0 || !int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 0 or > 65535)
+        if (ListenAddress.TryParse(value, out var address, out var problem))
         {
-            diagnostics.Error(key, $"\"{value}\" is not host:port", formFix);
-            return null;
+            return address;
         }
 
-        if (host.Length > 0 && host != "localhost" && !IPAddress.TryParse(host, out _))
-        {
-            diagnostics.Error(key, $"host \"{host}\" is not an IP address", $"use an IP address, localhost, or leave the host empty (\":{examplePort}\") for all interfaces");
-            return null;
-        }
-
-        return new ListenAddress(host, port);
+        diagnostics.Error(key, problem, problem.StartsWith("host ", StringComparison.Ordinal)
+            ? $"use an IP address, localhost, or leave the host empty (\":{examplePort}\") for all interfaces"
+            : formFix);
+        return null;
     }
 }
