@@ -12,7 +12,7 @@ internal static class FilteredResponseCopier
 {
     public static bool Applies(string? contentType) => IsJson(contentType) || IsEventStream(contentType);
 
-    public static async Task<ForwardResult> CopyAsync(HttpResponseMessage response, HttpContext context, ResponseBodyFilter filter, CancellationToken aborted)
+    public static async Task<ForwardResult> CopyAsync(HttpResponseMessage response, HttpContext context, ResponseBodyFilter filter, CancellationToken aborted, ForwardedBytes? bytes = null)
     {
         Stream source;
         try
@@ -28,12 +28,12 @@ internal static class FilteredResponseCopier
         {
             context.Response.ContentLength = null; // the rewritten body has another length
             return IsJson(context.Response.ContentType)
-                ? await CopyJsonAsync(source, context, filter, aborted)
-                : await CopyEventStreamAsync(source, context, filter, aborted);
+                ? await CopyJsonAsync(source, context, filter, bytes, aborted)
+                : await CopyEventStreamAsync(source, context, filter, bytes, aborted);
         }
     }
 
-    private static async Task<ForwardResult> CopyJsonAsync(Stream source, HttpContext context, ResponseBodyFilter filter, CancellationToken aborted)
+    private static async Task<ForwardResult> CopyJsonAsync(Stream source, HttpContext context, ResponseBodyFilter filter, ForwardedBytes? bytes, CancellationToken aborted)
     {
         var body = new ArrayBufferWriter<byte>(16 * 1024);
         try
@@ -63,6 +63,7 @@ internal static class FilteredResponseCopier
         try
         {
             await context.Response.Body.WriteAsync(output, aborted);
+            bytes?.AddResponse(output.Length);
             return ForwardResult.Success;
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
@@ -71,7 +72,7 @@ internal static class FilteredResponseCopier
         }
     }
 
-    private static async Task<ForwardResult> CopyEventStreamAsync(Stream source, HttpContext context, ResponseBodyFilter filter, CancellationToken aborted)
+    private static async Task<ForwardResult> CopyEventStreamAsync(Stream source, HttpContext context, ResponseBodyFilter filter, ForwardedBytes? bytes, CancellationToken aborted)
     {
         var writer = context.Response.BodyWriter;
         var pending = new ArrayBufferWriter<byte>(16 * 1024);
@@ -100,7 +101,7 @@ internal static class FilteredResponseCopier
             if (read == 0)
             {
                 // A last event without its blank line is passed as it came (the client drops it the same way either way).
-                return await WriteAsync(writer, pending.WrittenMemory, aborted) ?? ForwardResult.Success;
+                return await WriteAsync(writer, pending.WrittenMemory, bytes, aborted) ?? ForwardResult.Success;
             }
 
             pending.Advance(read);
@@ -109,8 +110,8 @@ internal static class FilteredResponseCopier
             {
                 var rewritten = ServerSentEvents.Rewrite(pending.WrittenSpan.Slice(consumed, end), filter);
                 var failed = rewritten is null
-                    ? await WriteAsync(writer, pending.WrittenMemory.Slice(consumed, end), aborted)
-                    : await WriteAsync(writer, rewritten, aborted);
+                    ? await WriteAsync(writer, pending.WrittenMemory.Slice(consumed, end), bytes, aborted)
+                    : await WriteAsync(writer, rewritten, bytes, aborted);
                 if (failed is not null)
                 {
                     return failed.Value;
@@ -133,16 +134,17 @@ internal static class FilteredResponseCopier
         }
     }
 
-    private static async ValueTask<ForwardResult?> WriteAsync(System.IO.Pipelines.PipeWriter writer, ReadOnlyMemory<byte> bytes, CancellationToken aborted)
+    private static async ValueTask<ForwardResult?> WriteAsync(System.IO.Pipelines.PipeWriter writer, ReadOnlyMemory<byte> data, ForwardedBytes? bytes, CancellationToken aborted)
     {
-        if (bytes.IsEmpty)
+        if (data.IsEmpty)
         {
             return null;
         }
 
         try
         {
-            var flush = await writer.WriteAsync(bytes, aborted);
+            bytes?.AddResponse(data.Length);
+            var flush = await writer.WriteAsync(data, aborted);
             return flush.IsCompleted || flush.IsCanceled ? new ForwardResult(ForwarderError.ClientAborted) : null;
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)

@@ -26,14 +26,14 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, TimeProvider? ti
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    public async Task<ForwardResult> ForwardAsync(HttpContext context, ForwardTarget target, IPAddress? forwardedFor, ResponseBodyFilter? filter = null)
+    public async Task<ForwardResult> ForwardAsync(HttpContext context, ForwardTarget target, IPAddress? forwardedFor, ResponseBodyFilter? filter = null, ForwardedBytes? bytes = null)
     {
         var clientAborted = context.RequestAborted;
 
         // Step 1: the outgoing request. The wait for response headers starts once its body has gone out whole, so
         // an upload may take as long as the client needs (a too-slow client is Kestrel's minimum data rate's job).
         using var deadline = new ResponseHeaderDeadline(target.ResponseHeaderTimeout, _time, clientAborted);
-        using var request = CreateRequest(context, target, forwardedFor, deadline.Start, out var content);
+        using var request = CreateRequest(context, target, forwardedFor, deadline.Start, bytes, out var content);
         if (content is null)
         {
             deadline.Start();
@@ -68,7 +68,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, TimeProvider? ti
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
             if (filter is not null && FilteredResponseCopier.Applies(context.Response.ContentType))
             {
-                return await FilteredResponseCopier.CopyAsync(response, context, filter, clientAborted); // a list the policy filters
+                return await FilteredResponseCopier.CopyAsync(response, context, filter, clientAborted, bytes); // a list the policy filters
             }
 
             var knownLength = context.Response.ContentLength is > 0;
@@ -86,11 +86,11 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, TimeProvider? ti
             }
 
             // Step 4: the body, chunk by chunk.
-            return await CopyResponseBodyAsync(response, context, streaming: !knownLength, clientAborted);
+            return await CopyResponseBodyAsync(response, context, streaming: !knownLength, bytes, clientAborted);
         }
     }
 
-    private static HttpRequestMessage CreateRequest(HttpContext context, ForwardTarget target, IPAddress? forwardedFor, Action bodyCompleted, out StreamingRequestContent? content)
+    private static HttpRequestMessage CreateRequest(HttpContext context, ForwardTarget target, IPAddress? forwardedFor, Action bodyCompleted, ForwardedBytes? bytes, out StreamingRequestContent? content)
     {
         var incoming = context.Request;
         var request = new HttpRequestMessage(HttpMethod.Parse(incoming.Method), target.DestinationFor(RequestTarget.PathAndQuery(context)))
@@ -103,7 +103,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, TimeProvider? ti
         var bodyDetection = context.Features.Get<IHttpRequestBodyDetectionFeature>();
         if (bodyDetection?.CanHaveBody ?? incoming.ContentLength > 0)
         {
-            content = new StreamingRequestContent(incoming.BodyReader, bodyCompleted, context.RequestAborted);
+            content = new StreamingRequestContent(incoming.BodyReader, bodyCompleted, context.RequestAborted, bytes);
             request.Content = content;
         }
 
@@ -206,7 +206,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, TimeProvider? ti
         return new StringValues(array);
     }
 
-    private static async Task<ForwardResult> CopyResponseBodyAsync(HttpResponseMessage response, HttpContext context, bool streaming, CancellationToken clientAborted)
+    private static async Task<ForwardResult> CopyResponseBodyAsync(HttpResponseMessage response, HttpContext context, bool streaming, ForwardedBytes? bytes, CancellationToken clientAborted)
     {
         Stream source;
         try
@@ -252,6 +252,8 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, TimeProvider? ti
                 {
                     return ForwardResult.Success;
                 }
+
+                bytes?.AddResponse(read);
 
                 try
                 {

@@ -15,9 +15,9 @@ namespace McpTunnel.Proxy.Forwarding;
 /// <code>
 ///   (0) CONNECT or malformed? ─▶ 501 / 400, nothing forwarded
 ///   (1) shutting down? ─▶ 503        (2) route by Host ─▶ none? log "no route for host", 502
-///   (3) SNI names another route? ─▶ 421      (4) log "request started"
+///   (3) SNI names another route? ─▶ 421      (4) log "request started"; the per-request record begins (when kept)
 ///   (4b) the route's MCP policy and limits (Policy/McpPolicyStage) ─▶ refused: answered there, nothing forwarded
-///   (5) forward      (6) map the outcome
+///   (5) forward      (6) map the outcome; the record ends
 /// </code>
 /// </summary>
 internal sealed class ProxyRequestHandler
@@ -101,26 +101,42 @@ internal sealed class ProxyRequestHandler
         // Step 4: never the query string, headers or body (they may carry secrets).
         ProxyLog.RequestStarted(_logger, route.Key, context.Request.Method, context.Request.Path.Value ?? "/", host, context.Request.Protocol);
 
+        // The per-request record starts here, before the policy, so that what the policy answers is counted and traced
+        // too; on a policy route the policy's read of the body fills it (the body is read once).
+        var policy = _policy is not null ? route.Policy : null;
+        var observation = _telemetry?.Begin(context, route.Key, bodyReadByPolicy: policy is not null, tunnel?.OuterRemoteAddress);
+        var started = Stopwatch.GetTimestamp();
+
         // Step 4b: the route's MCP policy, when it has one; a refused request was answered and is not forwarded.
         PolicyAdmission? admission = null;
-        if (route.Policy is { } policy && _policy is not null)
+        if (policy is not null)
         {
-            admission = await _policy.AdmitAsync(context, policy);
-            if (admission is null)
+            admission = await _policy!.AdmitAsync(context, policy);
+            if (observation is not null)
             {
-                ProxyLog.RequestFinished(_logger, route.Key, context.Response.StatusCode, 0);
+                RequestTelemetry.Decided(observation, admission, context.Response);
+            }
+
+            if (!admission.Forward)
+            {
+                var answered = context.RequestAborted.IsCancellationRequested ? ClientClosedRequest : context.Response.StatusCode;
+                var answeredIn = Stopwatch.GetElapsedTime(started);
+                if (observation is not null)
+                {
+                    _telemetry!.End(observation, answered, answered == ClientClosedRequest ? ForwarderError.ClientAborted : ForwarderError.None, answeredIn);
+                }
+
+                ProxyLog.RequestFinished(_logger, route.Key, answered, answeredIn.TotalMilliseconds);
                 return;
             }
         }
 
         // Step 5
-        var observation = _telemetry?.Begin(context, route.Key);
         Interlocked.Increment(ref _inFlight);
-        var started = Stopwatch.GetTimestamp();
         ForwardResult result;
         try
         {
-            result = await _forwarder.ForwardAsync(context, _targets[route], tunnel?.OuterRemoteAddress, admission?.ResponseFilter);
+            result = await _forwarder.ForwardAsync(context, _targets[route], tunnel?.OuterRemoteAddress, admission?.ResponseFilter, observation?.Bytes);
         }
         finally
         {
@@ -159,7 +175,7 @@ internal sealed class ProxyRequestHandler
         var elapsed = Stopwatch.GetElapsedTime(started);
         if (observation is not null)
         {
-            _telemetry!.End(observation, context.Request.Method, status, result.Error, elapsed);
+            _telemetry!.End(observation, status, result.Error, elapsed);
         }
 
         ProxyLog.RequestFinished(_logger, route.Key, status, elapsed.TotalMilliseconds);

@@ -9,7 +9,7 @@ namespace McpTunnel.Proxy.Forwarding;
 /// chunked framing, a body slower than the minimum data rate, the client gone), so the outcome can say so, and tells
 /// <paramref name="bodyCompleted"/> when the whole body has been sent: the wait for the response starts there.
 /// </summary>
-internal sealed class StreamingRequestContent(PipeReader source, Action bodyCompleted, CancellationToken clientAborted) : HttpContent
+internal sealed class StreamingRequestContent(PipeReader source, Action bodyCompleted, CancellationToken clientAborted, ForwardedBytes? bytes = null) : HttpContent
 {
     /// <summary>The exception reading the client's body failed with; null while the body is fine.</summary>
     public Exception? ClientFailure { get; private set; }
@@ -37,6 +37,7 @@ internal sealed class StreamingRequestContent(PipeReader source, Action bodyComp
             }
 
             source.AdvanceTo(buffer.End);
+            bytes?.AddRequest(buffer.Length);
 
             if (!buffer.IsEmpty)
             {

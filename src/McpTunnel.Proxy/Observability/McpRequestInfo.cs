@@ -1,8 +1,9 @@
 namespace McpTunnel.Proxy.Observability;
 
 /// <summary>
-/// What one request is, as MCP: the per-request record that metrics and spans are built from (and that a later stage
-/// deciding on MCP requests would extend, rather than read the body a second time). The body decides: what the
+/// What one request is, as MCP, inside the per-request record (<see cref="RequestObservation"/>): filled by the body
+/// peek on a route without a policy, or from what the policy stage read on a route with one (the body is read once
+/// either way). The body decides: what the
 /// <c>Mcp-Method</c>/<c>Mcp-Name</c> headers claim is kept beside it only to record a disagreement, because an
 /// upstream that predates those headers acts on the body alone, and one that knows them refuses a mismatch.
 /// </summary>
@@ -37,6 +38,41 @@ internal sealed class McpRequestInfo
 
     /// <summary>The tool of a <c>tools/call</c>, as the body names it (not yet bounded); null otherwise.</summary>
     public string? Tool => Body is { State: McpBodyState.Message, Method: McpMethodLabel.ToolsCall } body ? body.Name : null;
+
+    /// <summary>
+    /// The tool, prompt or resource URI the request acts on (not yet bounded): what the policy decided on when the
+    /// route has one (<c>resources/read</c>'s URI, a completion's reference included); otherwise the name a
+    /// <c>tools/call</c> or <c>prompts/get</c> body gives, as far as the peek read. Null when it names none.
+    /// </summary>
+    public string? TargetName => _policyTarget is { } decided ? decided.Name
+        : Body is { State: McpBodyState.Message, Method: McpMethodLabel.ToolsCall or "prompts/get" } body ? body.Name : null;
+
+    private PolicyTarget? _policyTarget;
+
+    /// <summary>Takes what the policy stage read from the body whole, in place of a peek of its start.</summary>
+    public void ReadByPolicy(Policy.McpBody? body, bool unreadable)
+    {
+        if (body is null)
+        {
+            Body = unreadable ? McpBodyPeek.Unreadable : Body;
+            return;
+        }
+
+        if (body.IsBatch)
+        {
+            Body = McpBodyPeek.Batch;
+            return;
+        }
+
+        var message = body.Messages[0];
+        var named = message.Target is Policy.PolicyTarget.Tool or Policy.PolicyTarget.Prompt or Policy.PolicyTarget.Resource ? message.TargetName : null;
+        _policyTarget = new PolicyTarget(named);
+        Body = message.Method is { } method
+            ? new McpBodyPeek(McpBodyState.Message, method, message.Target is Policy.PolicyTarget.Tool or Policy.PolicyTarget.Prompt ? named : null)
+            : McpBodyPeek.NotAMessage;
+    }
+
+    private sealed record PolicyTarget(string? Name);
 
     /// <summary>
     /// Which headers name something other than the body. Only a body that was read can disagree; an absent header

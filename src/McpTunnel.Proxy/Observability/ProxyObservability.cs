@@ -54,7 +54,7 @@ internal sealed class ProxyObservability : IAsyncDisposable
             frameworkMeters = new FrameworkMeters(metrics.Registry, serverMeters);
         }
 
-        var requests = metrics is null && tracing is null ? null : new RequestTelemetry(metrics, tracing is not null);
+        var requests = metrics is null && tracing is null ? null : new RequestTelemetry(metrics, tracing is not null, time);
         return new ProxyObservability(metrics, requests, readiness, admin, tracing, frameworkMeters);
     }
 

@@ -5,24 +5,31 @@ using Microsoft.AspNetCore.Http.Features;
 namespace McpTunnel.Proxy.Observability;
 
 /// <summary>
-/// The request handler's one hook into metrics and traces: <see cref="Begin"/> before forwarding, <see cref="End"/>
-/// after. Exists only when metrics (<c>admin_addr</c>) or tracing (<c>OTEL_*</c>) are on; otherwise the handler holds
-/// null and pays one null check.
+/// The request handler's one hook into metrics and traces: <see cref="Begin"/> once the request has a route (before
+/// the MCP policy), <see cref="Decided"/> after the policy, <see cref="End"/> when it was answered. Exists only when
+/// metrics (<c>admin_addr</c>) or tracing (<c>OTEL_*</c>) are on; otherwise the handler holds null and pays one null
+/// check, and nothing of the request is read or held.
 /// <code>
-///   Begin: a peek at the POST body as it streams (PeekingBodyReader) names the MCP method and tool; Mcp-Method /
-///          Mcp-Name are kept only to be compared with it; session id → hash; span started as a child of the
-///          caller's traceparent, and the traceparent the upstream gets names our span
-///   End:   metrics by route, method, status class, MCP method, tool, header/body mismatch; span attributes, status, end
+///   Begin:   on a route without a policy, a peek at the POST body as it streams (PeekingBodyReader) names the MCP
+///            method and tool (on a policy route the policy's own read of the body does, in Decided: never twice);
+///            Mcp-Method / Mcp-Name are kept only to be compared with it; session id → hash; span started as a child
+///            of the caller's traceparent, and the traceparent the upstream gets names our span
+///   Decided: the policy's verdict and what it read
+///   End:     metrics by route, method, status class, MCP method, tool, header/body mismatch; span attributes
+///            (the policy decision among them), status, end
 /// </code>
 /// </summary>
-internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing)
+internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing, TimeProvider? time = null)
 {
     /// <summary>Longest method or tool name a span carries; longer ones are cut (they come from the client).</summary>
     private const int MaxNameLength = 128;
 
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     public ProxyMetrics? Metrics { get; } = metrics;
 
-    public RequestObservation Begin(HttpContext context, string route)
+    /// <param name="bodyReadByPolicy">The route's policy will read the body whole: no peek is installed, <see cref="Decided"/> brings its facts.</param>
+    public RequestObservation Begin(HttpContext context, string route, bool bodyReadByPolicy, System.Net.IPAddress? caller)
     {
         var request = context.Request;
         var headers = request.Headers;
@@ -34,7 +41,7 @@ internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing)
             HeaderName = isPost ? HeaderValue(headers, "Mcp-Name") : null,
         };
         PeekingBodyReader? peek = null;
-        if (isPost)
+        if (isPost && !bodyReadByPolicy)
         {
             // The body decides what the request is, whatever the headers say (protocol 2026-07-28 names the method and
             // tool in Mcp-Method / Mcp-Name too, but an upstream that predates them runs what the body says), and
@@ -44,6 +51,7 @@ internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing)
         }
 
         Activity? activity = null;
+        string? traceId = null;
         if (tracing && ProxyTracing.Source.HasListeners())
         {
             ActivityContext.TryParse(headers.TraceParent, headers.TraceState, isRemote: true, out var parent);
@@ -52,6 +60,7 @@ internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing)
             {
                 // W3C trace context continues to the upstream with our span as its parent.
                 headers.TraceParent = activity.Id;
+                traceId = activity.TraceId.ToHexString();
                 if (headers.TryGetValue("Mcp-Session-Id", out var session) && session.Count > 0 && session[0] is { Length: > 0 } id)
                 {
                     mcp.SessionHash = SessionIdHash.Of(id);
@@ -59,7 +68,7 @@ internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing)
             }
         }
 
-        var observation = new RequestObservation(route, mcp, activity, peek);
+        var observation = new RequestObservation(route, request.Method, mcp, activity, peek, _time.GetUtcNow(), caller) { TraceId = traceId };
         if (Metrics is not null)
         {
             context.Response.OnStarting(static state =>
@@ -78,9 +87,29 @@ internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing)
         return observation;
     }
 
-    public void End(RequestObservation observation, string httpMethod, int status, ForwarderError error, TimeSpan elapsed)
+    /// <summary>What the route's policy read and decided; for a request it answered, also the bytes of its answer.</summary>
+    public static void Decided(RequestObservation observation, Policy.PolicyAdmission admission, HttpResponse response)
+    {
+        observation.Policy = admission.Verdict;
+        if (observation.Mcp.CarriesMessage)
+        {
+            observation.Mcp.ReadByPolicy(admission.Body, admission.Verdict.Reason is Policy.PolicyReason.Unreadable or Policy.PolicyReason.TooLarge);
+        }
+
+        if (!admission.Forward)
+        {
+            observation.AnsweredRequestBytes = admission.BodyBytes;
+            observation.Bytes.AddResponse(response.ContentLength ?? 0);
+        }
+    }
+
+    public void End(RequestObservation observation, int status, ForwarderError error, TimeSpan elapsed)
     {
         observation.Peek?.Conclude();
+        observation.Status = status;
+        observation.Error = error;
+        observation.Duration = elapsed;
+        var httpMethod = observation.HttpMethod;
         var mcp = observation.Mcp;
         var methodLabel = McpMethodLabel.For(mcp);
         var mismatch = mcp.HeaderMismatch;
@@ -124,6 +153,21 @@ internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing)
                 activity.SetTag("mcptunnel.mcp.header_name", Cut(mcp.HeaderName));
             }
 
+            if (observation.Policy is { } verdict)
+            {
+                activity.SetTag("mcptunnel.policy.decision", verdict.Decision);
+                activity.SetTag("mcptunnel.policy.reason", PolicyReasonLabel(verdict.Reason));
+                if (verdict.Rule is { Length: > 0 } rule)
+                {
+                    activity.SetTag("mcptunnel.policy.rule", Cut(rule));
+                }
+
+                if (verdict.AnswerCode is { } code)
+                {
+                    activity.SetTag("rpc.jsonrpc.error_code", code);
+                }
+            }
+
             if (mcp.SessionHash is not null)
             {
                 activity.SetTag("mcp.session.id", mcp.SessionHash);
@@ -142,6 +186,19 @@ internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing)
             activity.Stop();
         }
     }
+
+    /// <summary>The bounded word for a policy reason, as the refusal metric labels it (<c>denied</c>, <c>ratelimited</c>, …).</summary>
+    public static string PolicyReasonLabel(Policy.PolicyReason reason) => reason switch
+    {
+        Policy.PolicyReason.NotSubject => "notsubject",
+        Policy.PolicyReason.Allowed => "allowed",
+        Policy.PolicyReason.Denied => "denied",
+        Policy.PolicyReason.Unreadable => "unreadable",
+        Policy.PolicyReason.TooLarge => "toolarge",
+        Policy.PolicyReason.HeaderMismatch => "headermismatch",
+        Policy.PolicyReason.RateLimited => "ratelimited",
+        _ => "concurrencylimited",
+    };
 
     /// <summary>A request answered before it had a route: counted, not traced (nothing was forwarded).</summary>
     public void Refused(HttpContext context, ForwarderError error) =>

@@ -22,7 +22,7 @@ internal sealed class McpPolicyStage(PolicyLimiters limiters, ILogger logger, Ac
     /// <summary>Longest client-supplied name written to a log line or an answer; longer ones are cut.</summary>
     private const int MaxLoggedName = 128;
 
-    public async Task<PolicyAdmission?> AdmitAsync(HttpContext context, RoutePolicy policy)
+    public async Task<PolicyAdmission> AdmitAsync(HttpContext context, RoutePolicy policy)
     {
         var route = policy.Route;
 
@@ -45,59 +45,65 @@ internal sealed class McpPolicyStage(PolicyLimiters limiters, ILogger logger, Ac
             // Kestrel refused the body's framing or rate: it says how (400, 408), as it would on the forwarding path.
             ProxyLog.RequestBodyRejected(logger, route, ex.StatusCode, ex.Message);
             await PolicyAnswer.WriteAsync(context, ex.StatusCode, PolicyAnswer.Error(null, JsonRpcErrorCodes.InvalidRequest, "The request body could not be read."));
-            return null;
+            return PolicyAdmission.Answered(null, new RequestVerdict(PolicyReason.Unreadable, null, "the request body could not be read", JsonRpcErrorCodes.InvalidRequest));
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException || context.RequestAborted.IsCancellationRequested)
         {
             context.Abort();
-            return null;
+            return PolicyAdmission.Abandoned;
         }
 
         if (body is null)
         {
-            Refused(route, PolicyReason.TooLarge, null, null, $"policy.{route}.max_message_size {max} bytes");
+            var tooLarge = Refused(route, PolicyReason.TooLarge, null, null, $"policy.{route}.max_message_size {max} bytes", JsonRpcErrorCodes.InvalidRequest);
             await PolicyAnswer.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, PolicyAnswer.Error(null, JsonRpcErrorCodes.InvalidRequest,
                 $"The request is larger than this MCP tunnel's policy inspects ({max} bytes); it was not forwarded."));
-            return null;
+            return PolicyAdmission.Answered(null, tooLarge);
         }
 
         // Step 3
         var read = McpBodyReader.Read(body);
         if (read.Body is not { } parsed)
         {
-            Refused(route, PolicyReason.Unreadable, null, null, read.Error!);
+            var unreadable = Refused(route, PolicyReason.Unreadable, null, null, read.Error!, read.ErrorCode);
             await PolicyAnswer.WriteAsync(context, StatusCodes.Status400BadRequest, PolicyAnswer.Error(null, read.ErrorCode,
                 $"This MCP tunnel's policy could not read the request ({read.Error}); it was not forwarded."));
-            return null;
+            return PolicyAdmission.Answered(null, unreadable, body.Length);
         }
 
         // Step 4: protocol 2026-07-28 names the method and target in headers; they must say what the body says.
         if (HeaderMismatch(request.Headers, parsed) is { } mismatch)
         {
-            Refused(route, PolicyReason.HeaderMismatch, parsed.Messages[0].Method, null, mismatch);
+            var mismatched = Refused(route, PolicyReason.HeaderMismatch, parsed.Messages[0].Method, null, mismatch, PolicyAnswer.HeaderMismatch);
             await PolicyAnswer.WriteAsync(context, StatusCodes.Status400BadRequest, PolicyAnswer.Error(parsed.IsBatch ? null : parsed.Messages[0].Id, PolicyAnswer.HeaderMismatch,
                 $"Header mismatch: {mismatch}."));
-            return null;
+            return PolicyAdmission.Answered(parsed, mismatched, body.Length);
         }
 
         // Step 5
         var decisions = new MessageDecision[parsed.Messages.Count];
-        var refused = false;
+        RequestVerdict? refusal = null;
+        var verdict = RequestVerdict.NotSubject;
         for (var i = 0; i < decisions.Length; i++)
         {
             decisions[i] = policy.Decide(parsed.Messages[i]);
             if (!decisions[i].Forwardable)
             {
-                refused = true;
-                Refused(route, decisions[i].Reason, parsed.Messages[i].Method, decisions[i].Name, decisions[i].Rule);
+                var denial = DenialFor(route, decisions[i], parsed.Messages[i]);
+                var refusedHere = Refused(route, decisions[i].Reason, parsed.Messages[i].Method, decisions[i].Name, decisions[i].Rule, denial.AsToolResult ? null : denial.Code);
+                refusal ??= refusedHere;
+            }
+            else if (verdict.Reason == PolicyReason.NotSubject && decisions[i].Reason == PolicyReason.Allowed)
+            {
+                verdict = new RequestVerdict(PolicyReason.Allowed, decisions[i].Name, decisions[i].Rule);
             }
         }
 
-        if (refused)
+        if (refusal is { } refusedVerdict)
         {
             var answer = PolicyAnswer.ForMessages(parsed, (message, i) => DenialFor(route, decisions[i], message), PolicyAnswer.NeedsResultType(request));
             await PolicyAnswer.WriteAsync(context, StatusCodes.Status200OK, answer);
-            return null;
+            return PolicyAdmission.Answered(parsed, refusedVerdict, body.Length);
         }
 
         // Step 6: a list request gets its answer filtered. In a batch the answers are mixed with others', so list
@@ -109,10 +115,10 @@ internal sealed class McpPolicyStage(PolicyLimiters limiters, ILogger logger, Ac
             {
                 if (parsed.IsBatch)
                 {
-                    Refused(route, PolicyReason.Unreadable, message.Method, null, "a list request in a batch cannot be filtered");
+                    var inBatch = Refused(route, PolicyReason.Unreadable, message.Method, null, "a list request in a batch cannot be filtered", JsonRpcErrorCodes.InvalidRequest);
                     await PolicyAnswer.WriteAsync(context, StatusCodes.Status200OK, PolicyAnswer.ForMessages(parsed, (_, _) =>
                         (JsonRpcErrorCodes.InvalidRequest, "Not forwarded: this MCP tunnel filters list results and cannot inside a batch; send list requests on their own.", false)));
-                    return null;
+                    return PolicyAdmission.Answered(parsed, inBatch, body.Length);
                 }
 
                 filter = new ListResponseFilter(rules, message.Target, policy.Settings.MaxListResponseBytes);
@@ -120,15 +126,15 @@ internal sealed class McpPolicyStage(PolicyLimiters limiters, ILogger logger, Ac
         }
 
         // Step 7
-        var admission = new PolicyAdmission(parsed) { ResponseFilter = filter };
+        var admission = new PolicyAdmission(parsed, verdict) { ResponseFilter = filter, BodyBytes = body.Length };
         if (Limit(route, policy, parsed, admission) is { } over)
         {
             admission.Undo();
-            Refused(route, over.Result.Reason, over.Message?.Method, over.Message?.TargetName, over.Description);
+            var limited = Refused(route, over.Result.Reason, over.Message?.Method, over.Message?.TargetName, over.Description, PolicyAnswer.LimitReached);
             var text = $"This MCP tunnel limits {over.Description}; retry after {Math.Max(1, (int)Math.Ceiling(over.Result.RetryAfter.TotalSeconds))} s.";
             var answer = PolicyAnswer.ForMessages(parsed, (_, _) => (PolicyAnswer.LimitReached, text, false));
             await PolicyAnswer.WriteAsync(context, StatusCodes.Status429TooManyRequests, answer, over.Result.RetryAfter);
-            return null;
+            return PolicyAdmission.Answered(parsed, limited, body.Length);
         }
 
         // Step 8
@@ -247,10 +253,11 @@ internal sealed class McpPolicyStage(PolicyLimiters limiters, ILogger logger, Ac
         ? $"{what} to {limits.Concurrency} call{(limits.Concurrency == 1 ? "" : "s")} at a time"
         : $"{what} to {limits.Rate} call{(limits.Rate == 1 ? "" : "s")} per {McpTunnel.Common.GoDuration.Format(limits.Period)}";
 
-    private void Refused(string route, PolicyReason reason, string? method, string? name, string rule)
+    private RequestVerdict Refused(string route, PolicyReason reason, string? method, string? name, string rule, int? answerCode)
     {
         ProxyLog.PolicyRefused(logger, route, reason.ToString(), Cut(method) ?? "", Cut(name) ?? "", rule);
         counted?.Invoke(route, reason);
+        return new RequestVerdict(reason, name, rule, answerCode);
     }
 
     private static string? Cut(string? text) => text is { Length: > MaxLoggedName } ? text[..MaxLoggedName] + "…" : text;

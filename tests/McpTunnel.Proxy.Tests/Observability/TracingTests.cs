@@ -87,6 +87,33 @@ public sealed class TracingTests
         Assert.False(Contains(exported, Encoding.UTF8.GetBytes("tools/call decoy-name")), "the span is named after the header's tool");
     }
 
+    [Fact]
+    public async Task ToolCallThePolicyDenies_IsTracedWithTheDecisionAndTheRule_ThoughNothingWasForwarded()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var upstream = await TestUpstream.StartAsync();
+        var proxy = await TestProxy.StartAsync($"traced: http://127.0.0.1:{upstream.Port}", "upstream:\n  allowed_ips: [127.0.0.0/8]\npolicy:\n  traced:\n    tools: { deny: [\"delete_*\"] }\n", telemetryEnvironment: new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Uri.ToString().TrimEnd('/'),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        });
+        var client = proxy.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, proxy.UrlFor("traced", "/echo/mcp"))
+        {
+            Content = new StringContent("""{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"delete_ticket"}}""", Encoding.UTF8, "application/json"),
+        };
+        using var response = await client.SendAsync(request);
+        await response.Content.ReadAsStringAsync();
+        await proxy.DisposeAsync();
+
+        Assert.Equal(0, upstream.EchoRequests);
+        var exported = receiver.Bytes();
+        foreach (var expected in new[] { "tools/call delete_ticket", "mcptunnel.policy.decision", "denied", "mcptunnel.policy.rule", "policy.traced.tools.deny[0]" })
+        {
+            Assert.True(Contains(exported, Encoding.UTF8.GetBytes(expected)), $"\"{expected}\" is not in the exported span");
+        }
+    }
+
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
 
     /// <summary>An OTLP/HTTP receiver: accepts POST /v1/traces and keeps the request bodies.</summary>
