@@ -1,3 +1,4 @@
+using McpTunnel.Proxy.Egress;
 using System.Security.Cryptography;
 using McpTunnel.Pki.Rules;
 using McpTunnel.Proxy.Configuration;
@@ -58,7 +59,7 @@ internal sealed class ConfigCheckReport
             MappedPaths = outcome.MappedPaths,
             Config = config,
             Routes = [.. table.Routes.Select(r => new CheckedRoute(r.Key, r.Upstream.ToString(), table.PublicHostName(r), r.Definition.HostHeader?.ToString(), r.UpstreamHostHeader, r.Policy?.Describe()))],
-            Warnings = result.Warnings,
+            Warnings = [.. result.Warnings, .. UnreachableUpstreams.Warnings(config.Routes, new EgressPolicy(config.Upstream))],
             CertificateFindings = CheckServerCertificate(config),
             Explained = explained,
         };

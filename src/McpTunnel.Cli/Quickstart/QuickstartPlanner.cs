@@ -66,7 +66,7 @@ internal static class QuickstartPlanner
             }
 
             routes.Add(new(name, upstream));
-            WarnIfEgressWouldDeny(name, upstream, error);
+            WarnIfEgressWouldRefuse(name, upstream, error);
         }
 
         if (sample && routes.All(r => r.Key != QuickstartTemplates.SampleRouteName))
@@ -90,19 +90,20 @@ internal static class QuickstartPlanner
         return new QuickstartPlan(domain, routes, sample) { HostHeaders = hostHeaders };
     }
 
-    /// <summary>Loopback and public literals are refused by the default egress policy (RFC1918 IPv4 only); say so now.</summary>
-    private static void WarnIfEgressWouldDeny(string name, string upstream, TextWriter error)
+    /// <summary>
+    /// The generated config keeps the default egress ranges (RFC 1918 IPv4 only), so a loopback or public upstream
+    /// would be refused on every request: the proxy's own rule says so now, with where such a server belongs here.
+    /// </summary>
+    private static void WarnIfEgressWouldRefuse(string name, string upstream, TextWriter error)
     {
         if (!UpstreamAddressParser.TryParse(upstream, out var address, out _))
         {
             return;
         }
 
-        var policy = new EgressPolicy(new UpstreamSettings());
-        var literal = address.Host == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(address.Host, out var ip) ? ip : null;
-        if (literal is not null && policy.Evaluate(literal) is { Allowed: false } verdict)
+        foreach (var warning in UnreachableUpstreams.Warnings([new RouteDefinition(name, address)], new EgressPolicy(new UpstreamSettings())))
         {
-            error.WriteLine($"WARN route {name}: {literal} is {verdict.Reason}; the proxy will refuse it (IP validation failed). Run the server as a Compose service, or add a narrow upstream.allowed_ips entry.");
+            error.WriteLine($"WARN {warning} (or run the server as a Compose service beside the proxy).");
         }
     }
 }

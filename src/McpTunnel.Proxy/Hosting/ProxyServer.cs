@@ -138,12 +138,12 @@ internal sealed class ProxyServer : IAsyncDisposable
         foreach (var route in Routes.Routes)
         {
             ProxyLog.RouteConfigured(_logger, route.Key, route.Upstream.ToString(), Routes.PublicHostName(route));
+        }
 
-            // An IP-literal upstream the policy refuses can never work: say so now rather than on every request.
-            if (IPAddress.TryParse(route.Upstream.Host, out var literal) && Egress.Evaluate(literal) is { Allowed: false } verdict)
-            {
-                ProxyLog.ConfigWarning(_logger, $"routes.{route.Key}: upstream address {verdict.Address} is refused by IP validation ({verdict.Reason}); every request to this route will fail. Fix: add the narrowest CIDR to upstream.allowed_ips");
-            }
+        // An upstream IP validation refuses can never work: say so now rather than on every request.
+        foreach (var warning in UnreachableUpstreams.Warnings(Config.Routes, Egress))
+        {
+            ProxyLog.ConfigWarning(_logger, warning);
         }
 
         await Observability.StartAsync(cancellationToken);

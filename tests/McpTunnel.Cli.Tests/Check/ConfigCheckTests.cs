@@ -49,6 +49,20 @@ public sealed class ConfigCheckTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LiteralUpstreamOutsideTheAllowedRanges_IsWarnedAsUnreachable_TheSameWordsTheProxyLogs()
+    {
+        var config = _stack.WriteConfig("local: http://127.0.0.1:3000\nnamed: http://localhost:3001\necho: http://10.1.1.1:80", extra: "");
+
+        var (exit, output) = await RunAsync(config);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("WARN  routes.local: upstream address 127.0.0.1 is refused by IP validation", output, StringComparison.Ordinal);
+        Assert.Contains("WARN  routes.named: upstream address 127.0.0.1 is refused by IP validation", output, StringComparison.Ordinal);
+        Assert.Contains("every request to this route will fail. Fix: add the narrowest CIDR to upstream.allowed_ips", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("routes.echo:", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CertificateForAnotherDomain_IsWarnedAboutWithTheSanRule()
     {
         _stack.WriteServer(_stack.Authority.IssueServerCertificate(new McpTunnel.Pki.Issuing.ServerCertificateRequest("other.tunnel.test")));

@@ -210,7 +210,7 @@ public sealed class QuickstartTests : IDisposable
         var (exit, _, error) = Run(new QuickstartOptions(Dir) { Domain = Domain, Routes = ["local=http://localhost:3000"] });
 
         Assert.Equal(0, exit);
-        Assert.Contains("WARN route local: 127.0.0.1", error, StringComparison.Ordinal);
+        Assert.Contains("WARN routes.local: upstream address 127.0.0.1 is refused by IP validation", error, StringComparison.Ordinal);
     }
 
     [Fact]
