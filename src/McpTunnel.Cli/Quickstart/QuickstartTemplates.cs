@@ -139,20 +139,17 @@ internal static class QuickstartTemplates
         return builder.ToString().ReplaceLineEndings("\n");
     }
 
-    public const string HelloServer = """"
-        from mcp.server.fastmcp import FastMCP
+    /// <summary>
+    /// The sample MCP server (Python, FastMCP) for route <c>echo</c>: deploy/compose/quickstart/hello_server.py, embedded at
+    /// build time, the one copy of it in the source.
+    /// </summary>
+    public static string HelloServer => s_helloServer.Value;
 
-        mcp = FastMCP("hello-server", host="0.0.0.0", port=9000)
-
-
-        @mcp.tool()
-        def hello(name: str = "world") -> str:
-            """Say hello to someone."""
-            return f"Hello, {name}!"
-
-
-        if __name__ == "__main__":
-            mcp.run(transport="streamable-http")
-
-        """";
+    private static readonly Lazy<string> s_helloServer = new(() =>
+    {
+        using var stream = typeof(QuickstartTemplates).Assembly.GetManifestResourceStream("hello_server.py")
+            ?? throw new InvalidOperationException("hello_server.py is not embedded in mcptunnel");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().ReplaceLineEndings("\n");
+    });
 }

@@ -42,6 +42,8 @@ public sealed class QuickstartTests : IDisposable
         Assert.Contains("command: [\"-config\", \"/etc/mcp-proxy/config.yaml\"]", compose, StringComparison.Ordinal);
         Assert.Contains("  hello-mcp:\n    image: python:3.13-slim", compose, StringComparison.Ordinal);
         Assert.Contains("mcp.run(transport=\"streamable-http\")", File.ReadAllText(Path.Combine(Dir, "hello_server.py")), StringComparison.Ordinal);
+        // The file written is the quickstart stack's hello_server.py, the one copy in the source.
+        Assert.Equal(File.ReadAllText(Path.Combine(Hello.HelloNodeClientTests.RepoRoot(), "deploy", "compose", "quickstart", "hello_server.py")).ReplaceLineEndings("\n"), File.ReadAllText(Path.Combine(Dir, "hello_server.py")));
 
         Assert.Contains($"https://echo.{Domain}/mcp", output, StringComparison.Ordinal);
         Assert.Contains($"https://wiki.{Domain}/mcp", output, StringComparison.Ordinal);

@@ -90,6 +90,10 @@ public class ComposeStackTests
         var server = File.ReadAllText(stack.PathOf("hello_server.py"));
         Assert.Contains("port=9000", server, StringComparison.Ordinal);
         Assert.Contains("streamable-http", server, StringComparison.Ordinal);
+
+        // Each stack directory is complete on its own (copied to the host as is), so it carries the file; the copy is
+        // the quickstart stack's byte for byte, which is also the one `mcptunnel quickstart` embeds and writes.
+        Assert.Equal(File.ReadAllBytes(ComposeStack.Load("quickstart").PathOf("hello_server.py")), File.ReadAllBytes(stack.PathOf("hello_server.py")));
     }
 
     [Theory]
