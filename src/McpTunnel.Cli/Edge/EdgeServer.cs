@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using McpTunnel.TunnelClient;
 using McpTunnel.Proxy.Forwarding;
+using McpTunnel.Proxy.Routing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

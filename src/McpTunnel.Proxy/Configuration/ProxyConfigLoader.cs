@@ -26,17 +26,19 @@ internal static class ProxyConfigLoader
     /// <param name="pathHint">The first half of the fix when the file cannot be read: how this caller is given the path.</param>
     public static ProxyConfigLoadResult Load(string path, string? tunnelDomainOverride = null, string pathHint = ProxyPathHint)
     {
-        string text;
+        byte[] bytes;
         try
         {
-            text = File.ReadAllText(path);
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new ProxyConfigException(path, [new ConfigError("config", GoFileErrors.Describe("open", path, ex), $"{pathHint} and make it readable by the proxy's user")]);
         }
 
-        return Parse(text, path, tunnelDomainOverride);
+        // Decoded as File.ReadAllText would (UTF-8, or the encoding a byte order mark names); the hash is of the bytes.
+        using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return Parse(reader.ReadToEnd(), path, tunnelDomainOverride) with { Hash = ConfigHash.Of(bytes) };
     }
 
     /// <summary>Parses YAML text; <paramref name="path"/> is used in messages only.</summary>
@@ -106,4 +108,8 @@ internal static class ProxyConfigLoader
 }
 
 /// <summary>A loaded config and the non-fatal warnings found on the way (unknown keys, https without a trust anchor).</summary>
-internal sealed record ProxyConfigLoadResult(ProxyConfig Config, IReadOnlyList<string> Warnings);
+internal sealed record ProxyConfigLoadResult(ProxyConfig Config, IReadOnlyList<string> Warnings)
+{
+    /// <summary>The file's <see cref="ConfigHash"/>; null when the config came from text, not a file.</summary>
+    public string? Hash { get; init; }
+}

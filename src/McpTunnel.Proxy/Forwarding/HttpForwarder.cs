@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using McpTunnel.Proxy.Routing;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;

@@ -22,11 +22,9 @@ namespace McpTunnel.Proxy.Forwarding;
 /// </summary>
 internal sealed class ProxyRequestHandler
 {
-    private readonly RouteTable _routes;
-    private readonly HttpForwarder _forwarder;
+    private readonly RunningConfig _config;
     private readonly ILogger _logger;
     private readonly CancellationToken _stopping;
-    private readonly Dictionary<Route, ForwardTarget> _targets;
     private readonly RequestTelemetry? _telemetry;
     private const int ClientClosedRequest = 499;
 
@@ -34,30 +32,48 @@ internal sealed class ProxyRequestHandler
 
     private readonly McpPolicyStage? _policy;
 
-    public ProxyRequestHandler(RouteTable routes, HttpForwarder forwarder, TimeSpan responseHeaderTimeout, ILogger logger, CancellationToken stopping, RequestTelemetry? telemetry = null, McpPolicyStage? policy = null)
+    public ProxyRequestHandler(RunningConfig config, ILogger logger, CancellationToken stopping, RequestTelemetry? telemetry = null, McpPolicyStage? policy = null)
     {
         _policy = policy;
         _telemetry = telemetry;
-        _routes = routes;
-        _forwarder = forwarder;
+        _config = config;
         _logger = logger;
         _stopping = stopping;
-        _targets = routes.Routes.ToDictionary(
-            r => r,
-            r => new ForwardTarget(
-                r.UpstreamPrefix,
-                r.UpstreamHostHeader, // upstream.host_header, decided once per route by Routing/UpstreamHostPolicy
-                addForwardedHeaders: true,
-                r.Definition.ResponseHeaderTimeout ?? responseHeaderTimeout, // upstream.response_header_timeout[_by_route]
-                System.Net.HttpVersion.Version11,
-                HttpVersionPolicy.RequestVersionOrLower));
     }
 
     /// <summary>Requests being forwarded right now (shutdown reports what it had to cut).</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
+        // The one read of the configuration: this request keeps this snapshot (routes, their targets and policy, the
+        // egress policy and upstream pool) to its end, whatever a reload swaps in meanwhile.
+        var snapshot = _config.Acquire();
+        var handled = InvokeAsync(context, snapshot);
+        if (handled.IsCompletedSuccessfully)
+        {
+            snapshot.Release();
+            return handled;
+        }
+
+        return ReleaseWhenDoneAsync(handled, snapshot);
+    }
+
+    private static async Task ReleaseWhenDoneAsync(Task handled, ConfigSnapshot snapshot)
+    {
+        try
+        {
+            await handled;
+        }
+        finally
+        {
+            snapshot.Release();
+        }
+    }
+
+    private async Task InvokeAsync(HttpContext context, ConfigSnapshot snapshot)
+    {
+        var routes = snapshot.Routes;
         var host = context.Request.Host.Value ?? "";
 
         // Step 0
@@ -79,10 +95,10 @@ internal sealed class ProxyRequestHandler
         }
 
         // Step 2
-        var match = _routes.Match(host);
+        var match = routes.Match(host);
         if (match.Route is not { } route)
         {
-            ProxyLog.NoRouteForHost(_logger, host, _routes.TunnelDomain);
+            ProxyLog.NoRouteForHost(_logger, host, routes.TunnelDomain);
             _telemetry?.Refused(context, ForwarderError.NoRoute);
             await ForwarderErrorMapper.WriteAsync(context, ForwarderError.NoRoute);
             return;
@@ -90,7 +106,7 @@ internal sealed class ProxyRequestHandler
 
         // Step 3: no domain fronting across routes on one TLS session.
         var tunnel = context.Features.Get<TunnelConnectionFeature>();
-        if (tunnel is { ServerName.Length: > 0 } && !ReferenceEquals(_routes.Match(tunnel.ServerName).Route, route))
+        if (tunnel is { ServerName.Length: > 0 } && !ReferenceEquals(routes.Match(tunnel.ServerName).Route, route))
         {
             ProxyLog.MisdirectedRequest(_logger, tunnel.ServerName, host);
             _telemetry?.Refused(context, ForwarderError.MisdirectedRequest);
@@ -136,7 +152,7 @@ internal sealed class ProxyRequestHandler
         ForwardResult result;
         try
         {
-            result = await _forwarder.ForwardAsync(context, _targets[route], tunnel?.OuterRemoteAddress, admission?.ResponseFilter, observation?.Bytes);
+            result = await snapshot.Forwarder.ForwardAsync(context, route.Target, tunnel?.OuterRemoteAddress, admission?.ResponseFilter, observation?.Bytes);
         }
         finally
         {
@@ -187,7 +203,7 @@ internal sealed class ProxyRequestHandler
     /// </summary>
     private void LogResponseTimeout(Route route)
     {
-        var limit = McpTunnel.Common.GoDuration.Format(_targets[route].ResponseHeaderTimeout);
+        var limit = McpTunnel.Common.GoDuration.Format(route.Target.ResponseHeaderTimeout);
         var perRoute = $"{ResponseHeaderTimeoutSection.ByRoute}.{route.Key}";
         var setting = route.Definition.ResponseHeaderTimeout is null ? ResponseHeaderTimeoutSection.Scalar : perRoute;
         var fix = $"the upstream sent no response headers within {limit} of the request; raise {perRoute} (a Go duration such as 10m, or 0s for no limit) and restart the proxy";

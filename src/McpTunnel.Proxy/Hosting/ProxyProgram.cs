@@ -55,7 +55,7 @@ internal static class ProxyProgram
         ProxyServer server;
         try
         {
-            server = ProxyServer.Create(loaded.Config);
+            server = ProxyServer.Create(loaded.Config, configHash: loaded.Hash);
         }
         catch (CertificateLoadException ex)
         {

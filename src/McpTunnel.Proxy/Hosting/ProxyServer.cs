@@ -35,21 +35,23 @@ internal sealed class ProxyServer : IAsyncDisposable
     private readonly TaskCompletionSource<int> _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _stopStarted;
 
-    private ProxyServer(WebApplication app, ProxyConfig config, CertificateStore certificates, TunnelAcceptor acceptor, ProxyRequestHandler handler, RouteTable routes, EgressPolicy egress, ILogger logger, TimeProvider time, ProxyObservability observability)
+    private ProxyServer(WebApplication app, RunningConfig running, CertificateStore certificates, TunnelAcceptor acceptor, ProxyRequestHandler handler, ILogger logger, TimeProvider time, ProxyObservability observability)
     {
         Observability = observability;
         _app = app;
         _time = time;
-        Config = config;
+        Running = running;
         Certificates = certificates;
         Tunnels = acceptor;
         Requests = handler;
-        Routes = routes;
-        Egress = egress;
         _logger = logger;
     }
 
-    public ProxyConfig Config { get; }
+    /// <summary>The configuration snapshot requests run on (docs/ARCHITECTURE.md "Configuration reload").</summary>
+    public RunningConfig Running { get; }
+
+    /// <summary>The running configuration.</summary>
+    public ProxyConfig Config => Running.Current.Config;
 
     public CertificateStore Certificates { get; }
 
@@ -57,9 +59,9 @@ internal sealed class ProxyServer : IAsyncDisposable
 
     public ProxyRequestHandler Requests { get; }
 
-    public RouteTable Routes { get; }
+    public RouteTable Routes => Running.Current.Routes;
 
-    public EgressPolicy Egress { get; }
+    public EgressPolicy Egress => Running.Current.Egress;
 
     /// <summary>Metrics, admin listener and traces (each only when configured).</summary>
     public ProxyObservability Observability { get; }
@@ -70,7 +72,8 @@ internal sealed class ProxyServer : IAsyncDisposable
     public ILogger Logger => _logger;
 
     /// <summary>Builds the server; throws <see cref="CertificateLoadException"/> when the certificate cannot be used.</summary>
-    public static ProxyServer Create(ProxyConfig config, ProxyServerOptions? options = null)
+    /// <param name="configHash">The file's <see cref="ConfigHash"/> when the config was loaded from one (exported as <c>mcptunnel_config_info</c>).</param>
+    public static ProxyServer Create(ProxyConfig config, ProxyServerOptions? options = null, string? configHash = null)
     {
         options ??= new ProxyServerOptions();
 
@@ -111,15 +114,13 @@ internal sealed class ProxyServer : IAsyncDisposable
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(ProxyLog.Category);
         var certificates = CertificateStore.Load(config.Tls, logger, options.TimeProvider);
-        var routes = new RouteTable(config.Routes, config.TunnelDomain);
-        var egress = new EgressPolicy(config.Upstream);
-        var invoker = new HttpMessageInvoker(UpstreamHandlerFactory.Create(config.Upstream, egress, logger), disposeHandler: true);
+        var running = new RunningConfig(new ConfigSnapshot(config, new ConfigSource(configHash, options.TimeProvider.GetUtcNow()), UpstreamPool.Create(config, logger), options.TimeProvider));
         var observability = ProxyObservability.Create(config, certificates, app.Services.GetService<System.Diagnostics.Metrics.IMeterFactory>(), options.TimeProvider, options.TelemetryEnvironment ?? ProxyTracing.ProcessEnvironment(), app.Lifetime.ApplicationStopping);
         // Only a config with a policy gets the stage; without one, requests go straight to the forwarder as before.
         var policy = config.Routes.Any(r => r.Policy is not null)
             ? new McpPolicyStage(new PolicyLimiters(options.TimeProvider), logger, observability.Metrics is { } metrics ? metrics.PolicyRefused : null)
             : null;
-        var handler = new ProxyRequestHandler(routes, new HttpForwarder(invoker, options.TimeProvider), config.Upstream.ResponseHeaderTimeout, logger, app.Lifetime.ApplicationStopping, observability.Requests, policy);
+        var handler = new ProxyRequestHandler(running, logger, app.Lifetime.ApplicationStopping, observability.Requests, policy);
         acceptor = new TunnelAcceptor(certificates, listener, config.Limits, logger, options.TimeProvider, observability.Metrics);
 
         // Connections from the tunnel endpoint carry TunnelConnectionFeature; everything else is the outer listener.
@@ -130,7 +131,7 @@ internal sealed class ProxyServer : IAsyncDisposable
 
         app.Lifetime.ApplicationStopping.Register(() => ProxyLog.ShuttingDown(logger, Common.GoDuration.Format(config.ShutdownTimeout), handler.InFlight));
         app.Lifetime.ApplicationStopped.Register(certificates.Dispose);
-        return new ProxyServer(app, config, certificates, acceptor, handler, routes, egress, logger, options.TimeProvider, observability);
+        return new ProxyServer(app, running, certificates, acceptor, handler, logger, options.TimeProvider, observability);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -205,6 +206,7 @@ internal sealed class ProxyServer : IAsyncDisposable
     {
         await _app.DisposeAsync();
         await Observability.DisposeAsync();
+        Running.Retire();
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, ProxyConfig config, ProxyServerOptions options)

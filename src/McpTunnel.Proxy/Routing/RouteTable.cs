@@ -12,12 +12,13 @@ internal sealed class RouteTable
     private readonly Dictionary<string, Route> _routes;
     private readonly Dictionary<string, Route>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
-    public RouteTable(IEnumerable<RouteDefinition> routes, string tunnelDomain)
+    /// <param name="defaultResponseHeaderTimeout"><c>upstream.response_header_timeout</c>, for routes without their own; none by default.</param>
+    public RouteTable(IEnumerable<RouteDefinition> routes, string tunnelDomain, TimeSpan? defaultResponseHeaderTimeout = null)
     {
         _routes = new Dictionary<string, Route>(StringComparer.OrdinalIgnoreCase);
         foreach (var definition in routes)
         {
-            _routes[definition.Key] = new Route(definition);
+            _routes[definition.Key] = new Route(definition, defaultResponseHeaderTimeout ?? Timeout.InfiniteTimeSpan);
         }
 
         _lookup = _routes.GetAlternateLookup<ReadOnlySpan<char>>();

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using McpTunnel.Proxy.Egress;
 using McpTunnel.Proxy.Forwarding;
+using McpTunnel.Proxy.Routing;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using McpTunnel.Proxy.Forwarding;
+using McpTunnel.Proxy.Routing;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace McpTunnel.Proxy.Tests.Forwarding;

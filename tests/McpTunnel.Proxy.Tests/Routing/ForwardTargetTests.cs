@@ -1,6 +1,6 @@
-using McpTunnel.Proxy.Forwarding;
+using McpTunnel.Proxy.Routing;
 
-namespace McpTunnel.Proxy.Tests.Forwarding;
+namespace McpTunnel.Proxy.Tests.Routing;
 
 /// <summary>The per-target destination cache hands out exactly the URI a fresh parse would, and reuses it only for the same path.</summary>
 public sealed class ForwardTargetTests

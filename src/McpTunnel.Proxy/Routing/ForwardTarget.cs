@@ -1,7 +1,7 @@
-namespace McpTunnel.Proxy.Forwarding;
+namespace McpTunnel.Proxy.Routing;
 
 /// <summary>
-/// Where and how <see cref="HttpForwarder"/> sends one request. Built once per route (proxy) or per tunnel
+/// Where and how <c>Forwarding/HttpForwarder</c> sends one request. Built once per route (proxy, on <see cref="Route"/>) or per tunnel
 /// route (edge), not per request.
 /// </summary>
 /// <param name="prefix"><c>scheme://host:port</c>; the incoming path and query are appended unchanged.</param>
