@@ -103,11 +103,7 @@ internal sealed class BenchStack : IAsyncDisposable
 
     public static (string CertFile, string KeyFile) WriteServerCertificate(CertificateAuthority ca, string directory, KeyAlgorithm algorithm)
     {
-        var server = ca.IssueServerCertificate(new ServerCertificateRequest(TunnelDomain) { KeyAlgorithm = algorithm });
-        var certFile = Path.Combine(directory, $"tls-{algorithm}.crt");
-        var keyFile = Path.Combine(directory, $"tls-{algorithm}.key");
-        Common.AtomicFile.WriteAllText(certFile, server.CertificatePem);
-        Common.AtomicFile.WriteAllText(keyFile, server.PrivateKeyPem);
+        var (certFile, keyFile) = ca.WriteServerCertificate(directory, TunnelDomain, algorithm, $"tls-{algorithm}");
         return (certFile, keyFile);
     }
 

@@ -46,13 +46,8 @@ internal sealed class DemoStack : IAsyncDisposable
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("mcptunnel-demo-").FullName;
         using var ca = CertificateAuthority.Create();
-        var server = ca.IssueServerCertificate(new ServerCertificateRequest(TunnelDomain));
-        var caFile = Path.Combine(directory, "ca.crt");
-        var certFile = Path.Combine(directory, "tls.crt");
-        var keyFile = Path.Combine(directory, "tls.key");
-        Common.AtomicFile.WriteAllText(caFile, ca.CertificatePem, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        Common.AtomicFile.WriteAllText(certFile, server.CertificatePem);
-        Common.AtomicFile.WriteAllText(keyFile, server.PrivateKeyPem);
+        var caFile = ca.WriteCertificate(Path.Combine(directory, "ca.crt"));
+        var (certFile, keyFile) = ca.WriteServerCertificate(directory, TunnelDomain);
 
         var hello = await HelloServer.StartAsync(HelloServerOptions.Loopback(), cancellationToken);
         var configYaml = $"""
