@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using McpTunnel.Proxy.Forwarding;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
 
 namespace McpTunnel.Proxy.Observability;
 
@@ -13,7 +14,8 @@ namespace McpTunnel.Proxy.Observability;
 ///   Begin:   on a route without a policy, a peek at the POST body as it streams (PeekingBodyReader) names the MCP
 ///            method and tool (on a policy route the policy's own read of the body does, in Decided: never twice);
 ///            Mcp-Method / Mcp-Name are kept only to be compared with it; session id → hash; span started as a child
-///            of the caller's traceparent, and the traceparent the upstream gets names our span
+///            of the caller's traceparent when it is valid (else a new trace, without the caller's tracestate), and the
+///            traceparent the upstream gets names our span
 ///   Decided: the policy's verdict and what it read
 ///   End:     metrics by route, method, status class, MCP method, tool, header/body mismatch; span attributes
 ///            (the policy decision among them), status, end
@@ -54,13 +56,20 @@ internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing, Time
         string? traceId = null;
         if (tracing && ProxyTracing.Source.HasListeners())
         {
-            ActivityContext.TryParse(headers.TraceParent, headers.TraceState, isRemote: true, out var parent);
+            var continues = TraceParent.TryParse(headers.TraceParent, headers.TraceState, out var parent);
             activity = ProxyTracing.Source.StartActivity("mcp", ActivityKind.Server, parent);
             if (activity is not null)
             {
-                // W3C trace context continues to the upstream with our span as its parent.
+                // W3C trace context continues to the upstream with our span as its parent. A trace we start anew
+                // (no traceparent, or one that is not valid) carries no tracestate: the caller's entries describe a
+                // trace the upstream's span is not part of (W3C Trace Context, section 4.3).
                 headers.TraceParent = activity.Id;
                 traceId = activity.TraceId.ToHexString();
+                if (!continues)
+                {
+                    headers.Remove(HeaderNames.TraceState);
+                }
+
                 if (headers.TryGetValue("Mcp-Session-Id", out var session) && session.Count > 0 && session[0] is { Length: > 0 } id)
                 {
                     mcp.SessionHash = SessionIdHash.Of(id);

@@ -114,6 +114,47 @@ public sealed class TracingTests
         }
     }
 
+    // W3C Trace Context: a traceparent that is absent or not valid starts a new trace, and a new trace carries no
+    // tracestate (section 4.3); a valid one is continued with its tracestate.
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("garbage", false)]
+    [InlineData("00-00000000000000000000000000000000-b7ad6b7169203331-01", false)]
+    [InlineData("00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01", false)]
+    [InlineData("00_0af7651916cd43dd8448eb211c80319c_b7ad6b7169203331_01", false)]
+    [InlineData("00-0AF7651916CD43DD8448EB211C80319C-b7ad6b7169203331-01", false)]
+    [InlineData("ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", false)]
+    [InlineData("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", true)]
+    public async Task CallersTraceparent_IsContinuedOnlyWhenValid_ANewTraceDropsTracestate(string? traceparent, bool continued)
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartAsync($"traced: http://127.0.0.1:{upstream.Port}", telemetryEnvironment: new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Uri.ToString().TrimEnd('/'),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Get, proxy.UrlFor("traced", "/echo/mcp"));
+        if (traceparent is not null)
+        {
+            request.Headers.TryAddWithoutValidation("traceparent", traceparent);
+        }
+
+        request.Headers.TryAddWithoutValidation("tracestate", "vend=x");
+        using var response = await proxy.CreateClient().SendAsync(request);
+        var headers = EchoResponse.Parse(await response.Content.ReadAsStringAsync()).Headers;
+
+        var sent = headers["traceparent"];
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", sent);
+        Assert.Equal(continued, sent.StartsWith("00-0af7651916cd43dd8448eb211c80319c-", StringComparison.Ordinal));
+        Assert.DoesNotContain("b7ad6b7169203331", sent, StringComparison.Ordinal); // our span is the upstream's parent
+        Assert.Equal(continued, headers.TryGetValue("tracestate", out var state));
+        if (continued)
+        {
+            Assert.Equal("vend=x", state);
+        }
+    }
+
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
 
     /// <summary>An OTLP/HTTP receiver: accepts POST /v1/traces and keeps the request bodies.</summary>
