@@ -1,4 +1,5 @@
 using System.CommandLine;
+using McpTunnel.Cli.Audit;
 using McpTunnel.Cli.Certs;
 using McpTunnel.Cli.Check;
 using McpTunnel.Cli.Demo;
@@ -25,6 +26,7 @@ internal static class CliApp
             QuickstartCommand.Create(),
             DoctorCommand.Create(),
             TopCommand.Create(),
+            AuditCommand.Create(),
         };
         return root;
     }

@@ -74,6 +74,11 @@ internal static class ConfigCheckAction
             }
         }
 
+        if (config.Audit is { } audit)
+        {
+            output.WriteLine($"  audit {audit.Describe()}");
+        }
+
         foreach (var warning in report.Warnings)
         {
             output.WriteLine($"  WARN  {warning}");

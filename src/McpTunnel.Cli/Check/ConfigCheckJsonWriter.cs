@@ -12,6 +12,7 @@ internal static class ConfigCheckJsonWriter
             json.WriteBoolean("loaded", report.Config is not null);
             json.WriteStringOrNull("listen", report.Config?.ListenAddress.ToString());
             json.WriteStringOrNull("tunnelDomain", report.Config is { TunnelDomain.Length: > 0 } config ? config.TunnelDomain : null);
+            json.WriteStringOrNull("audit", report.Config?.Audit?.Describe());
             json.WriteStartArray("mappedPaths");
             foreach (var mapped in report.MappedPaths)
             {

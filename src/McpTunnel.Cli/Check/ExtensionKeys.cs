@@ -30,6 +30,7 @@ internal static class ExtensionKeys
         ["upstream.response_header_timeout"] = "upstream response-header timeout",
         ["limits"] = "tunnel limits and keep-alive timeouts",
         ["policy"] = "per-route MCP policy: allowed tools, prompts and resources, rate limits",
+        ["audit"] = "tamper-evident audit records of MCP requests (file, stdout, OTLP)",
     };
 
     /// <summary>The extension keys in <paramref name="yaml"/>, dotted (<c>upstream.host_header</c>), in file order; empty when unreadable.</summary>

@@ -12,5 +12,9 @@ internal static class ConfigHash
     public const int Length = 12;
 
     public static string Of(ReadOnlySpan<byte> bytes) =>
-        Convert.ToHexStringLower(SHA256.HashData(bytes))[..Length];
+        Full(bytes)[..Length];
+
+    /// <summary>All 64 hex digits: what an audit anchor records, so the file it names can be proved, not only recognised.</summary>
+    public static string Full(ReadOnlySpan<byte> bytes) =>
+        Convert.ToHexStringLower(SHA256.HashData(bytes));
 }

@@ -26,6 +26,9 @@ internal sealed record ProxyConfig
     public required IReadOnlyList<RouteDefinition> Routes { get; init; }
     public UpstreamSettings Upstream { get; init; } = new();
     public TunnelLimits Limits { get; init; } = new();
+
+    /// <summary><c>audit:</c>; null (the default) means no audit records at all.</summary>
+    public AuditSettings? Audit { get; init; }
 }
 
 internal enum LogLevelSetting

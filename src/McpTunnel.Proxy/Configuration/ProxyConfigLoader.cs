@@ -38,7 +38,7 @@ internal static class ProxyConfigLoader
 
         // Decoded as File.ReadAllText would (UTF-8, or the encoding a byte order mark names); the hash is of the bytes.
         using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return Parse(reader.ReadToEnd(), path, tunnelDomainOverride) with { Hash = ConfigHash.Of(bytes) };
+        return Parse(reader.ReadToEnd(), path, tunnelDomainOverride) with { Hash = ConfigHash.Of(bytes), Sha256 = ConfigHash.Full(bytes) };
     }
 
     /// <summary>Parses YAML text; <paramref name="path"/> is used in messages only.</summary>
@@ -83,6 +83,7 @@ internal static class ProxyConfigLoader
 
         upstreamMapping?.WarnUnknownKeys();
         var limits = LimitsSection.Read(root);
+        var audit = AuditSection.Read(root);
         root.WarnUnknownKeys();
         ProxyConfigValidator.Validate(listen, admin, tunnelDomain, routes, upstream, diagnostics);
 
@@ -103,6 +104,7 @@ internal static class ProxyConfigLoader
             Routes = routes,
             Upstream = upstream,
             Limits = limits,
+            Audit = audit,
         };
     }
 }
@@ -112,4 +114,7 @@ internal sealed record ProxyConfigLoadResult(ProxyConfig Config, IReadOnlyList<s
 {
     /// <summary>The file's <see cref="ConfigHash"/>; null when the config came from text, not a file.</summary>
     public string? Hash { get; init; }
+
+    /// <summary>The file's full SHA-256 (<see cref="ConfigHash.Full"/>), named by audit anchors; null when the config came from text.</summary>
+    public string? Sha256 { get; init; }
 }

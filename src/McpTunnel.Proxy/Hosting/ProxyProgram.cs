@@ -55,7 +55,7 @@ internal static class ProxyProgram
         ProxyServer server;
         try
         {
-            server = ProxyServer.Create(loaded.Config, configHash: loaded.Hash);
+            server = ProxyServer.Create(loaded.Config, new ProxyServerOptions { ConfigSha256 = loaded.Sha256 }, configHash: loaded.Hash);
         }
         catch (CertificateLoadException ex)
         {

@@ -1,5 +1,7 @@
 using McpTunnel.Common.Net;
 using System.Net;
+using McpTunnel.Common;
+using McpTunnel.Proxy.Audit;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Egress;
 using McpTunnel.Proxy.Forwarding;
@@ -63,6 +65,9 @@ internal sealed class ProxyServer : IAsyncDisposable
 
     public EgressPolicy Egress => Running.Current.Egress;
 
+    /// <summary>The audit log (<c>audit:</c>); null when the config has none.</summary>
+    public AuditLog? Audit { get; private init; }
+
     /// <summary>Metrics, admin listener and traces (each only when configured).</summary>
     public ProxyObservability Observability { get; }
 
@@ -115,10 +120,15 @@ internal sealed class ProxyServer : IAsyncDisposable
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(ProxyLog.Category);
         var certificates = CertificateStore.Load(config.Tls, logger, options.TimeProvider);
         var running = new RunningConfig(new ConfigSnapshot(config, new ConfigSource(configHash, options.TimeProvider.GetUtcNow()), UpstreamPool.Create(config, logger), options.TimeProvider));
-        var observability = ProxyObservability.Create(config, certificates, app.Services.GetService<System.Diagnostics.Metrics.IMeterFactory>(), options.TimeProvider, options.TelemetryEnvironment ?? ProxyTracing.ProcessEnvironment(), app.Lifetime.ApplicationStopping);
+        var environment = options.TelemetryEnvironment ?? ProxyTracing.ProcessEnvironment();
+        var audit = config.Audit is { } auditSettings
+            ? new AuditLog(auditSettings, ProgramVersion.Describe("mcp-proxy", typeof(ProxyServer).Assembly), options.ConfigSha256, options.TimeProvider, logger, environment, options.AuditStdout)
+            : null;
+        var observability = ProxyObservability.Create(config, certificates, app.Services.GetService<System.Diagnostics.Metrics.IMeterFactory>(), options.TimeProvider, environment, app.Lifetime.ApplicationStopping, audit);
         // Only a config with a policy gets the stage; without one, requests go straight to the forwarder as before.
         var policy = config.Routes.Any(r => r.Policy is not null)
-            ? new McpPolicyStage(new PolicyLimiters(options.TimeProvider), logger, observability.Metrics is { } metrics ? metrics.PolicyRefused : null)
+            ? new McpPolicyStage(new PolicyLimiters(options.TimeProvider), logger, observability.Metrics is { } metrics ? metrics.PolicyRefused : null,
+                config.Audit is { Arguments: not AuditArguments.None } recorded ? new ArgumentRecorder(recorded.Arguments, recorded.RedactKeys) : null)
             : null;
         var handler = new ProxyRequestHandler(running, logger, app.Lifetime.ApplicationStopping, observability.Requests, policy);
         acceptor = new TunnelAcceptor(certificates, listener, config.Limits, logger, options.TimeProvider, observability.Metrics);
@@ -131,7 +141,7 @@ internal sealed class ProxyServer : IAsyncDisposable
 
         app.Lifetime.ApplicationStopping.Register(() => ProxyLog.ShuttingDown(logger, Common.GoDuration.Format(config.ShutdownTimeout), handler.InFlight));
         app.Lifetime.ApplicationStopped.Register(certificates.Dispose);
-        return new ProxyServer(app, running, certificates, acceptor, handler, logger, options.TimeProvider, observability);
+        return new ProxyServer(app, running, certificates, acceptor, handler, logger, options.TimeProvider, observability) { Audit = audit };
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -147,6 +157,7 @@ internal sealed class ProxyServer : IAsyncDisposable
             ProxyLog.ConfigWarning(_logger, warning);
         }
 
+        Audit?.Start(); // the anchor record is written before the first request can be
         await Observability.StartAsync(cancellationToken);
         await _app.StartAsync(cancellationToken);
         Observability.Readiness.MarkListening();
@@ -188,6 +199,11 @@ internal sealed class ProxyServer : IAsyncDisposable
 
         await grace.CancelAsync();
         await stopping;
+        if (Audit is not null)
+        {
+            await Audit.DisposeAsync(); // every request has ended: what is queued is written and synced
+        }
+
         await Observability.StopAsync();
         ProxyLog.ShutdownComplete(_logger, cut);
         _stopped.TrySetResult(cut);
@@ -205,6 +221,11 @@ internal sealed class ProxyServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync();
+        if (Audit is not null)
+        {
+            await Audit.DisposeAsync();
+        }
+
         await Observability.DisposeAsync();
         Running.Retire();
     }

@@ -16,4 +16,10 @@ internal sealed record ProxyServerOptions
 
     /// <summary>The <c>OTEL_*</c> variables tracing reads; null means the process environment (tests pass their own).</summary>
     public IReadOnlyDictionary<string, string?>? TelemetryEnvironment { get; init; }
+
+    /// <summary>SHA-256 of the config file's bytes (lower-case hex), named by the audit log's anchor records; null when unknown.</summary>
+    public string? ConfigSha256 { get; init; }
+
+    /// <summary>Where <c>audit.stdout</c> writes; null means the process's standard output (tests pass their own).</summary>
+    public TextWriter? AuditStdout { get; init; }
 }

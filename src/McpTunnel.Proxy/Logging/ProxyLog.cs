@@ -111,4 +111,17 @@ internal static partial class ProxyLog
     // 7xx: MCP policy (a refusal is the operator's rule working, so Warning, like an egress denial)
     [LoggerMessage(700, LogLevel.Warning, "policy refused request")]
     public static partial void PolicyRefused(ILogger logger, string route, string reason, string mcp_method, string name, string rule);
+
+    // 8xx: audit records
+    [LoggerMessage(800, LogLevel.Information, "audit log started")]
+    public static partial void AuditStarted(ILogger logger, string sinks, string file, string chain);
+
+    [LoggerMessage(801, LogLevel.Warning, "audit records dropped")]
+    public static partial void AuditDropped(ILogger logger, string sink, long dropped, string fix);
+
+    [LoggerMessage(802, LogLevel.Error, "audit sink failed")]
+    public static partial void AuditSinkFailed(ILogger logger, string sink, string error);
+
+    [LoggerMessage(803, LogLevel.Information, "audit file rotated")]
+    public static partial void AuditRotated(ILogger logger, string file, string rotated_to);
 }

@@ -130,6 +130,27 @@ internal sealed class ProxyMetrics : ITunnelMetrics
         }
     }
 
+    /// <summary>
+    /// <c>mcptunnel_audit_records_dropped_total{sink}</c>, read from the audit log at scrape time (nothing on the
+    /// request path); only a proxy with <c>audit:</c> has the series.
+    /// </summary>
+    public void ObserveAuditDrops(IRequestRecordSink audit)
+    {
+        var dropped = Metrics.WithCustomRegistry(Registry).CreateCounter("mcptunnel_audit_records_dropped_total", "Audit records not written, by sink: queue (the queue was full: no sink got them; the chain holds a dropped record with the count), file, stdout, otlp (that sink failed).", "sink");
+        foreach (var (sink, _) in audit.DroppedRecords)
+        {
+            dropped.WithLabels(sink);
+        }
+
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            foreach (var (sink, count) in audit.DroppedRecords)
+            {
+                dropped.WithLabels(sink).IncTo(count);
+            }
+        });
+    }
+
     public void PolicyRefused(string route, Policy.PolicyReason reason) => _policyRefusals.WithLabels(route, reason.ToString().ToLowerInvariant()).Inc();
 
     public void StreamingStarted() => _streamingOpen.Inc();

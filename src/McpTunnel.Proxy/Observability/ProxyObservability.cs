@@ -9,7 +9,8 @@ namespace McpTunnel.Proxy.Observability;
 /// Everything a <see cref="Hosting.ProxyServer"/> has for being watched, built in one place: metrics and the admin
 /// listener when <c>admin_addr</c> is set, traces when the <c>OTEL_*</c> variables ask for them, and the hooks the data
 /// path calls (<see cref="Requests"/> for the request handler, <see cref="Metrics"/> for the tunnel acceptor). Both
-/// hooks are null with a plain config, so the data path then pays a null check and nothing else.
+/// hooks are null with a plain config, so the data path then pays a null check and nothing else; the request hook
+/// exists also when only <c>audit:</c> is on (the audit log is fed from the same per-request record).
 /// </summary>
 internal sealed class ProxyObservability : IAsyncDisposable
 {
@@ -37,7 +38,8 @@ internal sealed class ProxyObservability : IAsyncDisposable
     public Uri? AdminUri => _admin?.Uri;
 
     /// <param name="serverMeters">The tunnel server's meter factory: Kestrel's meters from it (and no other server's) are exported.</param>
-    public static ProxyObservability Create(ProxyConfig config, CertificateStore certificates, IMeterFactory? serverMeters, TimeProvider time, IReadOnlyDictionary<string, string?> environment, CancellationToken draining)
+    /// <param name="records">The audit log, when <c>audit:</c> is configured: it gets every finished per-request record.</param>
+    public static ProxyObservability Create(ProxyConfig config, CertificateStore certificates, IMeterFactory? serverMeters, TimeProvider time, IReadOnlyDictionary<string, string?> environment, CancellationToken draining, IRequestRecordSink? records = null)
     {
         var readiness = new Readiness(certificates, time, draining);
         var tracing = ProxyTracing.Start(environment);
@@ -52,9 +54,13 @@ internal sealed class ProxyObservability : IAsyncDisposable
             // runtime's thread pool, contention and exception figures from their meters.
             Prometheus.DotNetStats.Register(metrics.Registry);
             frameworkMeters = new FrameworkMeters(metrics.Registry, serverMeters);
+            if (records is not null)
+            {
+                metrics.ObserveAuditDrops(records);
+            }
         }
 
-        var requests = metrics is null && tracing is null ? null : new RequestTelemetry(metrics, tracing is not null, time);
+        var requests = metrics is null && tracing is null && records is null ? null : new RequestTelemetry(metrics, tracing is not null, time, records);
         return new ProxyObservability(metrics, requests, readiness, admin, tracing, frameworkMeters);
     }
 

@@ -53,4 +53,7 @@ internal sealed class RequestObservation(string route, string httpMethod, McpReq
     public TimeSpan Duration { get; set; }
 
     public long RequestBytes => Bytes.Request + AnsweredRequestBytes;
+
+    /// <summary>The call's arguments as <c>audit.arguments</c> asks (shapes or redacted values, as JSON); null otherwise.</summary>
+    public ReadOnlyMemory<byte>? Arguments { get; set; }
 }

@@ -21,7 +21,7 @@ namespace McpTunnel.Proxy.Observability;
 ///            (the policy decision among them), status, end
 /// </code>
 /// </summary>
-internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing, TimeProvider? time = null)
+internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing, TimeProvider? time = null, IRequestRecordSink? records = null)
 {
     /// <summary>Longest method or tool name a span carries; longer ones are cut (they come from the client).</summary>
     private const int MaxNameLength = 128;
@@ -69,11 +69,19 @@ internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing, Time
                 {
                     headers.Remove(HeaderNames.TraceState);
                 }
+            }
+        }
 
-                if (headers.TryGetValue("Mcp-Session-Id", out var session) && session.Count > 0 && session[0] is { Length: > 0 } id)
-                {
-                    mcp.SessionHash = SessionIdHash.Of(id);
-                }
+        if (activity is not null || records is not null)
+        {
+            if (headers.TryGetValue("Mcp-Session-Id", out var session) && session.Count > 0 && session[0] is { Length: > 0 } id)
+            {
+                mcp.SessionHash = SessionIdHash.Of(id);
+            }
+
+            if (traceId is null && records is not null && TraceParent.TryParse(headers.TraceParent, headers.TraceState, out var callerContext))
+            {
+                traceId = callerContext.TraceId.ToHexString(); // no span of ours: the caller's trace, so the record still joins it
             }
         }
 
@@ -103,6 +111,10 @@ internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing, Time
         if (observation.Mcp.CarriesMessage)
         {
             observation.Mcp.ReadByPolicy(admission.Body, admission.Verdict.Reason is Policy.PolicyReason.Unreadable or Policy.PolicyReason.TooLarge);
+            if (admission.Body is { IsBatch: false, Messages: [{ Arguments: { } arguments }] })
+            {
+                observation.Arguments = arguments;
+            }
         }
 
         if (!admission.Forward)
@@ -194,6 +206,8 @@ internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing, Time
 
             activity.Stop();
         }
+
+        records?.Record(observation);
     }
 
     /// <summary>The bounded word for a policy reason, as the refusal metric labels it (<c>denied</c>, <c>ratelimited</c>, …).</summary>

@@ -19,7 +19,8 @@ internal static class McpBodyReader
 
     private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false, MaxDepth = MaxDepth };
 
-    public static McpBodyReadResult Read(ReadOnlySpan<byte> body)
+    /// <param name="arguments">When the audit records arguments: what to keep of each call's <c>params.arguments</c>, taken in this same pass.</param>
+    public static McpBodyReadResult Read(ReadOnlySpan<byte> body, ArgumentRecorder? arguments = null)
     {
         if (body.StartsWith("\uFEFF"u8))
         {
@@ -46,7 +47,7 @@ internal static class McpBodyReader
                         return McpBodyReadResult.Failed(JsonRpcErrorCodes.InvalidRequest, "a batch entry is not a JSON-RPC object");
                     }
 
-                    if (ReadMessage(ref reader, out var message, out var error) is false)
+                    if (ReadMessage(ref reader, arguments, out var message, out var error) is false)
                     {
                         return McpBodyReadResult.Failed(JsonRpcErrorCodes.InvalidRequest, error!);
                     }
@@ -62,7 +63,7 @@ internal static class McpBodyReader
             else if (reader.TokenType == JsonTokenType.StartObject)
             {
                 batch = false;
-                if (ReadMessage(ref reader, out var message, out var error) is false)
+                if (ReadMessage(ref reader, arguments, out var message, out var error) is false)
                 {
                     return McpBodyReadResult.Failed(JsonRpcErrorCodes.InvalidRequest, error!);
                 }
@@ -88,7 +89,7 @@ internal static class McpBodyReader
         }
     }
 
-    private static bool ReadMessage(ref Utf8JsonReader reader, out McpMessage? message, out string? error)
+    private static bool ReadMessage(ref Utf8JsonReader reader, ArgumentRecorder? arguments, out McpMessage? message, out string? error)
     {
         message = null;
         var depth = reader.CurrentDepth;
@@ -97,7 +98,7 @@ internal static class McpBodyReader
         var methodPresent = false;
         JsonElement? id = null;
         var hasResultOrError = false;
-        var target = new TargetFields();
+        var target = new TargetFields { Recorder = arguments };
         while (reader.Read())
         {
             if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth)
@@ -169,7 +170,7 @@ internal static class McpBodyReader
         var kind = !methodPresent ? McpMessageKind.Response : id is null ? McpMessageKind.Notification : McpMessageKind.Request;
 
         var (policyTarget, name) = Classify(method, target);
-        message = new McpMessage(kind, method, id, policyTarget, name);
+        message = new McpMessage(kind, method, id, policyTarget, name) { Arguments = target.Arguments };
         error = null;
         return true;
     }
@@ -182,7 +183,8 @@ internal static class McpBodyReader
 
     /// <summary>
     /// Walks the object the reader is on (<c>params</c>, <c>params.ref</c>): a deciding key written twice, in any letter
-    /// case, is refused; the deciding ones go to <paramref name="read"/>; the rest are stepped over, never read into anything.
+    /// case, is refused; the deciding ones go to <paramref name="read"/>; the rest are stepped over, never read into anything
+    /// (but <c>params.arguments</c>, when the audit asks for it, goes to its <see cref="ArgumentRecorder"/>).
     /// </summary>
     private static bool ReadFields(ref Utf8JsonReader reader, string path, string[] known, ref TargetFields target, FieldReader read, out string? error)
     {
@@ -190,7 +192,8 @@ internal static class McpBodyReader
         var seen = new KeySet();
         while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth))
         {
-            var match = seen.Add(reader.GetString()!, out var duplicate, known);
+            var key = reader.GetString()!;
+            var match = seen.Add(key, out var duplicate, known);
             if (duplicate)
             {
                 error = $"the key \"{path}.{match}\" appears twice";
@@ -198,7 +201,11 @@ internal static class McpBodyReader
             }
 
             reader.Read();
-            if (match is null)
+            if (match is null && target.Recorder is { } recorder && path == "params" && string.Equals(key, "arguments", StringComparison.Ordinal))
+            {
+                target.Arguments = recorder.Record(ref reader); // not a deciding key: the last one wins, as in servers
+            }
+            else if (match is null)
             {
                 reader.Skip();
             }
@@ -287,6 +294,10 @@ internal static class McpBodyReader
         public string? RefType;
         public string? RefName;
         public string? RefUri;
+
+        /// <summary>Set only when the audit records arguments.</summary>
+        public ArgumentRecorder? Recorder;
+        public ReadOnlyMemory<byte>? Arguments;
     }
 
     /// <summary>The deciding keys met so far in one object, compared without letter case.</summary>

@@ -10,6 +10,9 @@ internal sealed record McpMessage(McpMessageKind Kind, string? Method, JsonEleme
 {
     /// <summary>True when the message would be executed with an answer expected (it has an id and a method).</summary>
     public bool IsRequest => Kind == McpMessageKind.Request;
+
+    /// <summary>What the audit keeps of <c>params.arguments</c> (<see cref="ArgumentRecorder"/>); null unless it asks.</summary>
+    public ReadOnlyMemory<byte>? Arguments { get; init; }
 }
 
 internal enum McpMessageKind

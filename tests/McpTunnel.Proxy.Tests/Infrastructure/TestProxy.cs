@@ -33,7 +33,7 @@ internal sealed class TestProxy : IAsyncDisposable
     public Uri WebSocketUri => new($"ws://127.0.0.1:{Server.ListenUri.Port}/");
 
     /// <summary>Starts a proxy; <paramref name="routesYaml"/> are the lines under <c>routes:</c>, <paramref name="extraYaml"/> is appended.</summary>
-    public static async Task<TestProxy> StartAsync(string routesYaml, string extraYaml = "upstream:\n  allowed_ips: [127.0.0.0/8]\n", TestPki? pki = null, TimeProvider? time = null, string shutdownTimeout = "5s", IReadOnlyDictionary<string, string?>? telemetryEnvironment = null)
+    public static async Task<TestProxy> StartAsync(string routesYaml, string extraYaml = "upstream:\n  allowed_ips: [127.0.0.0/8]\n", TestPki? pki = null, TimeProvider? time = null, string shutdownTimeout = "5s", IReadOnlyDictionary<string, string?>? telemetryEnvironment = null, TextWriter? auditStdout = null)
     {
         pki ??= new TestPki();
         var yaml = $"""
@@ -60,6 +60,8 @@ internal sealed class TestProxy : IAsyncDisposable
             ConfigureLogging = logging => logging.AddProvider(logs),
             TimeProvider = time ?? TimeProvider.System,
             TelemetryEnvironment = telemetryEnvironment ?? new Dictionary<string, string?>(), // never the test runner's own OTEL_*
+            ConfigSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(configPath))),
+            AuditStdout = auditStdout,
         });
         await server.StartAsync();
         return new TestProxy(pki, server, logs, configPath);
