@@ -34,6 +34,7 @@ internal sealed class ProxyServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private IdleMemoryTrimmer? _memoryTrimmer;
     private readonly TaskCompletionSource<int> _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _stopStarted;
 
@@ -169,6 +170,7 @@ internal sealed class ProxyServer : IAsyncDisposable
         }
 
         Certificates.StartPolling();
+        _memoryTrimmer = IdleMemoryTrimmer.Start(_time);
         var egress = Egress.ValidationDisabled ? "disabled" : string.Join(",", Egress.AllowedNetworks);
         ProxyLog.Listening(_logger, Config.ListenAddress.ToString(), typeof(ProxyServer).Assembly.GetName().Version?.ToString(3) ?? "", egress);
     }
@@ -205,6 +207,7 @@ internal sealed class ProxyServer : IAsyncDisposable
         }
 
         await Observability.StopAsync();
+        _memoryTrimmer?.Dispose();
         ProxyLog.ShutdownComplete(_logger, cut);
         _stopped.TrySetResult(cut);
         return cut;
