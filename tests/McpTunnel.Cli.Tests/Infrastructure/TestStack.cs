@@ -8,46 +8,36 @@ using McpTunnel.Testing;
 namespace McpTunnel.Cli.Tests.Infrastructure;
 
 /// <summary>
-/// A tunnel stack in-process on 127.0.0.1: a CA and server certificate from our PKI in a temp dir, a proxy
-/// config, and (once started) a real <see cref="ProxyServer"/>. Tests break one thing at a time.
+/// The shared test tunnel stack (<see cref="TestPki"/>'s certificates, <see cref="TestProxyServer"/>) with what the CLI's
+/// tests add: a config file written the way an operator writes one, for the commands that read it (check, doctor,
+/// edge, top) and for the proxy started from it.
 /// </summary>
 internal sealed class TestStack : IAsyncDisposable
 {
-    public const string Domain = "abcd1234.tunnel.test";
+    public const string Domain = TestPki.Domain;
     public const string LoopbackAllowed = "upstream:\n  allowed_ips: [127.0.0.0/8]\n";
 
-    private readonly TempDirectory _directory = new();
+    private readonly TestPki _pki = new();
     private ProxyServer? _server;
 
-    public TestStack()
-    {
-        Authority = CertificateAuthority.Create();
-        File.WriteAllText(CaFile, Authority.CertificatePem);
-        WriteServer(Authority.IssueServerCertificate(new ServerCertificateRequest(Domain)));
-    }
+    public CertificateAuthority Authority => _pki.Authority;
 
-    public CertificateAuthority Authority { get; }
+    public string CaFile => _pki.CaFile;
 
-    public string CaFile => _directory.Combine("ca.crt");
+    public string CertFile => _pki.CertFile;
 
-    public string CertFile => _directory.Combine("tls.crt");
+    public string KeyFile => _pki.KeyFile;
 
-    public string KeyFile => _directory.Combine("tls.key");
+    public string ConfigPath => Path.Combine(Directory, "config.yaml");
 
-    public string ConfigPath => _directory.Combine("config.yaml");
+    public string Directory => _pki.Directory;
 
-    public string Directory => _directory.Path;
-
-    public Uri ProxyUri => new($"ws://127.0.0.1:{_server!.ListenUri.Port}/");
+    public Uri ProxyUri => _server!.WebSocketUri();
 
     /// <summary>The started proxy's admin listener, when the config has <c>admin_addr</c>.</summary>
     public Uri? AdminUri => _server?.Observability.AdminUri;
 
-    public void WriteServer(IssuedCertificate certificate)
-    {
-        File.WriteAllText(CertFile, certificate.CertificatePem);
-        File.WriteAllText(KeyFile, certificate.PrivateKeyPem);
-    }
+    public void WriteServer(IssuedCertificate certificate) => _pki.WriteServer(certificate);
 
     /// <summary>Writes the config; <paramref name="routes"/> are <c>key: upstream</c> lines.</summary>
     public string WriteConfig(string routes, string extra = LoopbackAllowed, string tunnelDomain = Domain, string listen = "127.0.0.1:0", string? path = null)
@@ -62,8 +52,7 @@ internal sealed class TestStack : IAsyncDisposable
     public async Task StartProxyAsync(string? configPath = null)
     {
         var config = ProxyConfigLoader.Load(configPath ?? ConfigPath).Config;
-        _server = ProxyServer.Create(config, new ProxyServerOptions { LogToConsole = false, HandleStopSignals = false });
-        await _server.StartAsync();
+        _server = await TestProxyServer.StartAsync(config);
     }
 
     /// <summary>A port nothing listens on (bound, then released).</summary>
@@ -80,11 +69,9 @@ internal sealed class TestStack : IAsyncDisposable
     {
         if (_server is not null)
         {
-            await _server.StopAsync();
-            await _server.DisposeAsync();
+            await _server.StopAndDisposeAsync();
         }
 
-        Authority.Dispose();
-        _directory.Dispose();
+        _pki.Dispose();
     }
 }

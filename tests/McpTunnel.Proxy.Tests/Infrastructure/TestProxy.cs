@@ -30,7 +30,7 @@ internal sealed class TestProxy : IAsyncDisposable
 
     public string ConfigPath { get; }
 
-    public Uri WebSocketUri => new($"ws://127.0.0.1:{Server.ListenUri.Port}/");
+    public Uri WebSocketUri => Server.WebSocketUri();
 
     /// <summary>Starts a proxy; <paramref name="routesYaml"/> are the lines under <c>routes:</c>, <paramref name="extraYaml"/> is appended.</summary>
     public static async Task<TestProxy> StartAsync(string routesYaml, string extraYaml = "upstream:\n  allowed_ips: [127.0.0.0/8]\n", TestPki? pki = null, TimeProvider? time = null, string shutdownTimeout = "5s", IReadOnlyDictionary<string, string?>? telemetryEnvironment = null, TextWriter? auditStdout = null)
@@ -53,17 +53,14 @@ internal sealed class TestProxy : IAsyncDisposable
         await File.WriteAllTextAsync(configPath, yaml);
         var config = ProxyConfigLoader.Load(configPath).Config;
         var logs = new LogCapture();
-        var server = ProxyServer.Create(config, new ProxyServerOptions
+        var server = await TestProxyServer.StartAsync(config, new ProxyServerOptions
         {
-            LogToConsole = false,
-            HandleStopSignals = false,
             ConfigureLogging = logging => logging.AddProvider(logs),
             TimeProvider = time ?? TimeProvider.System,
-            TelemetryEnvironment = telemetryEnvironment ?? new Dictionary<string, string?>(), // never the test runner's own OTEL_*
+            TelemetryEnvironment = telemetryEnvironment,
             ConfigSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(configPath))),
             AuditStdout = auditStdout,
         });
-        await server.StartAsync();
         return new TestProxy(pki, server, logs, configPath);
     }
 
@@ -108,8 +105,7 @@ internal sealed class TestProxy : IAsyncDisposable
             client.Dispose();
         }
 
-        await Server.StopAsync();
-        await Server.DisposeAsync();
+        await Server.StopAndDisposeAsync();
         Pki.Dispose();
     }
 

@@ -37,9 +37,8 @@ public sealed class SetupThroughProxyTests
               allowed_ips: [127.0.0.0/8]
             """;
         var config = ProxyConfigLoader.Parse(yaml, "config.yaml", tunnelDomainOverride: domain).Config;
-        await using var proxy = ProxyServer.Create(config, new ProxyServerOptions { LogToConsole = false, HandleStopSignals = false });
-        await proxy.StartAsync();
-        var connector = new TunnelConnector(new Uri($"ws://127.0.0.1:{proxy.ListenUri.Port}/"), new TunnelServerValidator([X509Certificate2.CreateFromPem(setup.Read(OutputKeys.CaCertificate))]));
+        await using var proxy = await TestProxyServer.StartAsync(config);
+        var connector = new TunnelConnector(proxy.WebSocketUri(), new TunnelServerValidator([X509Certificate2.CreateFromPem(setup.Read(OutputKeys.CaCertificate))]));
 
         var before = await ServedFingerprintAsync(connector, $"echo.{domain}");
         using (var client = new HttpClient(connector.CreateHttpHandler()))

@@ -1,8 +1,12 @@
 using McpTunnel.Pki.Issuing;
 
-namespace McpTunnel.Proxy.Tests.Infrastructure;
+namespace McpTunnel.Testing;
 
-/// <summary>A CA and a server certificate for <see cref="Domain"/>, made by our own PKI code and written to a temp dir.</summary>
+/// <summary>
+/// A CA and a server certificate for <see cref="Domain"/> (and its subdomains), made by our own PKI code and written to a
+/// temp dir: the certificates of every test tunnel stack (<see cref="TestProxyServer"/> serves them), in every test
+/// project. Tests break one thing at a time: another domain, another key type, a certificate swapped in place.
+/// </summary>
 internal sealed class TestPki : IDisposable
 {
     public const string Domain = "abcd1234.tunnel.test";
