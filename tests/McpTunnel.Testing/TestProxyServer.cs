@@ -16,14 +16,15 @@ internal static class TestProxyServer
         await StartAsync(config, new ProxyServerOptions { ConfigureLogging = logging, TimeProvider = time ?? TimeProvider.System, TelemetryEnvironment = telemetryEnvironment });
 
     /// <summary>With <paramref name="options"/> for what a test sets beyond logging and time (audit, config hash…).</summary>
-    public static async Task<ProxyServer> StartAsync(ProxyConfig config, ProxyServerOptions options)
+    /// <param name="configHash">The loaded file's hash, when the test reloads or reads <c>mcptunnel_config_info</c>.</param>
+    public static async Task<ProxyServer> StartAsync(ProxyConfig config, ProxyServerOptions options, string? configHash = null)
     {
         var server = ProxyServer.Create(config, options with
         {
             LogToConsole = false,
             HandleStopSignals = false,
             TelemetryEnvironment = options.TelemetryEnvironment ?? new Dictionary<string, string?>(),
-        });
+        }, configHash);
         await server.StartAsync();
         return server;
     }

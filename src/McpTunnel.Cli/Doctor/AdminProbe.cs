@@ -13,8 +13,10 @@ internal static class AdminProbe
     public const string ReadinessCheck = "readiness";
     public const string HandshakeCheck = "handshake failures";
     public const string UpstreamCheck = "upstream failures";
+    public const string ConfigCheck = "running config";
 
-    public static async Task RunAsync(Uri admin, DoctorReport report, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="configPath">The config file doctor was given: its hash is compared with the running configuration's.</param>
+    public static async Task RunAsync(Uri admin, DoctorReport report, TimeSpan timeout, CancellationToken cancellationToken, string? configPath = null)
     {
         var subject = admin.GetLeftPart(UriPartial.Authority);
         MetricsSnapshot snapshot;
@@ -37,6 +39,11 @@ internal static class AdminProbe
             : DoctorCheck.Fail(DoctorLayer.Admin, subject, ReadinessCheck, $"/readyz: {snapshot.Readiness}",
                 snapshot.Readiness.Contains("certificate", StringComparison.OrdinalIgnoreCase) ? Troubleshooting.BadCertificate : null,
                 "Read the reason above: it names what the proxy waits for and the fix"));
+
+        if (configPath is not null)
+        {
+            report.Add(CompareConfig(subject, snapshot, configPath));
+        }
 
         var handshakes = snapshot.SumBy(TopCalculator.Handshakes, "reason", s => s.Label("result") == "failed").Where(r => r.Value > 0).ToList();
         if (handshakes.Count == 0)
@@ -62,6 +69,42 @@ internal static class AdminProbe
             report.Add(new DoctorCheck(DoctorLayer.Admin, subject, UpstreamCheck, DoctorStatus.Warn,
                 $"{count:0} request(s) failed since the proxy started: {kind} (route {string.Join(", ", routes)})") { Row = RowForUpstream(kind) });
         }
+    }
+
+    /// <summary>
+    /// The running configuration's hash (<c>mcptunnel_config_info{hash}</c>) against the file's, both SHA-256 of the file's
+    /// bytes, first 12 hex digits (<c>ConfigHash</c>): different means the file was edited and not reloaded (or the
+    /// reload failed, which <c>mcptunnel_config_last_reload_successful</c> says).
+    /// </summary>
+    internal static DoctorCheck CompareConfig(string subject, MetricsSnapshot snapshot, string configPath)
+    {
+        if (snapshot.Series("mcptunnel_config_info").Select(s => s.Label("hash")).FirstOrDefault(h => h.Length > 0) is not { } running)
+        {
+            return DoctorCheck.Pass(DoctorLayer.Admin, subject, ConfigCheck, "the proxy does not export its config's hash (mcptunnel_config_info); cannot compare it with the file");
+        }
+
+        string file;
+        try
+        {
+            file = McpTunnel.Proxy.Configuration.ConfigHash.Of(File.ReadAllBytes(configPath));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return DoctorCheck.Warn(DoctorLayer.Admin, subject, ConfigCheck, $"running config hash {running}; {configPath} cannot be read: {ex.Message}");
+        }
+
+        if (file == running)
+        {
+            return DoctorCheck.Pass(DoctorLayer.Admin, subject, ConfigCheck, $"the proxy runs {configPath} as it is now (hash {running})");
+        }
+
+        var failed = snapshot.Value("mcptunnel_config_last_reload_successful") == 0 ? "; its last reload failed (the proxy log has each error as \"config reload error\")" : "";
+        return new DoctorCheck(DoctorLayer.Admin, subject, ConfigCheck, DoctorStatus.Warn,
+            $"the proxy runs config hash {running}, {configPath} has hash {file}: the file changed since the proxy loaded it{failed}")
+        {
+            Row = Troubleshooting.ConfigNotReloaded,
+            Fix = $"mcptunnel check {configPath}, then reload the proxy: docker compose kill -s HUP mcp-proxy (kill -HUP <pid>; in Kubernetes with gateway.reload.watch the change is picked up by itself)",
+        };
     }
 
     /// <summary>The proxy's handshake failure reasons (the troubleshooting table's words) → the row that explains them.</summary>

@@ -206,7 +206,7 @@ internal sealed class DoctorRunner(DoctorOptions options, TextWriter output, Hos
 
         if (options.AdminUri is { } admin)
         {
-            await AdminProbe.RunAsync(admin, report, options.Timeout, cancellationToken);
+            await AdminProbe.RunAsync(admin, report, options.Timeout, cancellationToken, options.ConfigPath);
         }
 
         DoctorReportWriter.WriteVerdict(output, report);

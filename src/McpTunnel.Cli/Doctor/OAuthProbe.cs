@@ -55,7 +55,7 @@ internal sealed partial class OAuthProbe(HttpClient client, string tunnelDomain)
         {
             if (asMetadata?.Document is not { } document)
             {
-                report.Add(DoctorCheck.Fail(Layer, server.Host, "as metadata", $"neither {WellKnown(server, "oauth-authorization-server", insert: true)} nor {WellKnown(server, "openid-configuration", insert: false)} answered with JSON through the tunnel ({asMetadata?.Problem})", null, $"Add a route for the authorization server ({server.Host.Split('.')[0]}: http://<its private address>) and restart the proxy"));
+                report.Add(DoctorCheck.Fail(Layer, server.Host, "as metadata", $"neither {WellKnown(server, "oauth-authorization-server", insert: true)} nor {WellKnown(server, "openid-configuration", insert: false)} answered with JSON through the tunnel ({asMetadata?.Problem})", null, $"Add a route for the authorization server ({server.Host.Split('.')[0]}: http://<its private address>) and reload the proxy (docker compose kill -s HUP mcp-proxy)"));
                 return;
             }
 

@@ -8,8 +8,8 @@ namespace McpTunnel.Cli.Terminal;
 internal static class Troubleshooting
 {
     public static readonly TroubleshootingRow NoRoute = new(
-        "no route", "tunnel_domain missing or wrong, a route name typo, or the config was edited without a restart",
-        "Set tunnel_domain to the exact domain on the tunnel detail page and name the route as Claude calls it, then docker compose restart mcp-proxy cloudflared");
+        "no route", "tunnel_domain missing or wrong, a route name typo, or the config was edited and not reloaded",
+        "Name the route as Claude calls it and reload: mcptunnel check CONFIG, then docker compose kill -s HUP mcp-proxy; a wrong tunnel_domain takes a restart (docker compose restart mcp-proxy cloudflared)");
 
     public static readonly TroubleshootingRow EgressDenied = new(
         "upstream not allowed", "the upstream resolves outside the allowed ranges (public, loopback, or a non-RFC1918 Service CIDR)",
@@ -38,11 +38,11 @@ internal static class Troubleshooting
     /// <summary>MCP SDKs guard against DNS rebinding by refusing Host names they do not know.</summary>
     public static readonly TroubleshootingRow HostRefused = new(
         "Host refused", "the upstream refuses the tunnel's Host (echo.<tunnel-domain>): a DNS-rebinding guard or allowed-hosts list (403/421 Invalid Host, 400 host filtering)",
-        "Send the upstream its own name: upstream.host_header: { <route>: upstream } (or a literal it accepts), then restart the proxy; or add the public name to the server's allowed hosts (TypeScript SDK createMcpExpressApp({ allowedHosts }), Python SDK transport_security allowed_hosts, ASP.NET Core AllowedHosts)");
+        "Send the upstream its own name: upstream.host_header: { <route>: upstream } (or a literal it accepts), then reload the proxy (docker compose kill -s HUP mcp-proxy); or add the public name to the server's allowed hosts (TypeScript SDK createMcpExpressApp({ allowedHosts }), Python SDK transport_security allowed_hosts, ASP.NET Core AllowedHosts)");
 
     public static readonly TroubleshootingRow ConfigNotReloaded = new(
-        "config not reloaded", "the running proxy uses another config than this file (config is not hot-reloaded)",
-        "docker compose restart mcp-proxy, then docker compose restart cloudflared (it shares the proxy's network namespace and loses it when the proxy's container restarts); or helm upgrade");
+        "config not reloaded", "the running proxy uses another config than this file (edited and not reloaded, or the reload failed)",
+        "mcptunnel check CONFIG, then docker compose kill -s HUP mcp-proxy (no restart: tunnels and streams stay up; a failed reload logs each error as 'config reload error'); in Kubernetes: helm upgrade, or gateway.reload.watch=true to pick up ConfigMap edits by itself");
 }
 
 /// <param name="Name">The row's name in the README's troubleshooting table (its first column).</param>

@@ -5,8 +5,8 @@ namespace McpTunnel.Proxy.Configuration;
 
 /// <summary>
 /// The validated, immutable proxy configuration: the documented keys plus our documented extensions, each with its
-/// default written here once. Built once by <see cref="ProxyConfigLoader"/> and never reloaded: a config change
-/// takes a restart, as with the original proxy (only the certificate files are polled).
+/// default written here once. Built by <see cref="ProxyConfigLoader"/> at start and again by each reload, which swaps in a
+/// whole new snapshot of it (docs/ARCHITECTURE.md "Configuration reload"); an instance never changes.
 /// </summary>
 internal sealed record ProxyConfig
 {

@@ -206,7 +206,7 @@ internal sealed class ProxyRequestHandler
         var limit = McpTunnel.Common.GoDuration.Format(route.Target.ResponseHeaderTimeout);
         var perRoute = $"{ResponseHeaderTimeoutSection.ByRoute}.{route.Key}";
         var setting = route.Definition.ResponseHeaderTimeout is null ? ResponseHeaderTimeoutSection.Scalar : perRoute;
-        var fix = $"the upstream sent no response headers within {limit} of the request; raise {perRoute} (a Go duration such as 10m, or 0s for no limit) and restart the proxy";
+        var fix = $"the upstream sent no response headers within {limit} of the request; raise {perRoute} (a Go duration such as 10m, or 0s for no limit) and reload the proxy (SIGHUP)";
         ProxyLog.UpstreamResponseTimedOut(_logger, route.Key, route.Upstream.ToString(), nameof(ForwarderError.UpstreamResponseTimeout), limit, setting, fix);
     }
 }

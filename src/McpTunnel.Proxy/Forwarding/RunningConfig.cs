@@ -7,7 +7,8 @@ namespace McpTunnel.Proxy.Forwarding;
 internal sealed class RunningConfig(ConfigSnapshot initial)
 {
     private ConfigSnapshot _current = initial;
-    private int _retired;
+    private readonly Lock _swapLock = new();
+    private bool _retired;
 
     public ConfigSnapshot Current => Volatile.Read(ref _current);
 
@@ -28,20 +29,40 @@ internal sealed class RunningConfig(ConfigSnapshot initial)
         }
     }
 
-    /// <summary>Makes <paramref name="next"/> the running snapshot and gives back the previous one's running lease.</summary>
-    public ConfigSnapshot Swap(ConfigSnapshot next)
+    /// <summary>
+    /// Makes <paramref name="next"/> the running snapshot and gives back the previous one's running lease; false (and
+    /// nothing swapped) once the server was disposed.
+    /// </summary>
+    public bool Swap(ConfigSnapshot next)
     {
-        var previous = Interlocked.Exchange(ref _current, next);
+        ConfigSnapshot previous;
+        lock (_swapLock)
+        {
+            if (_retired)
+            {
+                return false;
+            }
+
+            previous = Interlocked.Exchange(ref _current, next);
+        }
+
         previous.Release();
-        return previous;
+        return true;
     }
 
     /// <summary>Gives back the running lease when the server is disposed: the pool goes once the last request ends.</summary>
     public void Retire()
     {
-        if (Interlocked.Exchange(ref _retired, 1) == 0)
+        lock (_swapLock)
         {
-            Current.Release();
+            if (_retired)
+            {
+                return;
+            }
+
+            _retired = true;
         }
+
+        Current.Release();
     }
 }

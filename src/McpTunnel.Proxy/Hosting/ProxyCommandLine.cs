@@ -19,8 +19,11 @@ internal sealed record ProxyCommandLine
     /// <summary><c>-healthcheck</c>: ask the running proxy's admin listener for <c>/readyz</c> and exit 0 or 1 (the image's HEALTHCHECK).</summary>
     public bool HealthCheck { get; init; }
 
+    /// <summary><c>-watch-config</c>: reload the config when the file's content changes (SIGHUP reloads either way).</summary>
+    public bool WatchConfig { get; init; }
+
     public const string Usage = """
-        Usage: mcp-proxy [-config PATH] [-tunnel-domain DOMAIN] [-healthcheck]
+        Usage: mcp-proxy [-config PATH] [-tunnel-domain DOMAIN] [-watch-config] [-healthcheck]
 
         Accepts WebSocket tunnels from cloudflared on listen_addr, terminates the inner TLS session with
         tls.cert_file/tls.key_file, and forwards each MCP request by hostname to its upstream.
@@ -28,11 +31,14 @@ internal sealed record ProxyCommandLine
         Flags (single or double dash; "-flag value" or "-flag=value"):
           -config PATH           config file (default /etc/mcp-gateway/config.yaml)
           -tunnel-domain DOMAIN  tunnel domain; overrides tunnel_domain in the config file
+          -watch-config          reload the config when the file's content changes (also a ConfigMap update)
           -healthcheck           ask the running proxy (admin_addr in the config) whether it is ready; exit 0 if so, else 1
           -version               print the version and exit
           -help                  print this help and exit
 
-        The config is read once at start; restart to apply changes. The certificate is reloaded automatically.
+        SIGHUP reloads the config: it is validated in full first (run 'mcptunnel check PATH' before signalling), a bad
+        file keeps the running config, and listen_addr, admin_addr, tunnel_domain, the tls files, log_format,
+        shutdown_timeout and limits take a restart. The certificate is reloaded automatically.
         """;
 
     public static bool TryParse(IReadOnlyList<string> args, out ProxyCommandLine commandLine, out string error)
@@ -64,6 +70,9 @@ internal sealed record ProxyCommandLine
                     continue;
                 case "healthcheck":
                     commandLine = commandLine with { HealthCheck = true };
+                    continue;
+                case "watch-config":
+                    commandLine = commandLine with { WatchConfig = true };
                     continue;
                 case "version" or "v":
                     commandLine = commandLine with { ShowVersion = true };

@@ -1,4 +1,5 @@
 using McpTunnel.Common.Net;
+using System.Runtime.InteropServices;
 using McpTunnel.Common;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Logging;
@@ -9,7 +10,7 @@ namespace McpTunnel.Proxy.Hosting;
 
 /// <summary>
 /// The <c>mcp-proxy</c> process: flags → config (every error at once, exit 1 before listening, as the docs' "Proxy exits with …" expects)
-/// → serve until SIGTERM/SIGINT → drain → exit 0, or 1 if the drain had to cut requests at shutdown_timeout.
+/// → serve (SIGHUP reloads the config) until SIGTERM/SIGINT → drain → exit 0, or 1 if the drain had to cut requests at shutdown_timeout.
 /// </summary>
 internal static class ProxyProgram
 {
@@ -55,7 +56,10 @@ internal static class ProxyProgram
         ProxyServer server;
         try
         {
-            server = ProxyServer.Create(loaded.Config, new ProxyServerOptions { ConfigSha256 = loaded.Sha256 }, configHash: loaded.Hash);
+            server = ProxyServer.Create(
+                loaded.Config,
+                new ProxyServerOptions { ConfigSha256 = loaded.Sha256, ConfigPath = commandLine.ConfigPath, TunnelDomainOverride = commandLine.TunnelDomain, WatchConfig = commandLine.WatchConfig },
+                loaded.Hash);
         }
         catch (CertificateLoadException ex)
         {
@@ -86,6 +90,14 @@ internal static class ProxyProgram
                 await stderr.WriteLineAsync($"mcp-proxy: listen tcp {loaded.Config.ListenAddress}: {ex.GetBaseException().Message}");
                 return 1;
             }
+
+            // SIGHUP reloads the config (off the signal thread; a reload that fails keeps the running one). Without a
+            // handler SIGHUP would end the process, as it did before reload existed.
+            using var reload = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            {
+                context.Cancel = true;
+                _ = Task.Run(() => server.ReloadConfig("SIGHUP"));
+            });
 
             // SIGTERM/SIGINT only asks the host to stop; the drain, its deadline and the count of what it cut are ours.
             await server.StopRequestedAsync();

@@ -38,8 +38,13 @@ internal sealed class ProxyServer : IAsyncDisposable
     private readonly TaskCompletionSource<int> _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _stopStarted;
 
-    private ProxyServer(WebApplication app, RunningConfig running, CertificateStore certificates, TunnelAcceptor acceptor, ProxyRequestHandler handler, ILogger logger, TimeProvider time, ProxyObservability observability)
+    private readonly bool _watchConfig;
+    private ConfigFileWatcher? _watcher;
+
+    private ProxyServer(WebApplication app, RunningConfig running, CertificateStore certificates, TunnelAcceptor acceptor, ProxyRequestHandler handler, ILogger logger, TimeProvider time, ProxyObservability observability, ConfigReloader? reloader, bool watchConfig)
     {
+        Reloader = reloader;
+        _watchConfig = watchConfig;
         Observability = observability;
         _app = app;
         _time = time;
@@ -52,6 +57,9 @@ internal sealed class ProxyServer : IAsyncDisposable
 
     /// <summary>The configuration snapshot requests run on (docs/ARCHITECTURE.md "Configuration reload").</summary>
     public RunningConfig Running { get; }
+
+    /// <summary>Reloads the config file; null when the config did not come from a file.</summary>
+    public ConfigReloader? Reloader { get; }
 
     /// <summary>The running configuration.</summary>
     public ProxyConfig Config => Running.Current.Config;
@@ -88,7 +96,8 @@ internal sealed class ProxyServer : IAsyncDisposable
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore();
-        ConfigureLogging(builder.Logging, config, options);
+        var logLevel = new LogLevelSwitch(config.LogLevel);
+        ConfigureLogging(builder.Logging, config, options, logLevel);
         if (!options.HandleStopSignals)
         {
             builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
@@ -126,10 +135,15 @@ internal sealed class ProxyServer : IAsyncDisposable
             ? new AuditLog(auditSettings, ProgramVersion.Describe("mcp-proxy", typeof(ProxyServer).Assembly), options.ConfigSha256, options.TimeProvider, logger, environment, options.AuditStdout)
             : null;
         var observability = ProxyObservability.Create(config, certificates, app.Services.GetService<System.Diagnostics.Metrics.IMeterFactory>(), options.TimeProvider, environment, app.Lifetime.ApplicationStopping, audit);
-        // Only a config with a policy gets the stage; without one, requests go straight to the forwarder as before.
-        var policy = config.Routes.Any(r => r.Policy is not null)
-            ? new McpPolicyStage(new PolicyLimiters(options.TimeProvider), logger, observability.Metrics is { } metrics ? metrics.PolicyRefused : null,
-                config.Audit is { Arguments: not AuditArguments.None } recorded ? new ArgumentRecorder(recorded.Arguments, recorded.RedactKeys) : null)
+        // The stage exists always, since a reload may add a policy, but the handler enters it only for a route that has
+        // one: routes without a policy go straight to the forwarder as before.
+        var limiters = new PolicyLimiters(options.TimeProvider);
+        var policy = new McpPolicyStage(limiters, logger, observability.Metrics is { } metrics ? metrics.PolicyRefused : null,
+            config.Audit is { Arguments: not AuditArguments.None } recorded ? new ArgumentRecorder(recorded.Arguments, recorded.RedactKeys) : null);
+        var reloadMetrics = observability.Metrics is { } registry ? new ConfigReloadMetrics(registry.Registry) : null;
+        reloadMetrics?.Loaded(configHash, running.Current.Source.LoadedAt, reloaded: false);
+        var reloader = options.ConfigPath is { } path
+            ? new ConfigReloader(running, path, options.TunnelDomainOverride, logger, options.TimeProvider, limiters, logLevel, reloadMetrics, app.Lifetime.ApplicationStopping)
             : null;
         var handler = new ProxyRequestHandler(running, logger, app.Lifetime.ApplicationStopping, observability.Requests, policy);
         acceptor = new TunnelAcceptor(certificates, listener, config.Limits, logger, options.TimeProvider, observability.Metrics);
@@ -142,7 +156,7 @@ internal sealed class ProxyServer : IAsyncDisposable
 
         app.Lifetime.ApplicationStopping.Register(() => ProxyLog.ShuttingDown(logger, Common.GoDuration.Format(config.ShutdownTimeout), handler.InFlight));
         app.Lifetime.ApplicationStopped.Register(certificates.Dispose);
-        return new ProxyServer(app, running, certificates, acceptor, handler, logger, options.TimeProvider, observability) { Audit = audit };
+        return new ProxyServer(app, running, certificates, acceptor, handler, logger, options.TimeProvider, observability, reloader, options.WatchConfig) { Audit = audit };
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -171,6 +185,11 @@ internal sealed class ProxyServer : IAsyncDisposable
 
         Certificates.StartPolling();
         _memoryTrimmer = IdleMemoryTrimmer.Start(_time);
+        if (_watchConfig && Reloader is not null && Running.Current.Source.Hash is not null)
+        {
+            _watcher = new ConfigFileWatcher(Reloader.Path, Reloader, _time);
+        }
+
         var egress = Egress.ValidationDisabled ? "disabled" : string.Join(",", Egress.AllowedNetworks);
         ProxyLog.Listening(_logger, Config.ListenAddress.ToString(), typeof(ProxyServer).Assembly.GetName().Version?.ToString(3) ?? "", egress);
     }
@@ -188,7 +207,8 @@ internal sealed class ProxyServer : IAsyncDisposable
             return await _stopped.Task;
         }
 
-        _app.Lifetime.StopApplication(); // from here on new requests get 503 (idempotent)
+        _app.Lifetime.StopApplication(); // from here on new requests get 503 and reloads are refused (idempotent)
+        _watcher?.Dispose();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var stopping = _app.StopAsync(deadline.Token);
         using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -223,6 +243,7 @@ internal sealed class ProxyServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _watcher?.Dispose();
         await _app.DisposeAsync();
         if (Audit is not null)
         {
@@ -233,16 +254,16 @@ internal sealed class ProxyServer : IAsyncDisposable
         Running.Retire();
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, ProxyConfig config, ProxyServerOptions options)
+    /// <summary>Reloads the config file now (what SIGHUP does); null when the config did not come from a file.</summary>
+    public ConfigReloadOutcome? ReloadConfig(string trigger = "request") => Reloader?.Reload(trigger);
+
+    private static void ConfigureLogging(ILoggingBuilder logging, ProxyConfig config, ProxyServerOptions options, LogLevelSwitch logLevel)
     {
         logging.ClearProviders();
-        logging.SetMinimumLevel(config.LogLevel switch
-        {
-            LogLevelSetting.Debug => LogLevel.Debug,
-            LogLevelSetting.Warn => LogLevel.Warning,
-            LogLevelSetting.Error => LogLevel.Error,
-            _ => LogLevel.Information,
-        });
+        logging.SetMinimumLevel(LogLevelSwitch.ToLogLevel(config.LogLevel));
+
+        // The proxy's own lines follow log_level as reloaded; everything else keeps the level it started with.
+        logging.AddFilter(ProxyLog.Category, logLevel.IsEnabled);
 
         // Framework chatter stays out of the operator's log unless it is a problem.
         logging.AddFilter("Microsoft", LogLevel.Warning);

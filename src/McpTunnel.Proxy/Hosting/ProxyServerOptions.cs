@@ -22,4 +22,16 @@ internal sealed record ProxyServerOptions
 
     /// <summary>Where <c>audit.stdout</c> writes; null means the process's standard output (tests pass their own).</summary>
     public TextWriter? AuditStdout { get; init; }
+
+    /// <summary>
+    /// The file the config was loaded from: with it the server can reload (<see cref="ProxyServer.ReloadConfig"/>,
+    /// SIGHUP in <c>mcp-proxy</c>); without it (a config built from text) there is nothing to reload.
+    /// </summary>
+    public string? ConfigPath { get; init; }
+
+    /// <summary>The <c>-tunnel-domain</c> flag, applied again on every reload as at start.</summary>
+    public string? TunnelDomainOverride { get; init; }
+
+    /// <summary><c>-watch-config</c>: reload when the file's content changes (needs <see cref="ConfigPath"/>).</summary>
+    public bool WatchConfig { get; init; }
 }

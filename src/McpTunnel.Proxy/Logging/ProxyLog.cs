@@ -29,6 +29,22 @@ internal static partial class ProxyLog
     [LoggerMessage(104, LogLevel.Information, "shutdown complete")]
     public static partial void ShutdownComplete(ILogger logger, int aborted);
 
+    // Configuration reload (docs/ARCHITECTURE.md "Configuration reload"): route keys and hashes only, never values.
+    [LoggerMessage(105, LogLevel.Information, "config reloaded")]
+    public static partial void ConfigReloaded(ILogger logger, string trigger, string hash, string routes_added, string routes_removed, string routes_changed, string policy_changed, string egress, string log_level, string upstream_pool);
+
+    [LoggerMessage(106, LogLevel.Error, "config reload failed, keeping the running configuration")]
+    public static partial void ConfigReloadFailed(ILogger logger, string trigger, string hash, int errors);
+
+    [LoggerMessage(107, LogLevel.Error, "config reload error")]
+    public static partial void ConfigReloadError(ILogger logger, string field, string error, string fix);
+
+    [LoggerMessage(108, LogLevel.Information, "config unchanged")]
+    public static partial void ConfigUnchanged(ILogger logger, string trigger, string hash);
+
+    [LoggerMessage(109, LogLevel.Information, "config reload skipped: proxy is shutting down")]
+    public static partial void ConfigReloadSkipped(ILogger logger, string trigger);
+
     // 2xx: outer listener (WebSocket tunnels)
     [LoggerMessage(200, LogLevel.Debug, "tunnel opened")]
     public static partial void TunnelOpened(ILogger logger, string remote, string sni, string alpn, string tls);

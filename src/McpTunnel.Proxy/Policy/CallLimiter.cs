@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using McpTunnel.Proxy.Configuration;
 
 namespace McpTunnel.Proxy.Policy;
@@ -6,14 +7,37 @@ namespace McpTunnel.Proxy.Policy;
 /// The limits of one route, or of one tool on one route: a token bucket (rate and burst) and a cap on calls in
 /// flight. Per proxy process: replicas each keep their own (docs say so).
 /// </summary>
-internal sealed class CallLimiter(CallLimitSettings settings, TimeProvider time)
+internal sealed class CallLimiter
 {
-    private readonly TokenBucket? _bucket = settings.Rate > 0 ? new TokenBucket(settings.Rate, settings.Period, settings.Burst, time) : null;
-    private int _inFlight;
+    private readonly TokenBucket? _bucket;
+    private readonly TimeProvider _time;
 
-    public CallLimitSettings Settings { get; } = settings;
+    /// <summary>Calls in flight; shared with the limiter this one replaced, so calls admitted there release here too.</summary>
+    private readonly StrongBox<int> _inFlight;
 
-    public int InFlight => Volatile.Read(ref _inFlight);
+    public CallLimiter(CallLimitSettings settings, TimeProvider time)
+        : this(settings, time, new StrongBox<int>(), tokens: null)
+    {
+    }
+
+    private CallLimiter(CallLimitSettings settings, TimeProvider time, StrongBox<int> inFlight, double? tokens)
+    {
+        Settings = settings;
+        _time = time;
+        _inFlight = inFlight;
+        _bucket = settings.Rate > 0 ? new TokenBucket(settings.Rate, settings.Period, settings.Burst, time, tokens) : null;
+    }
+
+    public CallLimitSettings Settings { get; }
+
+    public int InFlight => Volatile.Read(ref _inFlight.Value);
+
+    /// <summary>
+    /// This limiter with new numbers and its state kept: the calls in flight go on counting (also those that release on
+    /// the old object) and the bucket keeps the tokens it has, capped at the new burst; a bucket that did not exist
+    /// starts full. So lowering a limit during a burst of calls takes effect at once instead of granting a fresh burst.
+    /// </summary>
+    public CallLimiter Reconfigured(CallLimitSettings settings) => new(settings, _time, _inFlight, _bucket?.Available);
 
     /// <summary>
     /// Admits a call or says why not. An admitted call holds a slot of the concurrency cap until
@@ -21,9 +45,9 @@ internal sealed class CallLimiter(CallLimitSettings settings, TimeProvider time)
     /// </summary>
     public LimitResult TryEnter()
     {
-        if (Settings.Concurrency > 0 && Interlocked.Increment(ref _inFlight) > Settings.Concurrency)
+        if (Settings.Concurrency > 0 && Interlocked.Increment(ref _inFlight.Value) > Settings.Concurrency)
         {
-            Interlocked.Decrement(ref _inFlight);
+            Interlocked.Decrement(ref _inFlight.Value);
             return new LimitResult(PolicyReason.ConcurrencyLimited, TimeSpan.FromSeconds(1));
         }
 
@@ -31,7 +55,7 @@ internal sealed class CallLimiter(CallLimitSettings settings, TimeProvider time)
         {
             if (Settings.Concurrency > 0)
             {
-                Interlocked.Decrement(ref _inFlight);
+                Interlocked.Decrement(ref _inFlight.Value);
             }
 
             return new LimitResult(PolicyReason.RateLimited, wait);
@@ -51,7 +75,7 @@ internal sealed class CallLimiter(CallLimitSettings settings, TimeProvider time)
     {
         if (Settings.Concurrency > 0)
         {
-            Interlocked.Decrement(ref _inFlight);
+            Interlocked.Decrement(ref _inFlight.Value);
         }
     }
 }

@@ -13,13 +13,27 @@ internal sealed class TokenBucket
     private double _tokens;
     private long _updated;
 
-    public TokenBucket(int rate, TimeSpan period, int burst, TimeProvider time)
+    /// <param name="tokens">The tokens to start with (a reconfigured limit keeps its bucket's); null starts full.</param>
+    public TokenBucket(int rate, TimeSpan period, int burst, TimeProvider time, double? tokens = null)
     {
         _time = time;
         _capacity = Math.Max(1, burst);
         _tokensPerTick = rate / (period.TotalSeconds * time.TimestampFrequency); // in double: an hour of ticks overflows a long
-        _tokens = _capacity;
+        _tokens = Math.Min(_capacity, tokens ?? _capacity);
         _updated = time.GetTimestamp();
+    }
+
+    /// <summary>The tokens in the bucket now (refilled up to this moment).</summary>
+    public double Available
+    {
+        get
+        {
+            lock (_lock)
+            {
+                Refill();
+                return _tokens;
+            }
+        }
     }
 
     /// <summary>Takes a token; false with the wait until one is available when the bucket is empty.</summary>
@@ -27,9 +41,7 @@ internal sealed class TokenBucket
     {
         lock (_lock)
         {
-            var now = _time.GetTimestamp();
-            _tokens = Math.Min(_capacity, _tokens + ((now - _updated) * _tokensPerTick));
-            _updated = now;
+            Refill();
             if (_tokens >= 1)
             {
                 _tokens -= 1;
@@ -50,5 +62,12 @@ internal sealed class TokenBucket
         {
             _tokens = Math.Min(_capacity, _tokens + 1);
         }
+    }
+
+    private void Refill()
+    {
+        var now = _time.GetTimestamp();
+        _tokens = Math.Min(_capacity, _tokens + ((now - _updated) * _tokensPerTick));
+        _updated = now;
     }
 }

@@ -114,6 +114,28 @@ public sealed class DoctorAdminTests : IAsyncLifetime
         Assert.Contains("doctor: --admin expects the proxy's admin address http://HOST:PORT", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ConfigEditedAndNotReloaded_WarnsWithBothHashes_UntilTheProxyIsReloaded()
+    {
+        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}", "admin_addr: \"127.0.0.1:0\"\n" + TestStack.LoopbackAllowed);
+        await _stack.StartProxyAsync();
+        var running = McpTunnel.Proxy.Configuration.ConfigHash.Of(await File.ReadAllBytesAsync(_stack.ConfigPath));
+
+        var (_, same, _) = await CliRunner.RunAsync(Doctor("--admin", _stack.AdminUri!.ToString()));
+        Assert.Contains($"the proxy runs {_stack.ConfigPath} as it is now (hash {running})", same, StringComparison.Ordinal);
+
+        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}\ntwo: http://127.0.0.1:{_upstream.Port}", "admin_addr: \"127.0.0.1:0\"\n" + TestStack.LoopbackAllowed);
+        var edited = McpTunnel.Proxy.Configuration.ConfigHash.Of(await File.ReadAllBytesAsync(_stack.ConfigPath));
+        var (_, stale, _) = await CliRunner.RunAsync(Doctor("--admin", _stack.AdminUri!.ToString()));
+        Assert.Contains($"the proxy runs config hash {running}, {_stack.ConfigPath} has hash {edited}", stale, StringComparison.Ordinal);
+        Assert.Contains("why: troubleshooting \"config not reloaded\":", stale, StringComparison.Ordinal);
+        Assert.Contains("docker compose kill -s HUP mcp-proxy", stale, StringComparison.Ordinal);
+
+        Assert.True(_stack.Server.ReloadConfig("test")!.Applied);
+        var (_, reloaded, _) = await CliRunner.RunAsync(Doctor("--admin", _stack.AdminUri!.ToString()));
+        Assert.Contains($"as it is now (hash {edited})", reloaded, StringComparison.Ordinal);
+    }
+
     private string[] Doctor(params string[] extra) =>
         ["doctor", "--config", _stack.ConfigPath, "--ca", _stack.CaFile, "--proxy", _stack.ProxyUri.ToString(), "--domain", TestStack.Domain, "--timeout", "5s", .. extra];
 

@@ -37,6 +37,8 @@ internal sealed class TestStack : IAsyncDisposable
     /// <summary>The started proxy's admin listener, when the config has <c>admin_addr</c>.</summary>
     public Uri? AdminUri => _server?.Observability.AdminUri;
 
+    internal ProxyServer Server => _server ?? throw new InvalidOperationException("the proxy is not started");
+
     public void WriteServer(IssuedCertificate certificate) => _pki.WriteServer(certificate);
 
     /// <summary>Writes the config; <paramref name="routes"/> are <c>key: upstream</c> lines.</summary>
@@ -51,8 +53,8 @@ internal sealed class TestStack : IAsyncDisposable
 
     public async Task StartProxyAsync(string? configPath = null)
     {
-        var config = ProxyConfigLoader.Load(configPath ?? ConfigPath).Config;
-        _server = await TestProxyServer.StartAsync(config);
+        var loaded = ProxyConfigLoader.Load(configPath ?? ConfigPath);
+        _server = await TestProxyServer.StartAsync(loaded.Config, new ProxyServerOptions { ConfigPath = configPath ?? ConfigPath }, loaded.Hash);
     }
 
     /// <summary>A port nothing listens on (bound, then released).</summary>

@@ -14,8 +14,11 @@ internal sealed class TestProxy : IAsyncDisposable
 {
     private readonly List<IDisposable> _clients = [];
 
-    private TestProxy(TestPki pki, ProxyServer server, LogCapture logs, string configPath)
+    private readonly string _shutdownTimeout;
+
+    private TestProxy(TestPki pki, ProxyServer server, LogCapture logs, string configPath, string shutdownTimeout)
     {
+        _shutdownTimeout = shutdownTimeout;
         Pki = pki;
         Server = server;
         Logs = logs;
@@ -36,7 +39,28 @@ internal sealed class TestProxy : IAsyncDisposable
     public static async Task<TestProxy> StartAsync(string routesYaml, string extraYaml = "upstream:\n  allowed_ips: [127.0.0.0/8]\n", TestPki? pki = null, TimeProvider? time = null, string shutdownTimeout = "5s", IReadOnlyDictionary<string, string?>? telemetryEnvironment = null, TextWriter? auditStdout = null)
     {
         pki ??= new TestPki();
-        var yaml = $"""
+        var yaml = ConfigYaml(pki, routesYaml, extraYaml, shutdownTimeout);
+        var configPath = Path.Combine(pki.Directory, "config.yaml");
+        await File.WriteAllTextAsync(configPath, yaml);
+        var loaded = ProxyConfigLoader.Load(configPath);
+        var config = loaded.Config;
+        var logs = new LogCapture();
+        var server = await TestProxyServer.StartAsync(config, new ProxyServerOptions
+        {
+            ConfigureLogging = logging => logging.AddProvider(logs),
+            TimeProvider = time ?? TimeProvider.System,
+            TelemetryEnvironment = telemetryEnvironment,
+            ConfigPath = configPath,
+            ConfigSha256 = loaded.Sha256,
+            AuditStdout = auditStdout,
+        }, loaded.Hash);
+        return new TestProxy(pki, server, logs, configPath, shutdownTimeout);
+    }
+
+    /// <summary>The config file <see cref="StartAsync"/> writes: the fixed head (listener, domain, certificate) and the given routes and keys.</summary>
+    public static string ConfigYaml(TestPki pki, string routesYaml, string extraYaml = "upstream:\n  allowed_ips: [127.0.0.0/8]\n", string shutdownTimeout = "5s")
+    {
+        return $"""
             listen_addr: "127.0.0.1:0"
             tunnel_domain: {pki.TunnelDomain}
             log_level: debug
@@ -49,19 +73,13 @@ internal sealed class TestProxy : IAsyncDisposable
             {Indent(routesYaml)}
             {extraYaml}
             """;
-        var configPath = Path.Combine(pki.Directory, "config.yaml");
-        await File.WriteAllTextAsync(configPath, yaml);
-        var config = ProxyConfigLoader.Load(configPath).Config;
-        var logs = new LogCapture();
-        var server = await TestProxyServer.StartAsync(config, new ProxyServerOptions
-        {
-            ConfigureLogging = logging => logging.AddProvider(logs),
-            TimeProvider = time ?? TimeProvider.System,
-            TelemetryEnvironment = telemetryEnvironment,
-            ConfigSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(configPath))),
-            AuditStdout = auditStdout,
-        });
-        return new TestProxy(pki, server, logs, configPath);
+    }
+
+    /// <summary>Rewrites the config file with new routes and keys (same head) and reloads it, as SIGHUP would.</summary>
+    internal ConfigReloadOutcome Reload(string routesYaml, string extraYaml = "upstream:\n  allowed_ips: [127.0.0.0/8]\n")
+    {
+        File.WriteAllText(ConfigPath, ConfigYaml(Pki, routesYaml, extraYaml, _shutdownTimeout));
+        return Server.ReloadConfig("test")!;
     }
 
     public static Task<TestProxy> StartForUpstreamAsync(TestUpstream upstream, string extraYaml = "upstream:\n  allowed_ips: [127.0.0.0/8]\n") =>
