@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes the parsers that read untrusted bytes with AFL++ through SharpFuzz (docs/RELIABILITY.md):
-#   tests/fuzz/run.sh [SECONDS] [TARGET...]      targets: upgrade frame config duration policy-body peek (default: all)
+#   tests/fuzz/run.sh [SECONDS] [TARGET...]      targets: upgrade frame config duration policy-body peek audit-verify (default: all)
 # Builds tests/fuzz/McpTunnel.Fuzz, instruments the project's assemblies (and YamlDotNet, which the config loader
 # drives), runs afl-fuzz on each target for SECONDS (default 60) from tests/fuzz/corpus/<target>, and prints one
 # line per target: executions, corpus size, edge coverage, crashes. Exits 1 if any target crashed; the crashing
@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(upgrade frame config duration policy-body peek)
+[ "${#targets[@]}" -gt 0 ] || targets=(upgrade frame config duration policy-body peek audit-verify)
 out="${FUZZ_OUT:-/tmp/mcptunnel-fuzz}"
 tools="$out/tools"
 

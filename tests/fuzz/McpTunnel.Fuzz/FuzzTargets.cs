@@ -20,6 +20,7 @@ internal static class FuzzTargets
         ["duration"] = Duration,
         ["policy-body"] = PolicyBody,
         ["peek"] = Peek,
+        ["audit-verify"] = AuditVerify,
     };
 
     /// <summary>
@@ -147,6 +148,47 @@ internal static class FuzzTargets
         {
             Check(!string.IsNullOrEmpty(error), "refusal without a reason");
         }
+    }
+
+    /// <summary>
+    /// The audit chain verifier (mcptunnel audit verify reads files anyone may have edited): never throws, whatever the
+    /// bytes and however they are split into files (a 0x00 byte starts the next file); its answer is consistent: a
+    /// problem lies inside the files given, a count never exceeds the whole lines, a torn tail is a file's last line, and
+    /// the same bytes give the same answer.
+    /// </summary>
+    private static void AuditVerify(byte[] input)
+    {
+        var files = new List<McpTunnel.Proxy.Audit.AuditFileBytes>();
+        var start = 0;
+        for (var i = 0; i <= input.Length; i++)
+        {
+            if (i == input.Length || input[i] == 0)
+            {
+                files.Add(new McpTunnel.Proxy.Audit.AuditFileBytes($"f{files.Count}", input[start..i]));
+                start = i + 1;
+            }
+        }
+
+        var result = McpTunnel.Proxy.Audit.AuditChainVerifier.Verify(files);
+        var wholeLines = files.Sum(f => f.Bytes.Count(b => b == (byte)'\n'));
+        Check(result.Records <= wholeLines, "more records than whole lines");
+        Check(result.Files == files.Count, "file count differs");
+        Check(result.Ok == (result.Problem is null), "ok with a problem, or a failure without one");
+        if (result.Problem is { } problem)
+        {
+            var file = files.Find(f => f.Name == problem.Location.File);
+            Check(file is not null && problem.Location.Line >= 1 && problem.Location.Line <= file.Bytes.Count(b => b == (byte)'\n'), $"problem outside the files: {problem.Location}");
+            Check(problem.Kind is "edited" or "removed" or "reordered" or "inserted" or "not_a_record", $"unknown kind {problem.Kind}");
+        }
+
+        foreach (var torn in result.TornTails)
+        {
+            var file = files.Find(f => f.Name == torn.File)!;
+            Check(file.Bytes.Length > 0 && file.Bytes[^1] != (byte)'\n' && torn.Line == file.Bytes.Count(b => b == (byte)'\n') + 1, $"torn tail that is not a last line: {torn}");
+        }
+
+        var again = McpTunnel.Proxy.Audit.AuditChainVerifier.Verify(files);
+        Check(again.Records == result.Records && again.Problem == result.Problem, "two runs disagree");
     }
 
     /// <summary>
