@@ -13,10 +13,10 @@ public sealed class UsageErrorTests
     [InlineData("mcptunnel hello: --port expects a whole number, got '1.5'", "hello", "--port", "1.5")]
     [InlineData("mcptunnel certs server: --days expects a whole number, got 'ten'", "certs", "server", "--domain", "d.example", "--days", "ten")]
     [InlineData("mcptunnel certs server: unknown option '--bogus'", "certs", "server", "--bogus")]
-    [InlineData("mcptunnel: unknown command 'nope' (commands: demo, edge, hello, certs, check, quickstart, doctor, top)", "nope")]
+    [InlineData("mcptunnel: unknown command 'nope' (commands: demo, edge, hello, certs, check, quickstart, doctor, top, audit)", "nope")]
     [InlineData("mcptunnel certs: a command is required: one of ca, server, renew, check", "certs")]
     [InlineData("mcptunnel check: unexpected argument 'b.yaml'", "check", "a.yaml", "b.yaml")]
-    [InlineData("mcptunnel: unknown command 'bench' (commands: demo, edge, hello, certs, check, quickstart, doctor, top)", "bench")]
+    [InlineData("mcptunnel: unknown command 'bench' (commands: demo, edge, hello, certs, check, quickstart, doctor, top, audit)", "bench")]
     public async Task ParseError_IsOneLineThenTheHelpPointer_ExitTwo(string expected, params string[] args)
     {
         var (exit, output, error) = await CliRunner.RunAsync(args);
