@@ -7,8 +7,10 @@ namespace McpTunnel.Cli.Tests.Top;
 
 /// <summary>
 /// <c>mcptunnel top</c> on a real pseudo-terminal (util-linux <c>script</c>): it redraws the screen in place each
-/// interval, and Ctrl+C typed into the terminal ends it cleanly with exit 0.
+/// interval, and Ctrl+C typed into the terminal ends it cleanly with exit 0. Runs alone (<see cref="PseudoTerminalTests"/>):
+/// beside the rest of the suite, top twice did not exit after Ctrl+C within the deadline, while alone it takes 2 s.
 /// </summary>
+[Collection(PseudoTerminalTests.Name)]
 public sealed class TopTerminalTests : IAsyncLifetime
 {
     private readonly TestStack _stack = new();
@@ -72,4 +74,11 @@ public sealed class TopTerminalTests : IAsyncLifetime
     }
 
     private static int Count(string text, string value) => text.Split(value).Length - 1;
+}
+
+/// <summary>Tests that drive a real pseudo-terminal and its signals: run after the parallel ones, one at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class PseudoTerminalTests
+{
+    public const string Name = "Pseudo-terminal";
 }
