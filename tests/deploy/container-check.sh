@@ -22,7 +22,7 @@
 #
 # Environment: CONTAINER_CHECK_STACKS="quickstart production programmatic generated" (subset), CONTAINER_CHECK_KEEP=1
 # (leave the stacks and the work directory for inspection), CONTAINER_CHECK_SKIP_KUBE=1.
-set -euo pipefail
+set -Eeuo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
 here=$repo/tests/deploy/container
@@ -38,6 +38,9 @@ say() { echo "container-check: $*"; }
 ok() { passed=$((passed + 1)); results+=("ok   $*"); say "ok - $*"; }
 bad() { failed=$((failed + 1)); results+=("FAIL $*"); say "FAIL - $*" >&2; }
 die() { say "FATAL: $*" >&2; exit 1; }
+# Under set -e a command that fails outside an if/||/&& ends the run; say which one, so a CI log that stops
+# after a stack's header names the line instead of ending silently.
+trap 'say "FATAL: line $LINENO: \"$BASH_COMMAND\" exited $?" >&2' ERR
 
 [ "$(id -u)" = 0 ] || die "run as root (rootful Podman with bridge networks)"
 for tool in podman debootstrap docker-compose openssl iptables runc catatonit unzip dotnet node; do
@@ -273,7 +276,12 @@ run_stack() {
     export ANTHROPIC_IDENTITY_TOKEN
     # setup init against the fake Tunnels API, as the README's steps: data/ owned by 65532, then read the domain.
     chown 65532:65532 data
-    compose "$s" up -d fake-api >/dev/null 2>&1
+    if ! compose "$s" up -d fake-api >"$work/$s-fake-api-up.log" 2>&1; then
+      say "note: compose up -d fake-api failed once, retrying: $(tail -2 "$work/$s-fake-api-up.log" | tr '\n' ' ')" >&2
+      if ! compose "$s" up -d fake-api >"$work/$s-fake-api-up.log" 2>&1; then
+        bad "$s: docker compose up -d fake-api failed: $(tail -5 "$work/$s-fake-api-up.log")"; cd "$repo"; return
+      fi
+    fi
     if ! wait_log "$s" fake-api "fake-api listening" 30; then bad "$s: fake Tunnels API did not start"; cd "$repo"; return; fi
     if out=$(compose "$s" --profile setup run --rm -T setup 2>&1); then
       ok "$s: docker compose run --rm setup (setup init against the fake Tunnels API) exit 0"
