@@ -276,6 +276,9 @@ run_stack() {
     export ANTHROPIC_IDENTITY_TOKEN
     # setup init against the fake Tunnels API, as the README's steps: data/ owned by 65532, then read the domain.
     chown 65532:65532 data
+    # The override file interpolates these for every service, fake-api's `up` included: set before the first compose
+    # call (the provisioned domain replaces STACK_DOMAIN once setup has run).
+    export STACK_DOMAIN=$domain EDGE_PORT=$edge_port
     if ! compose "$s" up -d fake-api >"$work/$s-fake-api-up.log" 2>&1; then
       say "note: compose up -d fake-api failed once, retrying: $(tail -2 "$work/$s-fake-api-up.log" | tr '\n' ' ')" >&2
       if ! compose "$s" up -d fake-api >"$work/$s-fake-api-up.log" 2>&1; then
@@ -542,4 +545,4 @@ fi
 say "---- summary"
 for r in "${results[@]}"; do echo "  $r"; done
 say "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+if [ "$failed" != 0 ]; then exit 1; fi
