@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using System.Net;
 using McpTunnel.Pki.Issuing;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Hosting;
@@ -58,14 +56,7 @@ internal sealed class TestStack : IAsyncDisposable
     }
 
     /// <summary>A port nothing listens on (bound, then released).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    public static int FreePort() => McpTunnel.Testing.FreePort.OnLoopback();
 
     public async ValueTask DisposeAsync()
     {

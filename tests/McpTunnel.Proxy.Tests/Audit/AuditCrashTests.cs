@@ -1,11 +1,7 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using McpTunnel.Proxy.Audit;
 using McpTunnel.Proxy.Tests.Infrastructure;
 using McpTunnel.Testing;
-using McpTunnel.TunnelClient;
 
 namespace McpTunnel.Proxy.Tests.Audit;
 
@@ -27,27 +23,14 @@ public sealed class AuditCrashTests
         using var pki = new TestPki();
         using var directory = new TempDirectory();
         var audit = directory.File("audit.jsonl");
-        var port = FreePort();
-        var config = Path.Combine(pki.Directory, "config.yaml");
-        await File.WriteAllTextAsync(config, $"""
-            listen_addr: "127.0.0.1:{port}"
-            tunnel_domain: {pki.TunnelDomain}
-            tls:
-              cert_file: {pki.CertFile}
-              key_file: {pki.KeyFile}
-            routes:
-              echo: http://127.0.0.1:{upstream.Port}
-            upstream:
-              allowed_ips: [127.0.0.0/8]
+        await using var proxy = await TestProxyProcess.StartAsync(pki, $"echo: http://127.0.0.1:{upstream.Port}", $$"""
             audit:
-              file: {"{"} path: {audit}, max_size: 64KiB {"}"}
+              file: { path: {{audit}}, max_size: 64KiB }
             """);
 
         // Run 1: traffic from four clients, killed after 400 answered requests while the clients keep sending.
-        using (var proxy = StartProxy(config, out var listening))
+        using (var client = proxy.CreateClient())
         {
-            await listening.WaitAsync(TimeSpan.FromSeconds(30));
-            using var client = new HttpClient(new TunnelConnector(new Uri($"ws://127.0.0.1:{port}/"), new TunnelServerValidator(pki.TrustedCas)).CreateHttpHandler());
             var answered = 0;
             using var stop = new CancellationTokenSource();
             var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -58,7 +41,7 @@ public sealed class AuditCrashTests
                     try
                     {
                         using var content = new StringContent($$$"""{"jsonrpc":"2.0","id":{{{worker}}},"method":"tools/call","params":{"name":"search"}}""", Encoding.UTF8, "application/json");
-                        using var response = await client.PostAsync($"https://echo.{pki.TunnelDomain}/echo", content, stop.Token);
+                        using var response = await client.PostAsync(proxy.UrlFor("echo", "/echo"), content, stop.Token);
                         if (Interlocked.Increment(ref answered) >= 400)
                         {
                             enough.TrySetResult();
@@ -88,11 +71,10 @@ public sealed class AuditCrashTests
         Assert.True(crashed.Records >= 2, $"only {crashed.Records} records survived"); // how many depends on how far the writer was behind
 
         // Run 2: starts a new file linked to the last whole record of the killed run's.
-        using (var proxy = StartProxy(config, out var listening))
+        await using (var again = await proxy.StartAgainAsync())
         {
-            await listening.WaitAsync(TimeSpan.FromSeconds(30));
-            proxy.Kill();
-            await proxy.WaitForExitAsync();
+            again.Kill();
+            await again.WaitForExitAsync();
         }
 
         var all = Files(directory.Path, audit);
@@ -104,32 +86,4 @@ public sealed class AuditCrashTests
 
     private static List<AuditFileBytes> Files(string directory, string current) =>
         [.. Directory.GetFiles(directory, "audit.jsonl.*").Where(f => f != current).Order(StringComparer.Ordinal).Append(current).Select(f => new AuditFileBytes(f, File.ReadAllBytes(f)))];
-
-    private static Process StartProxy(string config, out Task listening)
-    {
-        var process = Process.Start(new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "mcp-proxy"), ["-config", config])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data?.Contains("msg=listening", StringComparison.Ordinal) == true)
-            {
-                started.TrySetResult();
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        listening = started.Task;
-        return process;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

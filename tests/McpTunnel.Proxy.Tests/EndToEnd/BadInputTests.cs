@@ -196,7 +196,7 @@ public sealed class BadInputTests
     [Fact]
     public async Task UpstreamDown_Gets502_AndDialErrorIsLogged()
     {
-        var port = FreePort();
+        var port = FreePort.OnLoopback();
         await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{port}");
 
         using var response = await proxy.CreateClient().GetAsync(proxy.UrlFor("echo", "/mcp"));
@@ -281,12 +281,6 @@ public sealed class BadInputTests
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task<string> ReadAllAsync(Stream stream)
     {

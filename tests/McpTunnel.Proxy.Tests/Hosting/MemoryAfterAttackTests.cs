@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using McpTunnel.Proxy.Tests.Infrastructure;
 using McpTunnel.TunnelClient;
@@ -24,8 +23,9 @@ public sealed class MemoryAfterAttackTests(ITestOutputHelper output)
         }
 
         await using var upstream = await TestUpstream.StartAsync();
-        await using var proxy = await ProxyProcess.StartAsync(upstream);
-        var connector = new TunnelConnector(new Uri($"ws://127.0.0.1:{proxy.Port}/"), new TunnelServerValidator(proxy.Pki.TrustedCas));
+        using var pki = new TestPki();
+        await using var proxy = await TestProxyProcess.StartAsync(pki, $"echo: http://127.0.0.1:{upstream.Port}");
+        var connector = proxy.Connector();
 
         // Baseline: after a few ordinary requests on both protocols (code paths jitted, pools primed).
         using (var warm = Client(connector, http2: true))
@@ -36,7 +36,7 @@ public sealed class MemoryAfterAttackTests(ITestOutputHelper output)
             }
         }
 
-        var baseline = proxy.ResidentKb();
+        var baseline = ResidentKb(proxy.Id);
 
         // Attack 1: 16 tunnels, h2, 30 KB of headers on every request (the tester's HPACK case decodes to the same 32 KB).
         var headerValue = new string('a', 1000);
@@ -54,16 +54,16 @@ public sealed class MemoryAfterAttackTests(ITestOutputHelper output)
                 (await client.SendAsync(request, CancellationToken.None)).Dispose();
             });
         });
-        var afterHeaders = proxy.ResidentKb();
+        var afterHeaders = ResidentKb(proxy.Id);
 
         // Attack 2: four 1 MB uploads at once, every byte of the tunnel in its own WebSocket frame.
         await Parallel.ForEachAsync(Enumerable.Range(0, 4), async (_, _) => await UploadInOneByteFramesAsync(connector, proxy.Pki.TunnelDomain, 256 * 1024));
-        var peak = proxy.ResidentKb();
+        var peak = ResidentKb(proxy.Id);
 
         output.WriteLine($"baseline {baseline / 1024.0:F1} MB, after header flood {afterHeaders / 1024.0:F1} MB, after 1-byte frames {peak / 1024.0:F1} MB");
         var deadline = Stopwatch.StartNew();
         long now;
-        while ((now = proxy.ResidentKb()) > baseline + MarginKb && deadline.Elapsed < TimeSpan.FromSeconds(60))
+        while ((now = ResidentKb(proxy.Id)) > baseline + MarginKb && deadline.Elapsed < TimeSpan.FromSeconds(60))
         {
             await proxy.WaitForOutputAsync(TimeSpan.FromSeconds(1)); // polls: a line or a second, whichever first
         }
@@ -108,112 +108,17 @@ public sealed class MemoryAfterAttackTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>mcp-proxy as its own process, as operators run it.</summary>
-    private sealed class ProxyProcess : IAsyncDisposable
+    /// <summary>The process's resident set size in KiB, from <c>/proc/PID/status</c>.</summary>
+    private static long ResidentKb(int pid)
     {
-        private readonly Process _process;
-        private readonly System.Threading.Channels.Channel<string> _lines = System.Threading.Channels.Channel.CreateUnbounded<string>();
-
-        private ProxyProcess(Process process, TestPki pki, int port)
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
         {
-            _process = process;
-            Pki = pki;
-            Port = port;
-        }
-
-        public TestPki Pki { get; }
-
-        public int Port { get; }
-
-        public static async Task<ProxyProcess> StartAsync(TestUpstream upstream)
-        {
-            var pki = new TestPki();
-            var port = FreePort();
-            var config = Path.Combine(pki.Directory, "config.yaml");
-            await File.WriteAllTextAsync(config, $"""
-                listen_addr: "127.0.0.1:{port}"
-                tunnel_domain: {pki.TunnelDomain}
-                tls:
-                  cert_file: {pki.CertFile}
-                  key_file: {pki.KeyFile}
-                routes:
-                  echo: http://127.0.0.1:{upstream.Port}
-                upstream:
-                  allowed_ips: [127.0.0.0/8]
-                """);
-            var process = Process.Start(new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "mcp-proxy"), ["-config", config])
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
             {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            })!;
-            var proxy = new ProxyProcess(process, pki, port);
-            var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            process.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data is not null)
-                {
-                    proxy._lines.Writer.TryWrite(e.Data);
-                    if (e.Data.Contains("msg=listening", StringComparison.Ordinal))
-                    {
-                        listening.TrySetResult();
-                    }
-                }
-            };
-            process.ErrorDataReceived += (_, e) =>
-            {
-                if (e.Data is not null)
-                {
-                    proxy._lines.Writer.TryWrite(e.Data);
-                }
-            };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            return proxy;
-        }
-
-        public long ResidentKb()
-        {
-            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
-            {
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                {
-                    return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture);
-                }
-            }
-
-            throw new InvalidOperationException("no VmRSS line");
-        }
-
-        public async Task WaitForOutputAsync(TimeSpan limit)
-        {
-            using var timeout = new CancellationTokenSource(limit);
-            try
-            {
-                await _lines.Reader.ReadAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
+                return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture);
             }
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-                await _process.WaitForExitAsync();
-            }
-
-            _process.Dispose();
-            Pki.Dispose();
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
+        throw new InvalidOperationException("no VmRSS line");
     }
 }

@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using McpTunnel.TunnelClient;
 using McpTunnel.Proxy.Tests.Infrastructure;
 
 namespace McpTunnel.Proxy.Tests.Hosting;
@@ -100,73 +97,17 @@ public sealed class ShutdownTests
     {
         await using var upstream = await TestUpstream.StartAsync();
         using var pki = new TestPki();
-        var port = FreePort();
-        var config = Path.Combine(pki.Directory, "config.yaml");
-        await File.WriteAllTextAsync(config, $"""
-            listen_addr: "127.0.0.1:{port}"
-            tunnel_domain: {pki.TunnelDomain}
-            shutdown_timeout: 1s
-            tls:
-              cert_file: {pki.CertFile}
-              key_file: {pki.KeyFile}
-            routes:
-              echo: http://127.0.0.1:{upstream.Port}
-            upstream:
-              allowed_ips: [127.0.0.0/8]
-            """);
-        using var process = Process.Start(new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "mcp-proxy"), ["-config", config])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
+        await using var proxy = await TestProxyProcess.StartAsync(pki, $"echo: http://127.0.0.1:{upstream.Port}", "shutdown_timeout: 1s\n");
+        using var client = proxy.CreateClient();
+        using var response = streamOpen
+            ? await client.GetAsync(proxy.UrlFor("echo", "/sse"), HttpCompletionOption.ResponseHeadersRead)
+            : await client.GetAsync(proxy.UrlFor("echo", "/echo"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
-            output.Enqueue(e.Data);
-            if (e.Data.Contains("msg=listening", StringComparison.Ordinal))
-            {
-                listening.TrySetResult();
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            using var client = new HttpClient(new TunnelConnector(new Uri($"ws://127.0.0.1:{port}/"), new TunnelServerValidator(pki.TrustedCas)).CreateHttpHandler());
-            using var response = streamOpen
-                ? await client.GetAsync($"https://echo.{pki.TunnelDomain}/sse", HttpCompletionOption.ResponseHeadersRead)
-                : await client.GetAsync($"https://echo.{pki.TunnelDomain}/echo");
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await proxy.SignalAsync("TERM");
 
-            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            Assert.Equal(expectedExit, process.ExitCode);
-            Assert.Contains(output, l => l.Contains("msg=\"shutdown complete\"", StringComparison.Ordinal) && l.Contains($"aborted={expectedExit}", StringComparison.Ordinal));
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill();
-            }
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        await proxy.WaitForExitAsync();
+        Assert.Equal(expectedExit, proxy.ExitCode);
+        Assert.Contains(proxy.Lines, l => l.Contains("msg=\"shutdown complete\"", StringComparison.Ordinal) && l.Contains($"aborted={expectedExit}", StringComparison.Ordinal));
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using McpTunnel.Proxy.Tests.Infrastructure;
@@ -44,7 +42,7 @@ public sealed class PrometheusConsumerTests
         (await client.PostAsync(proxy.UrlFor("echo", "/echo/mcp"), new StringContent("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}""", Encoding.UTF8, "application/json"))).Dispose();
 
         var admin = AdminScrape.AdminUri(proxy);
-        var port = FreePort();
+        var port = FreePort.OnLoopback();
         var config = Path.Combine(proxy.Pki.Directory, "prometheus.yml");
         await File.WriteAllTextAsync(config, $"""
             global:
@@ -98,10 +96,4 @@ public sealed class PrometheusConsumerTests
         }
     }
 
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 }
