@@ -13,28 +13,17 @@ namespace McpTunnel.Cli.Tests.Doctor;
 /// <c>mcptunnel doctor --admin</c> against a real proxy with <c>admin_addr</c>: readiness, and failure counters that
 /// name the troubleshooting row (a client trusting another CA → register the CA; an upstream outside allowed_ips).
 /// </summary>
-public sealed class DoctorAdminTests : IAsyncLifetime
+public sealed class DoctorAdminTests : StackWithUpstreamTests
 {
-    private readonly TestStack _stack = new();
-    private McpUpstream _upstream = null!;
-
-    public async Task InitializeAsync() => _upstream = await McpUpstream.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _stack.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
-
     [Fact]
     public async Task HandshakesFailingWithUnknownCa_WarnWithTheRegisterTheCaRow_InTextAndJson()
     {
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}", "admin_addr: \"127.0.0.1:0\"\n" + TestStack.LoopbackAllowed);
-        await _stack.StartProxyAsync();
+        Stack.WriteConfig(EchoRoute, AdminOnAnyPort);
+        await Stack.StartProxyAsync();
         await FailOneHandshakeWithAnotherCaAsync();
 
-        var (exit, output, error) = await CliRunner.RunAsync(Doctor("--admin", _stack.AdminUri!.ToString()));
-        var (jsonExit, json, _) = await CliRunner.RunAsync([.. Doctor("--admin", _stack.AdminUri!.ToString()), "--json"]);
+        var (exit, output, error) = await CliRunner.RunAsync(Doctor("--admin", Stack.AdminUri!.ToString()));
+        var (jsonExit, json, _) = await CliRunner.RunAsync([.. Doctor("--admin", Stack.AdminUri!.ToString()), "--json"]);
 
         Assert.True(exit == 0, output + error);
         Assert.Contains("[admin] the proxy's readiness and failure counters (admin_addr)", output, StringComparison.Ordinal);
@@ -58,14 +47,14 @@ public sealed class DoctorAdminTests : IAsyncLifetime
     public async Task EgressDenials_WarnWithTheAllowedIpsRow()
     {
         // No allowed_ips: the loopback upstream is outside the defaults, so the request through the tunnel is denied.
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}", "admin_addr: \"127.0.0.1:0\"\n");
-        await _stack.StartProxyAsync();
-        using (var traffic = new Top.TopTraffic(_stack))
+        Stack.WriteConfig(EchoRoute, "admin_addr: \"127.0.0.1:0\"\n");
+        await Stack.StartProxyAsync();
+        using (var traffic = new Top.TopTraffic(Stack))
         {
             await traffic.InitializeAsync();
         }
 
-        var (_, output, error) = await CliRunner.RunAsync(Doctor("--admin", _stack.AdminUri!.ToString()));
+        var (_, output, error) = await CliRunner.RunAsync(Doctor("--admin", Stack.AdminUri!.ToString()));
 
         Assert.Contains("request(s) failed since the proxy started: EgressDenied (route echo)", output, StringComparison.Ordinal);
         Assert.Contains("why: troubleshooting \"upstream not allowed\":", output, StringComparison.Ordinal);
@@ -77,11 +66,11 @@ public sealed class DoctorAdminTests : IAsyncLifetime
     public async Task ProxyNotReady_FailsReadinessWithThe503Reason_AndExitsOne()
     {
         // A certificate that expired yesterday: the proxy starts, and /readyz answers 503 naming it.
-        _stack.WriteServer(_stack.Authority.IssueServerCertificate(new ServerCertificateRequest(TestStack.Domain) { NotBefore = DateTimeOffset.UtcNow.AddDays(-10), Validity = TimeSpan.FromDays(9) }));
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}", "admin_addr: \"127.0.0.1:0\"\n" + TestStack.LoopbackAllowed);
-        await _stack.StartProxyAsync();
+        Stack.WriteServer(Stack.Authority.IssueServerCertificate(new ServerCertificateRequest(TestStack.Domain) { NotBefore = DateTimeOffset.UtcNow.AddDays(-10), Validity = TimeSpan.FromDays(9) }));
+        Stack.WriteConfig(EchoRoute, AdminOnAnyPort);
+        await Stack.StartProxyAsync();
 
-        var (exit, output, _) = await CliRunner.RunAsync([.. Doctor("--admin", _stack.AdminUri!.ToString()), "--json"]);
+        var (exit, output, _) = await CliRunner.RunAsync([.. Doctor("--admin", Stack.AdminUri!.ToString()), "--json"]);
 
         Assert.Equal(1, exit);
         using var document = JsonDocument.Parse(output);
@@ -94,8 +83,8 @@ public sealed class DoctorAdminTests : IAsyncLifetime
     [Fact]
     public async Task UnreachableAdminAddress_FailsTheAdminLayerNamingTheAddress()
     {
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}");
-        await _stack.StartProxyAsync();
+        Stack.WriteConfig(EchoRoute);
+        await Stack.StartProxyAsync();
         var port = TestStack.FreePort();
 
         var (exit, output, _) = await CliRunner.RunAsync(Doctor("--admin", $"127.0.0.1:{port}"));
@@ -117,27 +106,25 @@ public sealed class DoctorAdminTests : IAsyncLifetime
     [Fact]
     public async Task ConfigEditedAndNotReloaded_WarnsWithBothHashes_UntilTheProxyIsReloaded()
     {
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}", "admin_addr: \"127.0.0.1:0\"\n" + TestStack.LoopbackAllowed);
-        await _stack.StartProxyAsync();
-        var running = McpTunnel.Proxy.Configuration.ConfigHash.Of(await File.ReadAllBytesAsync(_stack.ConfigPath));
+        Stack.WriteConfig(EchoRoute, AdminOnAnyPort);
+        await Stack.StartProxyAsync();
+        var running = McpTunnel.Proxy.Configuration.ConfigHash.Of(await File.ReadAllBytesAsync(Stack.ConfigPath));
 
-        var (_, same, _) = await CliRunner.RunAsync(Doctor("--admin", _stack.AdminUri!.ToString()));
-        Assert.Contains($"the proxy runs {_stack.ConfigPath} as it is now (hash {running})", same, StringComparison.Ordinal);
+        var (_, same, _) = await CliRunner.RunAsync(Doctor("--admin", Stack.AdminUri!.ToString()));
+        Assert.Contains($"the proxy runs {Stack.ConfigPath} as it is now (hash {running})", same, StringComparison.Ordinal);
 
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}\ntwo: http://127.0.0.1:{_upstream.Port}", "admin_addr: \"127.0.0.1:0\"\n" + TestStack.LoopbackAllowed);
-        var edited = McpTunnel.Proxy.Configuration.ConfigHash.Of(await File.ReadAllBytesAsync(_stack.ConfigPath));
-        var (_, stale, _) = await CliRunner.RunAsync(Doctor("--admin", _stack.AdminUri!.ToString()));
-        Assert.Contains($"the proxy runs config hash {running}, {_stack.ConfigPath} has hash {edited}", stale, StringComparison.Ordinal);
+        Stack.WriteConfig($"echo: http://127.0.0.1:{Upstream.Port}\ntwo: http://127.0.0.1:{Upstream.Port}", AdminOnAnyPort);
+        var edited = McpTunnel.Proxy.Configuration.ConfigHash.Of(await File.ReadAllBytesAsync(Stack.ConfigPath));
+        var (_, stale, _) = await CliRunner.RunAsync(Doctor("--admin", Stack.AdminUri!.ToString()));
+        Assert.Contains($"the proxy runs config hash {running}, {Stack.ConfigPath} has hash {edited}", stale, StringComparison.Ordinal);
         Assert.Contains("why: troubleshooting \"config not reloaded\":", stale, StringComparison.Ordinal);
         Assert.Contains("docker compose kill -s HUP mcp-proxy", stale, StringComparison.Ordinal);
 
-        Assert.True(_stack.Server.ReloadConfig("test")!.Applied);
-        var (_, reloaded, _) = await CliRunner.RunAsync(Doctor("--admin", _stack.AdminUri!.ToString()));
+        Assert.True(Stack.Server.ReloadConfig("test")!.Applied);
+        var (_, reloaded, _) = await CliRunner.RunAsync(Doctor("--admin", Stack.AdminUri!.ToString()));
         Assert.Contains($"as it is now (hash {edited})", reloaded, StringComparison.Ordinal);
     }
 
-    private string[] Doctor(params string[] extra) =>
-        ["doctor", "--config", _stack.ConfigPath, "--ca", _stack.CaFile, "--proxy", _stack.ProxyUri.ToString(), "--domain", TestStack.Domain, "--timeout", "5s", .. extra];
 
     /// <summary>
     /// A client trusting another CA, as when the CA registered on the tunnel is not the one that signed tls.crt:
@@ -148,9 +135,9 @@ public sealed class DoctorAdminTests : IAsyncLifetime
     private async Task FailOneHandshakeWithAnotherCaAsync()
     {
         using var otherCa = CertificateAuthority.Create();
-        var otherCaFile = Path.Combine(_stack.Directory, "other-ca.crt");
+        var otherCaFile = Path.Combine(Stack.Directory, "other-ca.crt");
         await File.WriteAllTextAsync(otherCaFile, otherCa.CertificatePem);
-        var connector = new TunnelConnector(_stack.ProxyUri, new TunnelServerValidator([]));
+        var connector = new TunnelConnector(Stack.ProxyUri, new TunnelServerValidator([]));
         using var bridge = new TcpListener(IPAddress.Loopback, 0);
         bridge.Start();
         var pump = Task.Run(async () =>
@@ -179,7 +166,7 @@ public sealed class DoctorAdminTests : IAsyncLifetime
 
         await pump.WaitAsync(TimeSpan.FromSeconds(30));
 
-        using var scraper = new McpTunnel.Cli.Top.AdminScraper(_stack.AdminUri!, TimeSpan.FromSeconds(10), TimeProvider.System);
+        using var scraper = new McpTunnel.Cli.Top.AdminScraper(Stack.AdminUri!, TimeSpan.FromSeconds(10), TimeProvider.System);
         // Polls the real counter (no sleep): the proxy counts just after the client has seen the outcome.
         var deadline = DateTime.UtcNow.AddSeconds(20);
         string seen = string.Empty;

@@ -8,26 +8,15 @@ namespace McpTunnel.Cli.Tests.Doctor;
 /// cannot tell and how to make it tell, and names the extension keys another implementation would lack.
 /// Real proxies on loopback.
 /// </summary>
-public sealed class DoctorIdentityTests : IAsyncLifetime
+public sealed class DoctorIdentityTests : StackWithUpstreamTests
 {
-    private readonly TestStack _stack = new();
-    private McpUpstream _upstream = null!;
-
-    public async Task InitializeAsync() => _upstream = await McpUpstream.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _stack.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
-
     [Fact]
     public async Task AdminGiven_NamesMcpTunnelsProxyAndItsVersion()
     {
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}", "admin_addr: \"127.0.0.1:0\"\n" + TestStack.LoopbackAllowed);
-        await _stack.StartProxyAsync();
+        Stack.WriteConfig(EchoRoute, AdminOnAnyPort);
+        await Stack.StartProxyAsync();
 
-        var (exit, output, error) = await CliRunner.RunAsync(Doctor("--admin", _stack.AdminUri!.ToString()));
+        var (exit, output, error) = await CliRunner.RunAsync(Doctor("--admin", Stack.AdminUri!.ToString()));
 
         Assert.True(exit == 0, output + error);
         Assert.Matches(@"PASS\s+http://127\.0\.0\.1:\d+\s+implementation\s+McpTunnel mcp-proxy \d+\.\d+\.\d+\S* \(mcptunnel_build_info on its admin listener\)", output);
@@ -37,8 +26,8 @@ public sealed class DoctorIdentityTests : IAsyncLifetime
     public async Task ConfiguredAdminAddr_IsAskedWithoutTheFlag()
     {
         var port = TestStack.FreePort();
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}", $"admin_addr: \"127.0.0.1:{port}\"\n" + TestStack.LoopbackAllowed);
-        await _stack.StartProxyAsync();
+        Stack.WriteConfig(EchoRoute, $"admin_addr: \"127.0.0.1:{port}\"\n" + TestStack.LoopbackAllowed);
+        await Stack.StartProxyAsync();
 
         var (exit, output, error) = await CliRunner.RunAsync(Doctor());
 
@@ -50,8 +39,8 @@ public sealed class DoctorIdentityTests : IAsyncLifetime
     [Fact]
     public async Task NoAdminListener_WarnsThatItCannotTell_AndHowToEnableIt_ExitZero()
     {
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}");
-        await _stack.StartProxyAsync();
+        Stack.WriteConfig(EchoRoute);
+        await Stack.StartProxyAsync();
 
         var (exit, output, error) = await CliRunner.RunAsync(Doctor());
 
@@ -66,9 +55,9 @@ public sealed class DoctorIdentityTests : IAsyncLifetime
     {
         // What doctor sees beside Anthropic's image: the tunnel listener answers, the config's admin_addr does not.
         // Here the proxy runs from a config without admin_addr; doctor reads the one the operator wrote.
-        await _stack.StartProxyAsync(_stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}", path: Path.Combine(_stack.Directory, "running.yaml")));
+        await Stack.StartProxyAsync(Stack.WriteConfig(EchoRoute, path: Path.Combine(Stack.Directory, "running.yaml")));
         var port = TestStack.FreePort();
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}", $"admin_addr: \"127.0.0.1:{port}\"\nupstream:\n  allowed_ips: [127.0.0.0/8]\n  host_header:\n    echo: upstream\n");
+        Stack.WriteConfig(EchoRoute, $"admin_addr: \"127.0.0.1:{port}\"\nupstream:\n  allowed_ips: [127.0.0.0/8]\n  host_header:\n    echo: upstream\n");
 
         var (exit, output, error) = await CliRunner.RunAsync(Doctor());
 
@@ -82,10 +71,10 @@ public sealed class DoctorIdentityTests : IAsyncLifetime
     [Fact]
     public async Task Json_CarriesTheImplementationCheckInTheProxyLayer()
     {
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}", "admin_addr: \"127.0.0.1:0\"\n" + TestStack.LoopbackAllowed);
-        await _stack.StartProxyAsync();
+        Stack.WriteConfig(EchoRoute, AdminOnAnyPort);
+        await Stack.StartProxyAsync();
 
-        var (exit, json, _) = await CliRunner.RunAsync([.. Doctor("--admin", _stack.AdminUri!.ToString()), "--json"]);
+        var (exit, json, _) = await CliRunner.RunAsync([.. Doctor("--admin", Stack.AdminUri!.ToString()), "--json"]);
 
         Assert.Equal(0, exit);
         using var document = System.Text.Json.JsonDocument.Parse(json);
@@ -94,7 +83,4 @@ public sealed class DoctorIdentityTests : IAsyncLifetime
         Assert.Equal("pass", check.GetProperty("status").GetString());
         Assert.StartsWith("McpTunnel mcp-proxy ", check.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
-
-    private string[] Doctor(params string[] extra) =>
-        ["doctor", "--config", _stack.ConfigPath, "--ca", _stack.CaFile, "--proxy", _stack.ProxyUri.ToString(), "--domain", TestStack.Domain, "--timeout", "5s", .. extra];
 }

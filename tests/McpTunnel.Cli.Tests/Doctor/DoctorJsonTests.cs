@@ -4,27 +4,17 @@ using McpTunnel.Cli.Tests.Infrastructure;
 namespace McpTunnel.Cli.Tests.Doctor;
 
 /// <summary><c>mcptunnel doctor --json</c>: the documented document (docs/CLI.md), read back as JSON, against real stacks.</summary>
-public sealed class DoctorJsonTests : IAsyncLifetime
+public sealed class DoctorJsonTests : StackWithUpstreamTests
 {
     private static readonly string[] Statuses = ["pass", "warn", "fail", "skip"];
-    private readonly TestStack _stack = new();
-    private McpUpstream _upstream = null!;
-
-    public async Task InitializeAsync() => _upstream = await McpUpstream.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _upstream.DisposeAsync();
-        await _stack.DisposeAsync();
-    }
 
     [Fact]
     public async Task HealthyStack_IsOneDocumentWithEveryLayerPassed()
     {
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}");
-        await _stack.StartProxyAsync();
+        Stack.WriteConfig(EchoRoute);
+        await Stack.StartProxyAsync();
 
-        var (exit, output, error) = await CliRunner.RunAsync("doctor", "--json", "--config", _stack.ConfigPath, "--ca", _stack.CaFile, "--proxy", _stack.ProxyUri.ToString(), "--domain", TestStack.Domain, "--timeout", "5s");
+        var (exit, output, error) = await CliRunner.RunAsync(Doctor("--json"));
 
         Assert.True(exit == 0, output + error);
         using var document = JsonDocument.Parse(output);
@@ -52,9 +42,9 @@ public sealed class DoctorJsonTests : IAsyncLifetime
     [Fact]
     public async Task NothingListening_NamesTheBrokenLayerSkipsTheRestAndExitsOne()
     {
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}", listen: $"127.0.0.1:{TestStack.FreePort()}");
+        Stack.WriteConfig(EchoRoute, listen: $"127.0.0.1:{TestStack.FreePort()}");
 
-        var (exit, output, _) = await CliRunner.RunAsync("doctor", "--json", "--config", _stack.ConfigPath, "--ca", _stack.CaFile, "--timeout", "2");
+        var (exit, output, _) = await CliRunner.RunAsync("doctor", "--json", "--config", Stack.ConfigPath, "--ca", Stack.CaFile, "--timeout", "2");
 
         Assert.Equal(1, exit);
         using var document = JsonDocument.Parse(output);
@@ -71,9 +61,9 @@ public sealed class DoctorJsonTests : IAsyncLifetime
     [Fact]
     public async Task MissingConfigFile_FailsTheConfigLayerWithDoctorsOwnFlagInTheFix()
     {
-        var missing = Path.Combine(_stack.Directory, "missing.yaml");
+        var missing = Path.Combine(Stack.Directory, "missing.yaml");
 
-        var (exit, output, _) = await CliRunner.RunAsync("doctor", "--json", "--config", missing, "--ca", _stack.CaFile, "--timeout", "2");
+        var (exit, output, _) = await CliRunner.RunAsync("doctor", "--json", "--config", missing, "--ca", Stack.CaFile, "--timeout", "2");
 
         Assert.Equal(1, exit);
         using var document = JsonDocument.Parse(output);

@@ -9,25 +9,15 @@ namespace McpTunnel.Cli.Tests.Doctor;
 /// <c>mcptunnel doctor</c> against stacks built in-process on 127.0.0.1, each broken in one way: it names the
 /// layer and cause (the README's troubleshooting row) every time, and passes on a healthy stack.
 /// </summary>
-public sealed class DoctorTests : IAsyncLifetime
+public sealed class DoctorTests : StackWithUpstreamTests
 {
     private const string Domain = TestStack.Domain;
-    private readonly TestStack _stack = new();
-    private McpUpstream _upstream = null!;
-
-    public async Task InitializeAsync() => _upstream = await McpUpstream.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _upstream.DisposeAsync();
-        await _stack.DisposeAsync();
-    }
 
     [Fact]
     public async Task HealthyStack_EveryLayerPassesAndExitsZero()
     {
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}");
-        await _stack.StartProxyAsync();
+        Stack.WriteConfig(EchoRoute);
+        await Stack.StartProxyAsync();
 
         var (exit, output, report) = await RunAsync();
 
@@ -38,7 +28,7 @@ public sealed class DoctorTests : IAsyncLifetime
         Assert.Contains("handshake ok trusting only the CA", output, StringComparison.Ordinal);
         Assert.Contains("days left", output, StringComparison.Ordinal);
         Assert.Contains("JSON-RPC result from server \"test-mcp\"", output, StringComparison.Ordinal);
-        Assert.Equal(1, _upstream.Requests);
+        Assert.Equal(1, Upstream.Requests);
         Assert.Equal([DoctorLayer.Config, DoctorLayer.Proxy, DoctorLayer.InnerTls, DoctorLayer.Upstream], report.Checks.Select(c => c.Layer).Distinct());
         Assert.Contains("doctor: all", output, StringComparison.Ordinal);
     }
@@ -47,8 +37,8 @@ public sealed class DoctorTests : IAsyncLifetime
     public async Task HealthyStackWithSseUpstream_ReadsTheResultFromTheEvent()
     {
         await using var sse = await McpUpstream.StartAsync(useSse: true);
-        _stack.WriteConfig($"echo: http://127.0.0.1:{sse.Port}");
-        await _stack.StartProxyAsync();
+        Stack.WriteConfig($"echo: http://127.0.0.1:{sse.Port}");
+        await Stack.StartProxyAsync();
 
         var (exit, output, _) = await RunAsync();
 
@@ -59,7 +49,7 @@ public sealed class DoctorTests : IAsyncLifetime
     [Fact]
     public async Task ProxyNotRunning_FailsTheProxyLayerAndSkipsTheRest()
     {
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}", listen: $"127.0.0.1:{TestStack.FreePort()}");
+        Stack.WriteConfig(EchoRoute, listen: $"127.0.0.1:{TestStack.FreePort()}");
 
         var (exit, output, report) = await RunAsync(proxy: false);
 
@@ -70,16 +60,16 @@ public sealed class DoctorTests : IAsyncLifetime
         Assert.Equal("nothing answers", failure.Row!.Name);
         Assert.Contains("docker compose up -d", output, StringComparison.Ordinal);
         Assert.Contains("SKIP  not checked", output, StringComparison.Ordinal);
-        Assert.Equal(0, _upstream.Requests);
+        Assert.Equal(0, Upstream.Requests);
     }
 
     [Fact]
     public async Task WrongCa_FailsInnerTlsWithUnknownCertificateAuthority()
     {
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}");
-        await _stack.StartProxyAsync();
+        Stack.WriteConfig(EchoRoute);
+        await Stack.StartProxyAsync();
         using var other = CertificateAuthority.Create();
-        var otherCa = Path.Combine(_stack.Directory, "other-ca.crt");
+        var otherCa = Path.Combine(Stack.Directory, "other-ca.crt");
         await File.WriteAllTextAsync(otherCa, other.CertificatePem);
 
         var (exit, output, report) = await RunAsync(caPath: otherCa);
@@ -91,15 +81,15 @@ public sealed class DoctorTests : IAsyncLifetime
         Assert.Equal("unknown certificate authority", failure.Row!.Name);
         Assert.Contains("tls.crt on disk fails server.signed-by-ca", failure.Detail, StringComparison.Ordinal);
         Assert.Contains("re-upload", output, StringComparison.Ordinal);
-        Assert.Equal(0, _upstream.Requests);
+        Assert.Equal(0, Upstream.Requests);
     }
 
     [Fact]
     public async Task SanForAnotherDomain_FailsInnerTlsWithNameMismatch()
     {
-        _stack.WriteServer(_stack.Authority.IssueServerCertificate(new ServerCertificateRequest("other.tunnel.test")));
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}");
-        await _stack.StartProxyAsync();
+        Stack.WriteServer(Stack.Authority.IssueServerCertificate(new ServerCertificateRequest("other.tunnel.test")));
+        Stack.WriteConfig(EchoRoute);
+        await Stack.StartProxyAsync();
 
         var (exit, output, report) = await RunAsync();
 
@@ -115,13 +105,13 @@ public sealed class DoctorTests : IAsyncLifetime
     [Fact]
     public async Task ExpiredCertificate_FailsInnerTlsWithExpired()
     {
-        _stack.WriteServer(_stack.Authority.IssueServerCertificate(new ServerCertificateRequest(Domain)
+        Stack.WriteServer(Stack.Authority.IssueServerCertificate(new ServerCertificateRequest(Domain)
         {
             NotBefore = DateTimeOffset.UtcNow.AddDays(-100),
             Validity = TimeSpan.FromDays(10),
         }));
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}");
-        await _stack.StartProxyAsync();
+        Stack.WriteConfig(EchoRoute);
+        await Stack.StartProxyAsync();
 
         var (exit, output, report) = await RunAsync();
 
@@ -136,8 +126,8 @@ public sealed class DoctorTests : IAsyncLifetime
     [Fact]
     public async Task LoopbackUpstreamUnderDefaultPolicy_FailsEgressAndNeverDials()
     {
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}", extra: "");
-        await _stack.StartProxyAsync();
+        Stack.WriteConfig(EchoRoute, extra: "");
+        await Stack.StartProxyAsync();
 
         var (exit, output, report) = await RunAsync();
 
@@ -148,15 +138,15 @@ public sealed class DoctorTests : IAsyncLifetime
         Assert.Contains("IP validation failed: 127.0.0.1 is not a private address", failure.Detail, StringComparison.Ordinal);
         Assert.Equal("upstream not allowed", failure.Row!.Name);
         Assert.DoesNotContain(report.Checks, c => c.Name is "tcp" or "mcp initialize");
-        Assert.Equal(0, _upstream.Requests);
+        Assert.Equal(0, Upstream.Requests);
         Assert.Contains("allowed_ips", output, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task UpstreamDown_FailsTcpWithConnectionRefused()
     {
-        _stack.WriteConfig($"echo: http://127.0.0.1:{TestStack.FreePort()}");
-        await _stack.StartProxyAsync();
+        Stack.WriteConfig($"echo: http://127.0.0.1:{TestStack.FreePort()}");
+        await Stack.StartProxyAsync();
 
         var (exit, _, report) = await RunAsync();
 
@@ -170,8 +160,8 @@ public sealed class DoctorTests : IAsyncLifetime
     [Fact]
     public async Task RouteNameTypo_FailsRoutingForTheNameClaudeCalls()
     {
-        _stack.WriteConfig($"ecoh: http://127.0.0.1:{_upstream.Port}");
-        await _stack.StartProxyAsync();
+        Stack.WriteConfig($"ecoh: http://127.0.0.1:{Upstream.Port}");
+        await Stack.StartProxyAsync();
 
         var (exit, output, report) = await RunAsync(hosts: ["echo"]);
 
@@ -188,8 +178,8 @@ public sealed class DoctorTests : IAsyncLifetime
     [Fact]
     public async Task TunnelDomainMismatch_FailsRoutingAndNamesBothDomains()
     {
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}", tunnelDomain: "wrong.tunnel.test");
-        await _stack.StartProxyAsync();
+        Stack.WriteConfig(EchoRoute, tunnelDomain: "wrong.tunnel.test");
+        await Stack.StartProxyAsync();
 
         var (exit, _, report) = await RunAsync(domain: Domain);
 
@@ -204,9 +194,9 @@ public sealed class DoctorTests : IAsyncLifetime
     [Fact]
     public async Task ConfigEditedWithoutRestart_RunningProxyAnswersNoRoute()
     {
-        var running = _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}", path: Path.Combine(_stack.Directory, "running.yaml"));
-        await _stack.StartProxyAsync(running);
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}\nwiki: http://127.0.0.1:{_upstream.Port}");
+        var running = Stack.WriteConfig(EchoRoute, path: Path.Combine(Stack.Directory, "running.yaml"));
+        await Stack.StartProxyAsync(running);
+        Stack.WriteConfig($"echo: http://127.0.0.1:{Upstream.Port}\nwiki: http://127.0.0.1:{Upstream.Port}");
 
         var (exit, _, report) = await RunAsync();
 
@@ -221,11 +211,11 @@ public sealed class DoctorTests : IAsyncLifetime
     [Fact]
     public async Task CertificateFileReplacedButNotServed_WarnsThatTheProxyServesAnother()
     {
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}");
-        await _stack.StartProxyAsync();
+        Stack.WriteConfig(EchoRoute);
+        await Stack.StartProxyAsync();
 
         // A new certificate without its key: the proxy's reload refuses the mismatched pair and keeps serving the old one.
-        await File.WriteAllTextAsync(_stack.CertFile, _stack.Authority.IssueServerCertificate(new ServerCertificateRequest(Domain)).CertificatePem);
+        await File.WriteAllTextAsync(Stack.CertFile, Stack.Authority.IssueServerCertificate(new ServerCertificateRequest(Domain)).CertificatePem);
 
         var (exit, _, report) = await RunAsync();
 
@@ -238,8 +228,8 @@ public sealed class DoctorTests : IAsyncLifetime
     public async Task UpstreamNeverAnswers_FailsInitializeWithinTheTimeout()
     {
         await using var hanging = await McpUpstream.StartAsync(hang: true);
-        _stack.WriteConfig($"echo: http://127.0.0.1:{hanging.Port}");
-        await _stack.StartProxyAsync();
+        Stack.WriteConfig($"echo: http://127.0.0.1:{hanging.Port}");
+        await Stack.StartProxyAsync();
 
         var (exit, _, report) = await RunAsync(timeout: TimeSpan.FromSeconds(3));
 
@@ -253,8 +243,8 @@ public sealed class DoctorTests : IAsyncLifetime
     [Fact]
     public async Task WrongPath_Fails404WithThePathFix()
     {
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}");
-        await _stack.StartProxyAsync();
+        Stack.WriteConfig(EchoRoute);
+        await Stack.StartProxyAsync();
 
         var (exit, output, report) = await RunAsync(path: "/sse");
 
@@ -266,7 +256,7 @@ public sealed class DoctorTests : IAsyncLifetime
     [Fact]
     public async Task BrokenConfig_FailsTheConfigLayerWithTheLoaderErrors()
     {
-        var path = _stack.WriteConfig("echo: http://127.0.0.1:9000/mcp");
+        var path = Stack.WriteConfig("echo: http://127.0.0.1:9000/mcp");
 
         var (exit, output, report) = await RunAsync(proxy: false);
 
@@ -279,10 +269,10 @@ public sealed class DoctorTests : IAsyncLifetime
     [Fact]
     public async Task EndToEnd_FlagsParseAndReachTheProxy()
     {
-        _stack.WriteConfig($"echo: http://127.0.0.1:{_upstream.Port}");
-        await _stack.StartProxyAsync();
+        Stack.WriteConfig(EchoRoute);
+        await Stack.StartProxyAsync();
 
-        var (exit, output, error) = await CliRunner.RunAsync("doctor", "--config", _stack.ConfigPath, "--ca", _stack.CaFile, "--proxy", _stack.ProxyUri.ToString(), "--path", "mcp", "--domain", Domain, "--timeout", "5");
+        var (exit, output, error) = await CliRunner.RunAsync("doctor", "--config", Stack.ConfigPath, "--ca", Stack.CaFile, "--proxy", Stack.ProxyUri.ToString(), "--path", "mcp", "--domain", Domain, "--timeout", "5");
 
         Assert.True(exit == 0, output + error);
         Assert.Contains("mcp initialize", output, StringComparison.Ordinal);
@@ -292,9 +282,9 @@ public sealed class DoctorTests : IAsyncLifetime
         string? caPath = null, IReadOnlyList<string>? hosts = null, string? domain = null, string path = "/mcp", bool proxy = true, TimeSpan? timeout = null)
     {
         using var output = new StringWriter();
-        var options = new DoctorOptions(_stack.ConfigPath, caPath ?? _stack.CaFile)
+        var options = new DoctorOptions(Stack.ConfigPath, caPath ?? Stack.CaFile)
         {
-            ProxyUri = proxy ? _stack.ProxyUri : null,
+            ProxyUri = proxy ? Stack.ProxyUri : null,
             Hosts = hosts ?? [],
             Domain = domain,
             Path = path,
