@@ -133,19 +133,7 @@ public sealed class ForwardingTests
 
         using var response = await client.GetAsync(proxy.UrlFor("echo", "/sse"), HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-
-        for (var i = 1; i <= 3; i++)
-        {
-            // The next event is released only after the previous one was read: only a streaming proxy passes.
-            await upstream.SseEvents.Writer.WriteAsync($"event-{i}");
-            Assert.Equal($"data: event-{i}", await reader.ReadLineAsync(timeout.Token));
-            Assert.Equal("", await reader.ReadLineAsync(timeout.Token));
-        }
-
-        await upstream.SseEvents.Writer.WriteAsync("END");
-        Assert.Null(await reader.ReadLineAsync(timeout.Token));
+        await upstream.AssertSseEventsArriveOneByOneAsync(response);
     }
 
     [Theory]

@@ -86,8 +86,6 @@ public sealed class ConfigReloadTests
         await using var proxy = await TestProxy.StartForUpstreamAsync(upstream);
         var client = proxy.CreateClient(http2);
         using var response = await client.GetAsync(proxy.UrlFor("echo", "/sse"), HttpCompletionOption.ResponseHeadersRead);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var first = proxy.Server.Running.Current;
 
         // The route goes and the egress policy changes: new requests need a new pool, the stream keeps the old one.
@@ -95,15 +93,7 @@ public sealed class ConfigReloadTests
         Assert.NotSame(first.Pool, proxy.Server.Running.Current.Pool);
         Assert.False(first.Pool.IsDisposed);
 
-        for (var i = 1; i <= 3; i++)
-        {
-            await upstream.SseEvents.Writer.WriteAsync($"event-{i}");
-            Assert.Equal($"data: event-{i}", await reader.ReadLineAsync(timeout.Token));
-            Assert.Equal("", await reader.ReadLineAsync(timeout.Token));
-        }
-
-        await upstream.SseEvents.Writer.WriteAsync("END");
-        Assert.Null(await reader.ReadLineAsync(timeout.Token));
+        await upstream.AssertSseEventsArriveOneByOneAsync(response);
         await WaitUntilAsync(() => first.Pool.IsDisposed); // the old pool goes with the last request that held it
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(proxy.UrlFor("two", "/echo"))).StatusCode);
     }

@@ -24,6 +24,26 @@ internal sealed class TestUpstream : IAsyncDisposable
     /// <summary>Each write releases one SSE event on every open <c>/sse</c> stream.</summary>
     public Channel<string> SseEvents { get; } = Channel.CreateUnbounded<string>();
 
+    /// <summary>
+    /// Releases three events on the <c>/sse</c> stream <paramref name="response"/> carries, each only after the one
+    /// before was read through the proxy (so only a proxy that streams passes), then ends the stream; asserts every
+    /// event and the end.
+    /// </summary>
+    public async Task AssertSseEventsArriveOneByOneAsync(HttpResponseMessage response)
+    {
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        for (var i = 1; i <= 3; i++)
+        {
+            await SseEvents.Writer.WriteAsync($"event-{i}");
+            Assert.Equal($"data: event-{i}", await reader.ReadLineAsync(timeout.Token));
+            Assert.Equal("", await reader.ReadLineAsync(timeout.Token));
+        }
+
+        await SseEvents.Writer.WriteAsync("END");
+        Assert.Null(await reader.ReadLineAsync(timeout.Token));
+    }
+
     /// <summary>Completed when <c>/slow</c> may answer.</summary>
     public TaskCompletionSource SlowRelease { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
