@@ -68,6 +68,11 @@ internal static class ConfigCheckAction
         {
             var host = route.HostHeaderSetting is { } setting ? $"   upstream Host: {route.UpstreamHostHeader ?? "the caller's"} (host_header {setting})" : "";
             output.WriteLine($"  route {route.Key} -> {route.Upstream}   Claude calls https://{route.PublicHost}/<path>{host}");
+            if (route.Credential is { } credential)
+            {
+                output.WriteLine($"    credential {credential.Describe()} (value never shown)");
+            }
+
             foreach (var line in route.Policy ?? [])
             {
                 output.WriteLine($"    policy {line}");

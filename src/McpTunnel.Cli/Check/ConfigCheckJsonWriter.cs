@@ -46,6 +46,20 @@ internal static class ConfigCheckJsonWriter
                 json.WriteString("upstream", route.Upstream);
                 json.WriteString("publicHost", route.PublicHost);
                 json.WriteStringOrNull("upstreamHostHeader", route.UpstreamHostHeader);
+                if (route.Credential is { } credential)
+                {
+                    json.WriteStartObject("credential");
+                    json.WriteString("header", credential.Header);
+                    json.WriteString("valueFile", credential.ValueFile);
+                    json.WriteString("prefix", credential.Prefix);
+                    json.WriteString("callerAuthorization", credential.CallerAuthorization.ToString().ToLowerInvariant());
+                    json.WriteEndObject();
+                }
+                else
+                {
+                    json.WriteNull("credential");
+                }
+
                 if (route.Policy is { } policy)
                 {
                     json.WriteStartArray("policy");

@@ -58,7 +58,7 @@ internal sealed class ConfigCheckReport
             ConfigPath = options.ConfigPath,
             MappedPaths = outcome.MappedPaths,
             Config = config,
-            Routes = [.. table.Routes.Select(r => new CheckedRoute(r.Key, r.Upstream.ToString(), table.PublicHostName(r), r.Definition.HostHeader?.ToString(), r.UpstreamHostHeader, r.Policy?.Describe()))],
+            Routes = [.. table.Routes.Select(r => new CheckedRoute(r.Key, r.Upstream.ToString(), table.PublicHostName(r), r.Definition.HostHeader?.ToString(), r.UpstreamHostHeader, r.Policy?.Describe(), r.Definition.Credential))],
             Warnings = [.. result.Warnings, .. UnreachableUpstreams.Warnings(config.Routes, new EgressPolicy(config.Upstream))],
             CertificateFindings = CheckServerCertificate(config),
             Explained = explained,
@@ -89,8 +89,11 @@ internal sealed class ConfigCheckReport
     }
 }
 
-/// <summary>A loaded route: its key, upstream, the public name Claude calls, the upstream Host it sends, and its MCP policy in words (null: none).</summary>
-internal sealed record CheckedRoute(string Key, string Upstream, string PublicHost, string? HostHeaderSetting, string? UpstreamHostHeader, IReadOnlyList<string>? Policy);
+/// <summary>
+/// A loaded route: its key, upstream, the public name Claude calls, the upstream Host it sends, its MCP policy in words
+/// (null: none) and its upstream credential's settings (null: none; its value is never read from it).
+/// </summary>
+internal sealed record CheckedRoute(string Key, string Upstream, string PublicHost, string? HostHeaderSetting, string? UpstreamHostHeader, IReadOnlyList<string>? Policy, CredentialSettings? Credential = null);
 
 /// <summary>A served-certificate rule that fails (<see cref="RuleId"/> set), or a certificate that could not be read (null).</summary>
 internal sealed record CertificateFinding(string? RuleId, string Detail, string? Fix);

@@ -66,7 +66,7 @@ internal static class ConfigSource
             return null;
         }
 
-        foreach (var settingPath in FileSettings)
+        foreach (var settingPath in FileSettings.Concat(CredentialFiles(root)))
         {
             if (Find(root, settingPath) is { Value: { } value } scalar)
             {
@@ -91,6 +91,13 @@ internal static class ConfigSource
         stream.Save(writer, assignAnchors: false);
         return writer.ToString();
     }
+
+    /// <summary><c>upstream.credentials.&lt;route&gt;.value_file</c> for each route the file gives a credential.</summary>
+    private static IEnumerable<string[]> CredentialFiles(YamlMappingNode root) =>
+        root.Children.TryGetValue(new YamlScalarNode("upstream"), out var upstream) && upstream is YamlMappingNode upstreamMap
+            && upstreamMap.Children.TryGetValue(new YamlScalarNode("credentials"), out var credentials) && credentials is YamlMappingNode byRoute
+            ? [.. byRoute.Children.Keys.OfType<YamlScalarNode>().Where(k => k.Value is not null).Select(k => new[] { "upstream", "credentials", k.Value!, "value_file" })]
+            : [];
 
     private static YamlScalarNode? Find(YamlMappingNode root, string[] path)
     {

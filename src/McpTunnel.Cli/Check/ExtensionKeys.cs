@@ -27,6 +27,7 @@ internal static class ExtensionKeys
         ["tls.reload_interval"] = "certificate polling interval",
         ["upstream.host_header"] = "the Host each upstream receives (servers that refuse the tunnel's Host answer 403 Invalid Host without it)",
         ["upstream.connect_timeout"] = "upstream connect timeout",
+        ["upstream.credentials"] = "a credential header (read from a file) set on every request to a route's upstream",
         ["upstream.response_header_timeout"] = "upstream response-header timeout",
         ["limits"] = "tunnel limits and keep-alive timeouts",
         ["policy"] = "per-route MCP policy: allowed tools, prompts and resources, rate limits",

@@ -67,6 +67,9 @@ internal sealed record RouteDefinition(string Key, UpstreamAddress Upstream)
 
     /// <summary>From <c>policy.&lt;key&gt;</c>; null when the route has none and is forwarded untouched.</summary>
     public RoutePolicySettings? Policy { get; init; }
+
+    /// <summary>From <c>upstream.credentials.&lt;key&gt;</c>; null when the proxy adds no credential (the default).</summary>
+    public CredentialSettings? Credential { get; init; }
 }
 
 /// <summary>An upstream written exactly as <c>scheme://host:port</c>: no path, no user info, an explicit port.</summary>

@@ -78,6 +78,7 @@ internal static class ProxyConfigLoader
         {
             routes = HostHeaderSection.Apply(upstreamMapping, routes);
             routes = ResponseHeaderTimeoutSection.ApplyByRoute(upstreamMapping, routes);
+            routes = CredentialsSection.Apply(upstreamMapping, routes);
             routes = PolicySection.Apply(root, routes);
         }
 

@@ -6,7 +6,8 @@ namespace McpTunnel.Proxy.Forwarding;
 
 /// <summary>
 /// Which headers cross the proxy. Hop-by-hop headers (RFC 9110 §7.6.1) and any named in <c>Connection</c> stop
-/// here; every end-to-end header, <c>Authorization</c> included, passes untouched: upstream authentication (OAuth, bearer tokens) runs end to end.
+/// here; every end-to-end header, <c>Authorization</c> included, passes untouched: upstream authentication (OAuth, bearer tokens) runs end to end,
+/// unless the route has an upstream credential (<c>Credentials/UpstreamCredential</c>), which replaces its own header and may strip the caller's Authorization.
 /// </summary>
 internal static class HeaderRules
 {
@@ -67,6 +68,29 @@ internal static class HeaderRules
         CallerForwarding.Contains(name) || (name.Contains('_', StringComparison.Ordinal) && CallerForwarding.Contains(name.Replace('_', '-')));
 
     public static bool IsContentHeader(string name) => ContentHeaders.Contains(name);
+
+    /// <summary>
+    /// True when <paramref name="name"/> names the field <paramref name="field"/>: letter case ignored, and <c>_</c> read as
+    /// <c>-</c> (<c>X_API_Key</c> is <c>X-API-Key</c> to servers that map headers to CGI-style variables).
+    /// </summary>
+    public static bool SameField(string name, string field)
+    {
+        if (name.Length != field.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < name.Length; i++)
+        {
+            char a = name[i], b = field[i];
+            if (a != b && char.ToLowerInvariant(a == '_' ? '-' : a) != char.ToLowerInvariant(b == '_' ? '-' : b))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>True when <paramref name="name"/> is listed in the message's own <c>Connection</c> header.</summary>
     public static bool IsNamedInConnection(string name, StringValues connection)

@@ -13,7 +13,7 @@ namespace McpTunnel.Proxy.Forwarding;
 /// how the next hop is reached (egress-checked sockets, or a WebSocket tunnel).
 /// <code>
 ///   incoming request ─(1) build message: method, prefix + the raw request-target's path and query, end-to-end
-///                         headers, Host, X-Forwarded-*
+///                         headers, Host, X-Forwarded-*, the route's upstream credential
 ///                    ─(2) send; from the end of the request body, wait for response headers at most ResponseHeaderTimeout;
 ///                         a 101 is refused (nothing we send asks for an upgrade)
 ///                    ─(3) copy status and end-to-end headers; send them at once (SSE clients see the stream open)
@@ -109,12 +109,18 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, TimeProvider? ti
         }
 
         var connection = incoming.Headers.Connection;
+        var credential = target.Credential;
         foreach (var (name, values) in incoming.Headers)
         {
             if (name.Length == 0 || name[0] == ':' || HeaderRules.IsHopByHop(name) || HeaderRules.IsNamedInConnection(name, connection)
                 || string.Equals(name, HeaderNames.Host, StringComparison.OrdinalIgnoreCase))
             {
                 continue;
+            }
+
+            if (credential is not null && credential.DropsCallerHeader(name))
+            {
+                continue; // every copy and spelling: the credential below is the only value the upstream gets
             }
 
             if (target.AddForwardedHeaders && HeaderRules.IsCallerForwardingHeader(name))
@@ -147,6 +153,12 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, TimeProvider? ti
 
             request.Headers.TryAddWithoutValidation("X-Forwarded-Host", incomingHost);
             request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "https");
+        }
+
+        if (credential is not null)
+        {
+            // Read once: a re-read of the file swaps the whole value, so this request carries the old one or the new one.
+            request.Headers.TryAddWithoutValidation(credential.HeaderName, credential.Value.Reveal());
         }
 
         return request;

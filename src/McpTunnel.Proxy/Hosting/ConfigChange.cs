@@ -54,9 +54,13 @@ internal sealed record ConfigChange(
             !ReferenceEquals(running.Pool, next.Pool));
     }
 
-    /// <summary>Anything about where and how the route's requests are sent: upstream, Host, response-header deadline.</summary>
+    /// <summary>
+    /// Anything about where and how the route's requests are sent: upstream, Host, response-header deadline, the
+    /// credential's settings (its header, file, prefix and caller mode; a new value in the same file is a re-read, not a reload).
+    /// </summary>
     private static bool ForwardingDiffers(Route was, Route now) =>
         was.Upstream != now.Upstream
         || was.UpstreamHostHeader != now.UpstreamHostHeader
-        || was.Target.ResponseHeaderTimeout != now.Target.ResponseHeaderTimeout;
+        || was.Target.ResponseHeaderTimeout != now.Target.ResponseHeaderTimeout
+        || was.Credential?.Settings.Describe() != now.Credential?.Settings.Describe();
 }

@@ -10,13 +10,15 @@ namespace McpTunnel.Proxy.Routing;
 /// <param name="responseHeaderTimeout">How long to wait for the response headers (504 after that); the body may stream forever.</param>
 /// <param name="version">HTTP version to request from the next hop.</param>
 /// <param name="versionPolicy">Whether the next hop may answer with a lower version.</param>
+/// <param name="credential">The route's upstream credential, set on every request; null (the edge, and routes without one) adds nothing.</param>
 internal sealed class ForwardTarget(
     string prefix,
     string? hostHeader,
     bool addForwardedHeaders,
     TimeSpan responseHeaderTimeout,
     Version version,
-    HttpVersionPolicy versionPolicy)
+    HttpVersionPolicy versionPolicy,
+    Credentials.UpstreamCredential? credential = null)
 {
     private static readonly UriCreationOptions RawPathAndQuery = new() { DangerousDisablePathAndQueryCanonicalization = true };
 
@@ -33,6 +35,8 @@ internal sealed class ForwardTarget(
     public Version Version { get; } = version;
 
     public HttpVersionPolicy VersionPolicy { get; } = versionPolicy;
+
+    public Credentials.UpstreamCredential? Credential { get; } = credential;
 
     /// <summary>
     /// The upstream URI for one request's path and query. An MCP client posts every request to the same endpoint

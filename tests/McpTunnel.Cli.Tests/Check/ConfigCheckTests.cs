@@ -5,6 +5,7 @@ using McpTunnel.Cli.Tests.Infrastructure;
 namespace McpTunnel.Cli.Tests.Check;
 
 /// <summary><c>mcptunnel check CONFIG [--explain]</c>: the proxy's loader offline, and one request walked through routing and egress.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class ConfigCheckTests : IAsyncLifetime
 {
     private const string Domain = TestStack.Domain;
@@ -268,6 +269,44 @@ public sealed class ConfigCheckTests : IAsyncLifetime
 
         Assert.Equal(1, exit);
         Assert.Contains("ERROR upstream.host_header.ehco: \"ehco\" is not a routes key\n        fix: use a key from routes: (echo)", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Credential_IsDescribed_ItsValueNeverPrinted_ContainerPathMapped_TextAndJson()
+    {
+        const string Secret = "tok-check-51ab0c9e77d3";
+        Directory.CreateDirectory(Path.Combine(_stack.Directory, "secrets"));
+        var secretFile = Path.Combine(_stack.Directory, "secrets", "tickets-token");
+        await File.WriteAllTextAsync(secretFile, Secret + "\n");
+        File.SetUnixFileMode(secretFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var config = _stack.WriteConfig("tickets: http://wiki-mcp:9000", extra: "upstream:\n  credentials:\n    tickets:\n      value_file: /run/secrets/tickets-token\n      prefix: \"Bearer \"\n");
+        var mount = $"{Path.Combine(_stack.Directory, "secrets")}:/run/secrets";
+
+        var (exit, output, _) = await CliRunner.RunAsync("check", config, "--mount", mount);
+        var (jsonExit, json, _) = await CliRunner.RunAsync("check", config, "--json", "--mount", mount);
+
+        Assert.Equal(0, exit);
+        Assert.Contains($"note: container path mapped for this check: upstream.credentials.tickets.value_file: /run/secrets/tickets-token -> {secretFile}", output, StringComparison.Ordinal);
+        Assert.Contains($"    credential header Authorization from {secretFile} with prefix \"Bearer \"; caller's Authorization: replaced (value never shown)", output, StringComparison.Ordinal);
+        Assert.Equal(0, jsonExit);
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var credential = Assert.Single(document.RootElement.GetProperty("routes").EnumerateArray()).GetProperty("credential");
+        Assert.Equal("Authorization", credential.GetProperty("header").GetString());
+        Assert.Equal(secretFile, credential.GetProperty("valueFile").GetString());
+        Assert.Equal("Bearer ", credential.GetProperty("prefix").GetString());
+        Assert.Equal("replace", credential.GetProperty("callerAuthorization").GetString());
+        Assert.DoesNotContain(Secret, output + json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CredentialFileMissing_FailsNamingFieldAndFix()
+    {
+        var config = _stack.WriteConfig("tickets: http://wiki-mcp:9000", extra: "upstream:\n  credentials:\n    tickets:\n      value_file: /nonexistent/tickets-token\n");
+
+        var (exit, output) = await RunAsync(config);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("ERROR upstream.credentials.tickets.value_file: open /nonexistent/tickets-token: no such file or directory\n        fix: check the path and the mount", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using System.Net;
+using McpTunnel.Proxy.Configuration;
+using McpTunnel.Proxy.Credentials;
 using McpTunnel.Proxy.Forwarding;
 using McpTunnel.Proxy.Routing;
 using Microsoft.AspNetCore.Http.Features;
@@ -149,8 +151,58 @@ public sealed class RequestHeaderCopyTests
         Assert.Equal("application/json, text/event-stream", sent["accept"]);
     }
 
-    private static ForwardTarget Target(string? hostHeader = null, bool addForwardedHeaders = true) =>
-        new("http://upstream:9000", hostHeader, addForwardedHeaders, TimeSpan.Zero, HttpVersion.Version11, HttpVersionPolicy.RequestVersionOrLower);
+    [Theory]
+    [InlineData("Authorization", "Replace", "Bearer s3cret", null)]
+    [InlineData("Authorization", "Strip", "Bearer s3cret", null)]
+    [InlineData("X-API-Key", "Pass", null, "Bearer caller, Bearer caller-2")]
+    [InlineData("X-API-Key", "Strip", null, null)]
+    public async Task Credential_IsTheOnlyValueOfItsHeader_CallersAuthorizationPerMode(string header, string modeName, string? expectedAuthorization, string? passedAuthorization)
+    {
+        var mode = Enum.Parse<CallerAuthorization>(modeName);
+        var credential = Credential(header, mode, header == "Authorization" ? "Bearer s3cret" : "s3cret");
+        var sent = await ForwardAsync(Target(credential: credential), request =>
+        {
+            request.Headers.Authorization = new Microsoft.Extensions.Primitives.StringValues(["Bearer caller", "Bearer caller-2"]);
+            request.Headers["X-API-Key"] = new Microsoft.Extensions.Primitives.StringValues(["forged-1", "forged-2"]);
+            request.Headers["x_api_key"] = "forged-3";
+            request.Headers["X-Other"] = "kept";
+        });
+
+        if (header == "Authorization")
+        {
+            Assert.Equal(expectedAuthorization, sent["authorization"]);
+            Assert.Equal("forged-1, forged-2", sent["x-api-key"]); // not the credential's header here: the caller's own
+        }
+        else
+        {
+            Assert.Equal("s3cret", sent["x-api-key"]);
+            Assert.Equal(passedAuthorization, sent.GetValueOrDefault("authorization"));
+            Assert.False(sent.ContainsKey("x_api_key"));
+        }
+
+        Assert.Equal("kept", sent["x-other"]);
+        Assert.DoesNotContain(sent.Values, v => v.Contains("forged", StringComparison.Ordinal) && header != "Authorization");
+    }
+
+    [Fact]
+    public async Task Credential_ValueSwappedBetweenRequests_EachRequestCarriesOneWholeValue()
+    {
+        var credential = Credential("Authorization", CallerAuthorization.Replace, "Bearer old");
+        var target = Target(credential: credential);
+
+        var before = await ForwardAsync(target, _ => { });
+        credential.Update(new SecretHeaderValue("Bearer new"));
+        var after = await ForwardAsync(target, _ => { });
+
+        Assert.Equal("Bearer old", before["authorization"]);
+        Assert.Equal("Bearer new", after["authorization"]);
+    }
+
+    private static UpstreamCredential Credential(string header, CallerAuthorization mode, string value) =>
+        new("echo", new CredentialSettings(header, "/run/secrets/token", "", mode) { Value = new SecretHeaderValue(value) });
+
+    private static ForwardTarget Target(string? hostHeader = null, bool addForwardedHeaders = true, UpstreamCredential? credential = null) =>
+        new("http://upstream:9000", hostHeader, addForwardedHeaders, TimeSpan.Zero, HttpVersion.Version11, HttpVersionPolicy.RequestVersionOrLower, credential);
 
     /// <summary>Forwards one request built by <paramref name="build"/> and returns the headers the next hop was sent, names lower-cased.</summary>
     private static async Task<Dictionary<string, string>> ForwardAsync(ForwardTarget target, Action<HttpRequest> build, IPAddress? forwardedFor = null)

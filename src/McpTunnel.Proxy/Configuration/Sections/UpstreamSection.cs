@@ -6,9 +6,10 @@ namespace McpTunnel.Proxy.Configuration.Sections;
 
 /// <summary>
 /// <c>upstream:</c> the egress policy (<c>allowed_ips</c>, <c>disable_ip_validation</c>), trust for https upstreams
-/// (<c>tls.ca_file</c>, <c>tls.include_system_cas</c>) and the upstream timeouts. <c>host_header</c> and
-/// <c>response_header_timeout_by_route</c>, in the same mapping, are read by <see cref="HostHeaderSection"/> and
-/// <see cref="ResponseHeaderTimeoutSection"/> once the routes are known.
+/// (<c>tls.ca_file</c>, <c>tls.include_system_cas</c>) and the upstream timeouts. <c>host_header</c>,
+/// <c>response_header_timeout_by_route</c> and <c>credentials</c>, in the same mapping, are read by
+/// <see cref="HostHeaderSection"/>, <see cref="ResponseHeaderTimeoutSection"/> and <see cref="CredentialsSection"/> once
+/// the routes are known.
 /// </summary>
 internal static class UpstreamSection
 {
