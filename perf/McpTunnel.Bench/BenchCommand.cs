@@ -45,7 +45,7 @@ internal static class BenchCommand
         var inProcess = new Option<bool>("--in-process") { Description = "Host mcp-proxy inside this process instead of as a child process" };
         var binary = new Option<string[]>("--proxy-binary")
         {
-            Description = "mcp-proxy binary or dll (default: mcp-proxy.dll next to mcptunnel-bench); repeat it to compare builds: the start and idle parts run every binary each round, the request/response and streaming parts measure the second and later ones as targets tunnel+bin2… beside the first",
+            Description = "mcp-proxy binary or dll (default: mcp-proxy.dll next to mcptunnel-bench); repeat it to compare builds: the start and idle parts run every binary each round, the request/response and streaming parts measure the second and later ones as targets tunnel+bin2… beside the first, and the handshake part gives each its own rows",
             DefaultValueFactory = _ => [],
         };
         var proxyEnv = new Option<string[]>("--proxy-env")

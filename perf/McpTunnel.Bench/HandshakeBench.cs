@@ -20,41 +20,53 @@ internal static class HandshakeBench
     public static async Task<IReadOnlyList<HandshakeResult>> RunAsync(BenchStack stack, BenchOptions options, TextWriter log, CancellationToken cancellationToken)
     {
         var results = new List<HandshakeResult>();
+        // One proxy per --proxy-binary (the default build when none or one is given), so another build's handshakes are
+        // measured in the same run as this one's, under the same host load: labelled tunnel, tunnel+bin2, ...
+        IReadOnlyList<string?> binaries = options.ProxyOutOfProcess && options.ProxyBinaries.Count > 1 ? [.. options.ProxyBinaries] : [null];
         foreach (var algorithm in new[] { KeyAlgorithm.EcdsaP256, KeyAlgorithm.Rsa2048, KeyAlgorithm.Rsa4096 })
         {
             var (certFile, keyFile) = BenchStack.WriteServerCertificate(stack.Ca, stack.Directory, algorithm);
-            await using var proxy = await ProxyHost.StartAsync(BenchStack.ProxyConfigYaml(certFile, keyFile, stack.Upstream.Port, 10_000), stack.Directory, options, cancellationToken);
-            var connector = new TunnelConnector(proxy.WebSocketUri, stack.Validator);
-            var result = await MeasureAsync(
-                HandshakePeer.Tunnel, HandshakeMode.Full, algorithm, ct => connector.ConnectTlsAsync(BenchStack.RouteHost, [SslApplicationProtocol.Http11], ct), null, proxy.CpuTime, !proxy.OutOfProcess, options, cancellationToken);
-            results.Add(result);
-            await log.WriteLineAsync($"  handshake {algorithm,-10} {result.PerSecond,7:F0} tunnels/s  {result.PerCpuSecond,7:F0} per proxy CPU-second  failed {result.Failed}");
-
-            // BenchStack started nginx with an ECDSA P-256 certificate, so only that key type has a like-for-like reference.
-            if (algorithm == KeyAlgorithm.EcdsaP256 && stack.Nginx is { } nginx)
+            for (var index = 0; index < binaries.Count; index++)
             {
-                var reference = await MeasureAsync(
-                    HandshakePeer.NginxTlsOnly,
-                    HandshakeMode.Full,
-                    algorithm,
-                    ct => ConnectTlsAsync(nginx.Port, connector.CreateClientOptions(BenchStack.RouteHost, [SslApplicationProtocol.Http11]), ct),
-                    null,
-                    nginx.CpuTime,
-                    cpuIncludesClient: false,
-                    options,
-                    cancellationToken);
-                results.Add(reference);
-                await log.WriteLineAsync($"  handshake nginx TLS only (reference, {algorithm}) {reference.PerSecond,7:F0} handshakes/s  {reference.PerCpuSecond,7:F0} per nginx CPU-second  failed {reference.Failed}");
-            }
+                var label = ProxyLabel(index);
+                await using var proxy = await ProxyHost.StartAsync(BenchStack.ProxyConfigYaml(certFile, keyFile, stack.Upstream.Port, 10_000), stack.Directory, options, cancellationToken, binaries[index]);
+                var connector = new TunnelConnector(proxy.WebSocketUri, stack.Validator);
+                var result = await MeasureAsync(
+                    HandshakePeer.Tunnel, HandshakeMode.Full, algorithm, ct => connector.ConnectTlsAsync(BenchStack.RouteHost, [SslApplicationProtocol.Http11], ct), null, proxy.CpuTime, !proxy.OutOfProcess, options, cancellationToken);
+                results.Add(result with { Proxy = label });
+                await log.WriteLineAsync($"  handshake {algorithm,-10} {label,-12} {result.PerSecond,7:F0} tunnels/s  {result.PerCpuSecond,7:F0} per proxy CPU-second  failed {result.Failed}");
 
-            if (algorithm == KeyAlgorithm.EcdsaP256)
-            {
-                await MeasureWithRequestAsync(results, stack, proxy, connector, options, log, cancellationToken);
+                // BenchStack started nginx with an ECDSA P-256 certificate, so only that key type has a like-for-like
+                // reference; measured once, beside the first proxy.
+                var nginx = index == 0 ? stack.Nginx : null;
+                if (algorithm == KeyAlgorithm.EcdsaP256 && nginx is not null)
+                {
+                    var reference = await MeasureAsync(
+                        HandshakePeer.NginxTlsOnly,
+                        HandshakeMode.Full,
+                        algorithm,
+                        ct => ConnectTlsAsync(nginx.Port, connector.CreateClientOptions(BenchStack.RouteHost, [SslApplicationProtocol.Http11]), ct),
+                        null,
+                        nginx.CpuTime,
+                        cpuIncludesClient: false,
+                        options,
+                        cancellationToken);
+                    results.Add(reference);
+                    await log.WriteLineAsync($"  handshake nginx TLS only (reference, {algorithm}) {reference.PerSecond,7:F0} handshakes/s  {reference.PerCpuSecond,7:F0} per nginx CPU-second  failed {reference.Failed}");
+                }
+
+                if (algorithm == KeyAlgorithm.EcdsaP256)
+                {
+                    await MeasureWithRequestAsync(results, label, nginx, proxy, connector, options, log, cancellationToken);
+                }
             }
         }
 
         return results;
     }
+
+    /// <summary>The first proxy is "tunnel", the second and later <c>--proxy-binary</c> "tunnel+bin2", … as in the other parts.</summary>
+    internal static string ProxyLabel(int index) => index == 0 ? "tunnel" : $"tunnel+bin{index + 1}";
 
     /// <summary>
     /// What an edge that opens a tunnel per call pays: a new tunnel (or, for nginx, a TLS connection), one MCP POST
@@ -63,7 +75,7 @@ internal static class HandshakeBench
     /// The reading of each response is also what receives the server's ticket.
     /// </summary>
     private static async Task MeasureWithRequestAsync(
-        List<HandshakeResult> results, BenchStack stack, ProxyHost proxy, TunnelConnector connector, BenchOptions options, TextWriter log, CancellationToken cancellationToken)
+        List<HandshakeResult> results, string label, NginxPeer? nginxPeer, ProxyHost proxy, TunnelConnector connector, BenchOptions options, TextWriter log, CancellationToken cancellationToken)
     {
         foreach (var mode in new[] { HandshakeMode.FullWithRequest, HandshakeMode.ResumedWithRequest })
         {
@@ -71,9 +83,9 @@ internal static class HandshakeBench
             clientOptions.AllowTlsResume = mode == HandshakeMode.ResumedWithRequest;
             var tunnel = await MeasureAsync(
                 HandshakePeer.Tunnel, mode, KeyAlgorithm.EcdsaP256, ct => connector.ConnectTlsAsync(clientOptions, ct), OneRequestAsync, proxy.CpuTime, !proxy.OutOfProcess, options, cancellationToken);
-            results.Add(tunnel);
-            await log.WriteLineAsync($"  handshake {Describe(mode)}: tunnel {tunnel.PerSecond,7:F0}/s  {tunnel.PerCpuSecond,7:F0} per proxy CPU-second  failed {tunnel.Failed}");
-            if (stack.Nginx is { } nginx)
+            results.Add(tunnel with { Proxy = label });
+            await log.WriteLineAsync($"  handshake {Describe(mode)}: {label} {tunnel.PerSecond,7:F0}/s  {tunnel.PerCpuSecond,7:F0} per proxy CPU-second  failed {tunnel.Failed}");
+            if (nginxPeer is { } nginx)
             {
                 var nginxOptions = connector.CreateClientOptions(BenchStack.RouteHost, [SslApplicationProtocol.Http11]);
                 nginxOptions.AllowTlsResume = mode == HandshakeMode.ResumedWithRequest;
@@ -237,6 +249,9 @@ internal enum HandshakeMode
 internal sealed record HandshakeResult(HandshakePeer Peer, KeyAlgorithm Algorithm, int Done, int Failed, TimeSpan Elapsed, TimeSpan ServerCpu, bool CpuIncludesClient)
 {
     public HandshakeMode Mode { get; init; } = HandshakeMode.Full;
+
+    /// <summary>Which proxy a tunnel row measured: "tunnel" (the first or only build), "tunnel+bin2" for a second <c>--proxy-binary</c>, …</summary>
+    public string Proxy { get; init; } = "tunnel";
 
     public double PerSecond => Done / Elapsed.TotalSeconds;
 

@@ -17,11 +17,17 @@ internal static class HandshakeReport
             Line(md);
         }
 
+        if (o.ProxyOutOfProcess && o.ProxyBinaries.Count > 1)
+        {
+            Line(md, "Builds compared in this run, each with a proxy of its own per key type: " + string.Join("; ", o.ProxyBinaries.Select((b, i) => $"{HandshakeBench.ProxyLabel(i)} = `{b}`")) + ".");
+            Line(md);
+        }
+
         Line(md, "| server | key | per second (wall) | per server CPU-second (\"per core\") | failed |");
         Line(md, "|---|---|---:|---:|---:|");
         foreach (var h in handshakes.Where(h => h.Mode == HandshakeMode.Full))
         {
-            var server = h.Peer == HandshakePeer.NginxTlsOnly ? "nginx TLS only (reference)" : "tunnel (mcp-proxy)";
+            var server = h.Peer == HandshakePeer.NginxTlsOnly ? "nginx TLS only (reference)" : $"{h.Proxy} (mcp-proxy)";
             Line(md, $"| {server} | {h.Algorithm} | {h.PerSecond:F0} | {h.PerCpuSecond:F0}{(h.CpuIncludesClient ? " (in process: includes the client)" : "")} | {h.Failed} |");
         }
 
@@ -35,7 +41,7 @@ internal static class HandshakeReport
     /// <summary>New tunnels per proxy CPU-second with ECDSA P-256, and the same against nginx's TLS-only handshakes.</summary>
     public static IEnumerable<Measurement> Measure(IReadOnlyList<HandshakeResult> handshakes)
     {
-        if (handshakes.FirstOrDefault(h => h.Peer == HandshakePeer.Tunnel && h.Mode == HandshakeMode.Full && h.Algorithm == KeyAlgorithm.EcdsaP256) is not { } ecdsa)
+        if (handshakes.FirstOrDefault(h => h.Peer == HandshakePeer.Tunnel && h.Proxy == HandshakeBench.ProxyLabel(0) && h.Mode == HandshakeMode.Full && h.Algorithm == KeyAlgorithm.EcdsaP256) is not { } ecdsa)
         {
             yield break;
         }
@@ -68,7 +74,7 @@ internal static class HandshakeReport
             foreach (var h in handshakes.Where(h => h.Mode == mode))
             {
                 var ratio = h.Peer == HandshakePeer.Tunnel && nginx is not null && !h.CpuIncludesClient ? Ratio(h.PerCpuSecond, nginx.PerCpuSecond) : "";
-                Line(md, $"| {HandshakeBench.Describe(mode)} | {(h.Peer == HandshakePeer.Tunnel ? "tunnel (mcp-proxy)" : "nginx")} | {h.PerSecond:F0} | {h.PerCpuSecond:F0}{(h.CpuIncludesClient ? " (in process: includes the client)" : "")} | {ratio} | {h.Failed} |");
+                Line(md, $"| {HandshakeBench.Describe(mode)} | {(h.Peer == HandshakePeer.Tunnel ? $"{h.Proxy} (mcp-proxy)" : "nginx")} | {h.PerSecond:F0} | {h.PerCpuSecond:F0}{(h.CpuIncludesClient ? " (in process: includes the client)" : "")} | {ratio} | {h.Failed} |");
             }
         }
 

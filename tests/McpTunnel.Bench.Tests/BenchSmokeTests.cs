@@ -99,6 +99,43 @@ public sealed class BenchSmokeTests
     }
 
     [Fact]
+    public async Task HandshakePart_TwoProxyBinaries_MeasuresEachBuildInItsOwnRows()
+    {
+        var directory = Directory.CreateTempSubdirectory("mcptunnel-bench-test-").FullName;
+        try
+        {
+            // The same build twice, as child processes: what a comparison of two builds runs, in one command.
+            var dll = ProxyHost.FindProxyDll() ?? throw new InvalidOperationException("mcp-proxy.dll is not next to the tests");
+            var options = BenchOptions.ForSmoke(directory) with
+            {
+                Parts = new HashSet<BenchPart> { BenchPart.Handshake }, Handshakes = 10, ProxyOutOfProcess = true, ProxyBinaries = [dll, dll], UseNginx = false,
+            };
+            using var log = new StringWriter();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+
+            var results = await BenchRunner.RunAsync(options, "mcptunnel-bench --smoke --parts handshake", log, timeout.Token);
+
+            var report = await File.ReadAllTextAsync(Path.Combine(directory, "report.md"));
+            foreach (var proxy in new[] { "tunnel", "tunnel+bin2" })
+            {
+                var rows = results.Handshakes!.Where(h => h.Peer == HandshakePeer.Tunnel && h.Proxy == proxy).ToList();
+                // Three key types with a full handshake, and the two one-request rows with ECDSA, every tunnel opened.
+                Assert.Equal(5, rows.Count);
+                Assert.All(rows, h => Assert.Equal((10, 0), (h.Done, h.Failed)));
+                Assert.All(rows, h => Assert.True(h.PerCpuSecond > 0, $"{proxy} {h.Algorithm} {h.Mode}: no proxy CPU measured"));
+                Assert.Contains($"| {proxy} (mcp-proxy) | EcdsaP256 |", report, StringComparison.Ordinal);
+                Assert.Contains($"| resumed (session ticket) + one MCP request + close | {proxy} (mcp-proxy) |", report, StringComparison.Ordinal);
+            }
+
+            Assert.Contains($"tunnel+bin2 = `{dll}`", report, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void ProxyBinary_Repeated_ParsesEveryBinaryInOrder_AndIdleStreamsIsAnOption()
     {
         var parse = BenchCommand.Create().Parse(["--parts", "idle", "--idle-streams", "500", "--proxy-binary", "/a/mcp-proxy.dll", "--proxy-binary", "/b/mcp-proxy.dll"]);
