@@ -52,7 +52,17 @@ internal sealed class TestStack : IAsyncDisposable
     public async Task StartProxyAsync(string? configPath = null)
     {
         var loaded = ProxyConfigLoader.Load(configPath ?? ConfigPath);
-        _server = await TestProxyServer.StartAsync(loaded.Config, new ProxyServerOptions { ConfigPath = configPath ?? ConfigPath }, loaded.Hash);
+        _server = await TestProxyServer.StartAsync(loaded.Config, new ProxyServerOptions { ConfigPath = configPath ?? ConfigPath, ConfigSha256 = loaded.Sha256 }, loaded.Hash);
+    }
+
+    /// <summary>Stops the proxy the way a shutdown does (what it writes on the way out, such as audit records, is written).</summary>
+    public async Task StopProxyAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.StopAndDisposeAsync();
+            _server = null;
+        }
     }
 
     /// <summary>A port nothing listens on (bound, then released).</summary>
