@@ -33,8 +33,18 @@ internal static class QuickstartTemplates
     public static string ProxyConfig(QuickstartPlan plan, ProxyImage image)
     {
         var builder = new StringBuilder();
-        builder.Append("# Written by mcptunnel quickstart. The proxy reads it once at start:\n");
-        builder.Append("# after editing, run docker compose restart mcp-proxy (up -d alone does not reload it).\n");
+        if (image.IsAnthropic)
+        {
+            builder.Append("# Written by mcptunnel quickstart. The proxy reads it once at start:\n");
+            builder.Append("# after editing, run docker compose restart mcp-proxy (up -d alone does not reload it).\n");
+        }
+        else
+        {
+            // McpTunnel's proxy reloads on SIGHUP; the file is bind-mounted on its own, so an edit must keep its inode.
+            builder.Append("# Written by mcptunnel quickstart. After editing it in place, docker compose kill -s HUP mcp-proxy reloads it\n");
+            builder.Append("# without a restart (listen_addr, admin_addr, tunnel_domain, tls, limits and audit take a restart).\n");
+        }
+
         builder.Append("listen_addr: \":8080\"\n");
         if (!image.IsAnthropic)
         {
