@@ -2,7 +2,6 @@ using System.Diagnostics;
 using McpTunnel.Proxy.Configuration.Sections;
 using McpTunnel.Proxy.Listener;
 using McpTunnel.Proxy.Logging;
-using McpTunnel.Proxy.Observability;
 using McpTunnel.Proxy.Policy;
 using McpTunnel.Proxy.Routing;
 using Microsoft.Extensions.Logging;
@@ -25,14 +24,14 @@ internal sealed class ProxyRequestHandler
     private readonly RunningConfig _config;
     private readonly ILogger _logger;
     private readonly CancellationToken _stopping;
-    private readonly RequestTelemetry? _telemetry;
+    private readonly IRequestTelemetry? _telemetry;
     private const int ClientClosedRequest = 499;
 
     private int _inFlight;
 
     private readonly McpPolicyStage? _policy;
 
-    public ProxyRequestHandler(RunningConfig config, ILogger logger, CancellationToken stopping, RequestTelemetry? telemetry = null, McpPolicyStage? policy = null)
+    public ProxyRequestHandler(RunningConfig config, ILogger logger, CancellationToken stopping, IRequestTelemetry? telemetry = null, McpPolicyStage? policy = null)
     {
         _policy = policy;
         _telemetry = telemetry;
@@ -128,19 +127,13 @@ internal sealed class ProxyRequestHandler
         if (policy is not null)
         {
             admission = await _policy!.AdmitAsync(context, policy);
-            if (observation is not null)
-            {
-                RequestTelemetry.Decided(observation, admission, context.Response);
-            }
+            observation?.Decided(admission, context.Response);
 
             if (!admission.Forward)
             {
                 var answered = context.RequestAborted.IsCancellationRequested ? ClientClosedRequest : context.Response.StatusCode;
                 var answeredIn = Stopwatch.GetElapsedTime(started);
-                if (observation is not null)
-                {
-                    _telemetry!.End(observation, answered, answered == ClientClosedRequest ? ForwarderError.ClientAborted : ForwarderError.None, answeredIn);
-                }
+                observation?.End(answered, answered == ClientClosedRequest ? ForwarderError.ClientAborted : ForwarderError.None, answeredIn);
 
                 ProxyLog.RequestFinished(_logger, route.Key, answered, answeredIn.TotalMilliseconds);
                 return;
@@ -189,10 +182,7 @@ internal sealed class ProxyRequestHandler
         // An abandoned request was aborted, not answered: 499 is nginx's word for it, where operators will look.
         var status = result.Error == ForwarderError.ClientAborted ? ClientClosedRequest : context.Response.StatusCode;
         var elapsed = Stopwatch.GetElapsedTime(started);
-        if (observation is not null)
-        {
-            _telemetry!.End(observation, status, result.Error, elapsed);
-        }
+        observation?.End(status, result.Error, elapsed);
 
         ProxyLog.RequestFinished(_logger, route.Key, status, elapsed.TotalMilliseconds);
     }

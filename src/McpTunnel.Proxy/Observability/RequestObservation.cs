@@ -9,9 +9,10 @@ namespace McpTunnel.Proxy.Observability;
 /// The per-request record: one per request that reached a route, started before the MCP policy (so a request the
 /// policy answers is in it too) and ended when the answer is sent. Metrics, the span and the audit log are all built
 /// from it; nothing else reads the request. What the request is as MCP comes from the policy stage's read of the body
-/// on a route with a policy, from the body peek otherwise (<see cref="McpRequestInfo"/>).
+/// on a route with a policy, from the body peek otherwise (<see cref="McpRequestInfo"/>). The handler reports to it
+/// through <see cref="IObservedRequest"/>, which hands each report to the <see cref="RequestTelemetry"/> that began it.
 /// </summary>
-internal sealed class RequestObservation(string route, string httpMethod, McpRequestInfo mcp, Activity? activity, PeekingBodyReader? peek, DateTimeOffset started, IPAddress? caller)
+internal sealed class RequestObservation(RequestTelemetry telemetry, string route, string httpMethod, McpRequestInfo mcp, Activity? activity, PeekingBodyReader? peek, DateTimeOffset started, IPAddress? caller) : IObservedRequest
 {
     public string Route { get; } = route;
 
@@ -56,4 +57,8 @@ internal sealed class RequestObservation(string route, string httpMethod, McpReq
 
     /// <summary>The call's arguments as <c>audit.arguments</c> asks (shapes or redacted values, as JSON); null otherwise.</summary>
     public ReadOnlyMemory<byte>? Arguments { get; set; }
+
+    void IObservedRequest.Decided(PolicyAdmission admission, HttpResponse response) => RequestTelemetry.Decided(this, admission, response);
+
+    void IObservedRequest.End(int status, ForwarderError error, TimeSpan elapsed) => telemetry.End(this, status, error, elapsed);
 }

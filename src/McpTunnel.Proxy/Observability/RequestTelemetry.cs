@@ -6,7 +6,7 @@ using Microsoft.Net.Http.Headers;
 namespace McpTunnel.Proxy.Observability;
 
 /// <summary>
-/// The request handler's one hook into metrics and traces: <see cref="Begin"/> once the request has a route (before
+/// The request handler's one hook into metrics, traces and the audit trail (<see cref="IRequestTelemetry"/>): <see cref="Begin"/> once the request has a route (before
 /// the MCP policy), <see cref="Decided"/> after the policy, <see cref="End"/> when it was answered. Exists only when
 /// metrics (<c>admin_addr</c>) or tracing (<c>OTEL_*</c>) are on; otherwise the handler holds null and pays one null
 /// check, and nothing of the request is read or held.
@@ -21,7 +21,7 @@ namespace McpTunnel.Proxy.Observability;
 ///            (the policy decision among them), status, end
 /// </code>
 /// </summary>
-internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing, TimeProvider? time = null, IRequestRecordSink? records = null)
+internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing, TimeProvider? time = null, IRequestRecordSink? records = null) : IRequestTelemetry
 {
     /// <summary>Longest method or tool name a span carries; longer ones are cut (they come from the client).</summary>
     private const int MaxNameLength = 128;
@@ -31,6 +31,10 @@ internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing, Time
     public ProxyMetrics? Metrics { get; } = metrics;
 
     /// <param name="bodyReadByPolicy">The route's policy will read the body whole: no peek is installed, <see cref="Decided"/> brings its facts.</param>
+    IObservedRequest IRequestTelemetry.Begin(HttpContext context, string route, bool bodyReadByPolicy, System.Net.IPAddress? caller) =>
+        Begin(context, route, bodyReadByPolicy, caller);
+
+    /// <inheritdoc cref="IRequestTelemetry.Begin"/>
     public RequestObservation Begin(HttpContext context, string route, bool bodyReadByPolicy, System.Net.IPAddress? caller)
     {
         var request = context.Request;
@@ -85,7 +89,7 @@ internal sealed class RequestTelemetry(ProxyMetrics? metrics, bool tracing, Time
             }
         }
 
-        var observation = new RequestObservation(route, request.Method, mcp, activity, peek, _time.GetUtcNow(), caller) { TraceId = traceId };
+        var observation = new RequestObservation(this, route, request.Method, mcp, activity, peek, _time.GetUtcNow(), caller) { TraceId = traceId };
         if (Metrics is not null)
         {
             context.Response.OnStarting(static state =>
