@@ -17,7 +17,9 @@ namespace McpTunnel.Proxy.Audit;
 ///                 ─▶ fsync the file ─▶ next batch
 /// </code>
 /// One chain for all sinks: every sink gets the same lines, so records shipped off the host prove what the file held.
-/// The settings are an immutable <see cref="AuditSettings"/>; the service outlives a configuration.
+/// The settings are an immutable <see cref="AuditSettings"/>. A reload that keeps them puts an anchor naming the new
+/// config into the chain (<see cref="ConfigReloaded"/>); one that changes them replaces this log by another that
+/// continues the chain (<see cref="AuditSwitch"/>).
 /// </summary>
 internal sealed class AuditLog : IRequestRecordSink, IAsyncDisposable
 {
@@ -25,15 +27,15 @@ internal sealed class AuditLog : IRequestRecordSink, IAsyncDisposable
 
     private readonly AuditSettings _settings;
     private readonly string _proxy;
-    private readonly string? _configSha256;
+    private string? _configSha256;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Channel<RequestObservation> _queue;
+    private readonly Channel<AuditEntry> _queue;
     private readonly AuditRecordJson _json = new();
     private readonly AuditFile? _file;
     private readonly AuditOtlpSink? _otlp;
     private readonly TextWriter? _stdout;
-    private readonly string[] _sinkNames = ["queue", "file", "stdout", "otlp"];
+    private static readonly string[] SinkNames = ["queue", "file", "stdout", "otlp"];
     private readonly long[] _dropped = new long[4];
     private long _droppedUnrecorded;
     private long _lastDropLog = long.MinValue;
@@ -52,7 +54,7 @@ internal sealed class AuditLog : IRequestRecordSink, IAsyncDisposable
         _configSha256 = configSha256;
         _time = time;
         _logger = logger;
-        _queue = Channel.CreateBounded<RequestObservation>(new BoundedChannelOptions(settings.QueueSize)
+        _queue = Channel.CreateBounded<AuditEntry>(new BoundedChannelOptions(settings.QueueSize)
         {
             FullMode = BoundedChannelFullMode.Wait, // with TryWrite only: a full queue refuses, and the refusal is counted
             SingleReader = true,
@@ -63,27 +65,52 @@ internal sealed class AuditLog : IRequestRecordSink, IAsyncDisposable
         _otlp = settings.Otlp ? new AuditOtlpSink(environment, proxy) : null;
     }
 
+    /// <summary>Every sink with no drops: what a proxy whose audit a reload turned off reports beside the earlier logs' drops.</summary>
+    public static IReadOnlyList<KeyValuePair<string, long>> NoDrops { get; } = [.. SinkNames.Select(name => new KeyValuePair<string, long>(name, 0))];
+
     public AuditSettings Settings => _settings;
 
     public IReadOnlyList<KeyValuePair<string, long>> DroppedRecords =>
-        [.. _sinkNames.Select((name, i) => new KeyValuePair<string, long>(name, Interlocked.Read(ref _dropped[i])))];
+        [.. SinkNames.Select((name, i) => new KeyValuePair<string, long>(name, Interlocked.Read(ref _dropped[i])))];
 
-    /// <summary>Opens the file (rotating one left by an earlier run), writes the anchor and starts the writer.</summary>
-    public void Start()
+    /// <summary>Where the chain stands: the next record's <c>seq</c> and the hash of the last line (final once disposed).</summary>
+    public AuditChainPosition Position => new(_seq, _prev);
+
+    /// <summary>
+    /// Opens the file (rotating one already there aside), writes the anchor and starts the writer. At start the chain
+    /// continues the file an earlier run left; after a reload (<paramref name="continues"/>) it continues the log this
+    /// one replaces, and the anchor's reason is <c>reload</c>.
+    /// </summary>
+    public void Start(AuditChainPosition? continues = null)
     {
         var previous = _file?.Open();
-        _prev = previous?.Hash;
-        _seq = previous is { Seq: >= 0 } ? previous.Seq + 1 : 0;
-        WriteChained(_json.Anchor(_seq, _time.GetUtcNow(), _proxy, _configSha256, "start", _prev).Span, "anchor", null, null, null);
+        (_seq, _prev) = continues is { } position
+            ? (position.Seq, position.Prev)
+            : (previous is { Seq: >= 0 } ? previous.Seq + 1 : 0, previous?.Hash);
+        WriteChained(_json.Anchor(_seq, _time.GetUtcNow(), _proxy, _configSha256, continues is null ? "start" : "reload", _prev).Span, "anchor", null, null, null);
         Sync();
         var sinks = string.Join(",", new[] { _file is null ? null : "file", _stdout is null ? null : "stdout", _otlp is null ? null : "otlp" }.Where(s => s is not null));
-        ProxyLog.AuditStarted(_logger, sinks, _file?.Path ?? "", previous is null ? "new" : "continues the previous file");
+        var chain = continues is not null ? "continues the chain of the settings it replaces" : previous is null ? "new" : "continues the previous file";
+        ProxyLog.AuditStarted(_logger, sinks, _file?.Path ?? "", chain);
         _writer = Task.Factory.StartNew(() => RunAsync(), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
-    public void Record(RequestObservation observation)
+    public void Record(RequestObservation observation) => Enqueue(new AuditEntry(observation, null));
+
+    /// <summary>
+    /// A reload applied a new config with the same audit settings: an anchor naming it goes into the chain, in its place
+    /// among the records, so the chain shows under which config each record was made.
+    /// </summary>
+    public void ConfigReloaded(string? configSha256) => Enqueue(new AuditEntry(null, new AuditReloadAnchor(configSha256)));
+
+    /// <summary>Drops counted but not yet written as a <c>dropped</c> record: handed to the log that replaces this one.</summary>
+    public long TakeUnrecordedDrops() => Interlocked.Exchange(ref _droppedUnrecorded, 0);
+
+    public void AddUnrecordedDrops(long dropped) => Interlocked.Add(ref _droppedUnrecorded, dropped);
+
+    private void Enqueue(AuditEntry entry)
     {
-        if (!_queue.Writer.TryWrite(observation))
+        if (!_queue.Writer.TryWrite(entry))
         {
             Interlocked.Increment(ref _droppedUnrecorded);
             Dropped(0, "raise audit.queue_size, or find the slow sink (a full disk, a blocked stdout pipe)");
@@ -115,10 +142,18 @@ internal sealed class AuditLog : IRequestRecordSink, IAsyncDisposable
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync())
         {
-            while (reader.TryRead(out var observation))
+            while (reader.TryRead(out var entry))
             {
                 RecordDrops();
-                Append(observation, 0);
+                if (entry.Reload is { } reload)
+                {
+                    _configSha256 = reload.ConfigSha256;
+                    WriteChained(_json.Anchor(_seq, _time.GetUtcNow(), _proxy, _configSha256, "reload", _prev).Span, "anchor", null, null, null);
+                }
+                else
+                {
+                    Append(entry.Request, 0);
+                }
             }
 
             Sync();
@@ -232,7 +267,7 @@ internal sealed class AuditLog : IRequestRecordSink, IAsyncDisposable
 
     private void Sink(int sink, Exception ex)
     {
-        ProxyLog.AuditSinkFailed(_logger, _sinkNames[sink], ex.Message);
+        ProxyLog.AuditSinkFailed(_logger, SinkNames[sink], ex.Message);
         Dropped(sink, "see the error logged with it");
     }
 
@@ -243,7 +278,16 @@ internal sealed class AuditLog : IRequestRecordSink, IAsyncDisposable
         var last = Interlocked.Read(ref _lastDropLog);
         if ((last == long.MinValue || _time.GetElapsedTime(last, now) >= DropLogInterval) && Interlocked.CompareExchange(ref _lastDropLog, now, last) == last)
         {
-            ProxyLog.AuditDropped(_logger, _sinkNames[sink], total, fix);
+            ProxyLog.AuditDropped(_logger, SinkNames[sink], total, fix);
         }
     }
 }
+
+/// <summary>Where a chain stands: the <c>seq</c> of the next record and the SHA-256 of the last line (null before the first).</summary>
+internal readonly record struct AuditChainPosition(long Seq, string? Prev);
+
+/// <summary>One item of the writer's queue: a request's record, or a reload's anchor.</summary>
+internal readonly record struct AuditEntry(RequestObservation? Request, AuditReloadAnchor? Reload);
+
+/// <summary>A reload applied a config whose file has this SHA-256: the anchor that says so in the chain.</summary>
+internal sealed record AuditReloadAnchor(string? ConfigSha256);

@@ -2,8 +2,8 @@ namespace McpTunnel.Proxy.Configuration;
 
 /// <summary>
 /// <c>audit:</c>, our extension: one JSON record per MCP request, chained by hashes, written to the sinks named here.
-/// Absent (the default) means no audit at all: nothing is recorded, read or held for it. Immutable, so a reload can
-/// hand the long-lived audit log a new one.
+/// Absent (the default) means no audit at all: nothing is recorded, read or held for it. Immutable: a reload that
+/// changes them replaces the audit log by one made for the new settings (Audit/AuditSwitch).
 /// </summary>
 internal sealed record AuditSettings
 {
@@ -29,6 +29,11 @@ internal sealed record AuditSettings
 
     /// <summary><c>audit.queue_size</c>: records waiting for the writer; beyond it new records are dropped and counted, never waited for.</summary>
     public int QueueSize { get; init; } = DefaultQueueSize;
+
+    /// <summary>Equal settings, lists compared by their items (a reload reads a new list each time).</summary>
+    public bool SameAs(AuditSettings other) =>
+        File == other.File && Stdout == other.Stdout && Otlp == other.Otlp && Arguments == other.Arguments
+        && QueueSize == other.QueueSize && RedactKeys.SequenceEqual(other.RedactKeys, StringComparer.Ordinal);
 
     /// <summary>The settings in one line, as <c>mcptunnel check</c> prints them.</summary>
     public string Describe()

@@ -1,3 +1,4 @@
+using McpTunnel.Proxy.Audit;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Forwarding;
 using McpTunnel.Proxy.Logging;
@@ -27,6 +28,7 @@ internal sealed class ConfigReloader(
     PolicyLimiters limiters,
     LogLevelSwitch logLevel,
     ConfigReloadMetrics? metrics,
+    AuditSwitch? audit,
     CancellationToken stopping)
 {
     private readonly Lock _lock = new();
@@ -64,7 +66,7 @@ internal sealed class ConfigReloader(
 
             // Step 2
             var current = running.Current;
-            if (RestartOnlyKeys.Changed(current.Config, loaded.Config) is { Count: > 0 } restartOnly)
+            if (RestartOnlyKeys.Changed(current.Config, loaded.Config, auditRunning: audit is not null) is { Count: > 0 } restartOnly)
             {
                 return Fail(trigger, loaded.Hash, restartOnly);
             }
@@ -96,6 +98,7 @@ internal sealed class ConfigReloader(
 
             logLevel.Set(loaded.Config.LogLevel);
             limiters.Retain(loaded.Config.Routes);
+            ApplyAudit(loaded);
 
             // Step 5
             var change = ConfigChange.Between(current, next);
@@ -117,6 +120,28 @@ internal sealed class ConfigReloader(
 
             metrics?.Loaded(loaded.Hash, next.Source.LoadedAt, reloaded: true);
             return new ConfigReloadOutcome(true, [], change);
+        }
+    }
+
+    /// <summary>
+    /// The audit log follows the new config: an anchor naming it, or a log for the new settings continuing the chain
+    /// (Audit/AuditSwitch). Waits for the old log to write what it holds, so records keep their order in the chain.
+    /// </summary>
+    private void ApplyAudit(ProxyConfigLoadResult loaded)
+    {
+        if (audit is null)
+        {
+            return;
+        }
+
+        try
+        {
+            audit.ApplyAsync(loaded.Config.Audit, loaded.Sha256).GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The new file could not be opened: the config is applied, and the audit sink says why it records nothing.
+            ProxyLog.AuditSinkFailed(logger, "file", ex.Message);
         }
     }
 

@@ -75,7 +75,7 @@ internal sealed class ProxyServer : IAsyncDisposable
     public EgressPolicy Egress => Running.Current.Egress;
 
     /// <summary>The audit log (<c>audit:</c>); null when the config has none.</summary>
-    public AuditLog? Audit { get; private init; }
+    public AuditSwitch? Audit { get; private init; }
 
     /// <summary>Metrics, admin listener and traces (each only when configured).</summary>
     public ProxyObservability Observability { get; }
@@ -131,19 +131,20 @@ internal sealed class ProxyServer : IAsyncDisposable
         var certificates = CertificateStore.Load(config.Tls, logger, options.TimeProvider);
         var running = new RunningConfig(new ConfigSnapshot(config, new ConfigSource(configHash, options.TimeProvider.GetUtcNow()), UpstreamPool.Create(config, logger), options.TimeProvider));
         var environment = options.TelemetryEnvironment ?? ProxyTracing.ProcessEnvironment();
+        var proxyName = ProgramVersion.Describe("mcp-proxy", typeof(ProxyServer).Assembly);
         var audit = config.Audit is { } auditSettings
-            ? new AuditLog(auditSettings, ProgramVersion.Describe("mcp-proxy", typeof(ProxyServer).Assembly), options.ConfigSha256, options.TimeProvider, logger, environment, options.AuditStdout)
+            ? new AuditSwitch(auditSettings, options.ConfigSha256, (settings, sha) => new AuditLog(settings, proxyName, sha, options.TimeProvider, logger, environment, options.AuditStdout))
             : null;
         var observability = ProxyObservability.Create(config, certificates, app.Services.GetService<System.Diagnostics.Metrics.IMeterFactory>(), options.TimeProvider, environment, app.Lifetime.ApplicationStopping, audit);
         // The stage exists always, since a reload may add a policy, but the handler enters it only for a route that has
         // one: routes without a policy go straight to the forwarder as before.
         var limiters = new PolicyLimiters(options.TimeProvider);
         var policy = new McpPolicyStage(limiters, logger, observability.Metrics is { } metrics ? metrics.PolicyRefused : null,
-            config.Audit is { Arguments: not AuditArguments.None } recorded ? new ArgumentRecorder(recorded.Arguments, recorded.RedactKeys) : null);
+            audit is null ? null : () => audit.Arguments);
         var reloadMetrics = observability.Metrics is { } registry ? new ConfigReloadMetrics(registry.Registry) : null;
         reloadMetrics?.Loaded(configHash, running.Current.Source.LoadedAt, reloaded: false);
         var reloader = options.ConfigPath is { } path
-            ? new ConfigReloader(running, path, options.TunnelDomainOverride, logger, options.TimeProvider, limiters, logLevel, reloadMetrics, app.Lifetime.ApplicationStopping)
+            ? new ConfigReloader(running, path, options.TunnelDomainOverride, logger, options.TimeProvider, limiters, logLevel, reloadMetrics, audit, app.Lifetime.ApplicationStopping)
             : null;
         var handler = new ProxyRequestHandler(running, logger, app.Lifetime.ApplicationStopping, observability.Requests, policy);
         acceptor = new TunnelAcceptor(certificates, listener, config.Limits, logger, options.TimeProvider, observability.Metrics);

@@ -5,14 +5,14 @@ namespace McpTunnel.Proxy.Hosting;
 
 /// <summary>
 /// The keys a running proxy cannot change: they were used to open listeners, load the certificate, start the log writer
-/// arm the tunnel layer's timers, or open the audit chain. A reload that changes one is refused whole, naming each such key, so an operator never
+/// or arm the tunnel layer's timers; turning audit on is one too. A reload that changes one is refused whole, naming each such key, so an operator never
 /// runs half of an edit (docs/ARCHITECTURE.md "Configuration reload").
 /// </summary>
 internal static class RestartOnlyKeys
 {
     private const string Fix = "restart the proxy to apply it, or put the running value back to reload the rest";
 
-    public static IReadOnlyList<ConfigError> Changed(ProxyConfig running, ProxyConfig next)
+    public static IReadOnlyList<ConfigError> Changed(ProxyConfig running, ProxyConfig next, bool auditRunning)
     {
         var errors = new List<ConfigError>();
         void Check<T>(string key, T was, T now, Func<T, string>? show = null)
@@ -38,17 +38,15 @@ internal static class RestartOnlyKeys
         Check("limits.ping_interval", running.Limits.PingInterval, next.Limits.PingInterval, GoDuration.Format);
         Check("limits.ping_timeout", running.Limits.PingTimeout, next.Limits.PingTimeout, GoDuration.Format);
 
-        // The audit chain's sinks and files are opened at start, and a chain must not change shape in the middle.
-        if (Describe(running.Audit) != Describe(next.Audit))
+        // A proxy started without audit builds no record of its requests (so that it reads and holds nothing for one);
+        // every audit setting of a proxy started with it reloads (Audit/AuditSwitch).
+        if (!auditRunning && next.Audit is not null)
         {
-            errors.Add(new ConfigError("audit", "the audit section changed, which takes effect only when the proxy starts", Fix));
+            errors.Add(new ConfigError("audit", "the proxy started without audit, and turning it on takes effect only when the proxy starts", "restart the proxy to start recording, or remove audit: to reload the rest"));
         }
+
         return errors;
     }
 
     private static string Quote(string value) => $"\"{value}\"";
-
-    /// <summary>The audit section as one comparable string (records compare their lists by reference).</summary>
-    private static string Describe(AuditSettings? audit) => audit is null ? "" : string.Join('|',
-        audit.File?.Path, audit.File?.MaxBytes, audit.File?.MaxAge.Ticks, audit.Stdout, audit.Otlp, audit.Arguments, string.Join(',', audit.RedactKeys), audit.QueueSize);
 }

@@ -17,7 +17,7 @@ namespace McpTunnel.Proxy.Policy;
 ///   (8) forward the held bytes
 /// </code>
 /// </summary>
-internal sealed class McpPolicyStage(PolicyLimiters limiters, ILogger logger, Action<string, PolicyReason>? counted = null, ArgumentRecorder? arguments = null)
+internal sealed class McpPolicyStage(PolicyLimiters limiters, ILogger logger, Action<string, PolicyReason>? counted = null, Func<ArgumentRecorder?>? arguments = null)
 {
     /// <summary>Longest client-supplied name written to a log line or an answer; longer ones are cut.</summary>
     private const int MaxLoggedName = 128;
@@ -62,7 +62,7 @@ internal sealed class McpPolicyStage(PolicyLimiters limiters, ILogger logger, Ac
         }
 
         // Step 3
-        var read = McpBodyReader.Read(body, arguments);
+        var read = McpBodyReader.Read(body, arguments?.Invoke()); // the audit settings of now: a reload may change them
         if (read.Body is not { } parsed)
         {
             var unreadable = Refused(route, PolicyReason.Unreadable, null, null, read.Error!, read.ErrorCode);

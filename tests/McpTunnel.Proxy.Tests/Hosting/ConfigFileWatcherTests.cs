@@ -92,7 +92,7 @@ public sealed class ConfigFileWatcherTests
     {
         public ConfigReloader Reloader(string path) => new(
             proxy.Server.Running, path, null, proxy.Server.Logger, TimeProvider.System,
-            new McpTunnel.Proxy.Policy.PolicyLimiters(TimeProvider.System), new McpTunnel.Proxy.Logging.LogLevelSwitch(McpTunnel.Proxy.Configuration.LogLevelSetting.Debug), null, CancellationToken.None);
+            new McpTunnel.Proxy.Policy.PolicyLimiters(TimeProvider.System), new McpTunnel.Proxy.Logging.LogLevelSwitch(McpTunnel.Proxy.Configuration.LogLevelSetting.Debug), null, null, CancellationToken.None);
     }
 
     /// <summary>A ConfigMap volume as the kubelet lays it out: config.yaml → ..data/config.yaml, ..data → ..&lt;version&gt;.</summary>
