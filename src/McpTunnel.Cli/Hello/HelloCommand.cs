@@ -50,19 +50,16 @@ internal static class HelloCommand
     {
         endPoint = new IPEndPoint(IPAddress.Any, 0);
         error = "";
-        if (portOverride is { } port)
+        if (portOverride is < 0 or > 65535)
         {
-            if (port is < 0 or > 65535)
-            {
-                error = $"--port must be 0-65535 (got {port}).";
-                return false;
-            }
-
-            var bare = !listen.Contains(':', StringComparison.Ordinal) || listen.EndsWith(']');
-            listen = bare ? $"{listen}:{port}" : $"{listen[..listen.LastIndexOf(':')]}:{port}";
+            error = $"--port must be 0-65535 (got {portOverride}).";
+            return false;
         }
 
-        if (!ListenAddress.TryParse(listen, out var address, out var problem))
+        var parsed = portOverride is { } port
+            ? ListenAddress.TryParse(listen, port, out var address, out var problem)
+            : ListenAddress.TryParse(listen, out address, out problem);
+        if (!parsed)
         {
             error = $"--listen: {problem}; use host:port, e.g. 0.0.0.0:9000, 127.0.0.1:9000, [::1]:9000 or :9000 for every interface.";
             return false;

@@ -39,19 +39,50 @@ internal sealed record ListenAddress(string Host, int Port)
     /// </summary>
     public static bool TryParse(string text, out ListenAddress? address, out string problem)
     {
-        address = null;
-        problem = "";
-        var colon = text.LastIndexOf(':');
-        var closing = text.LastIndexOf(']');
-        if (colon < 0 || colon < closing
-            || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
-            || port > 65535)
+        if (!TrySplit(text, out var host, out var port))
         {
+            address = null;
             problem = $"\"{text}\" is not host:port";
             return false;
         }
 
-        var host = text[..colon];
+        return TryCreate(host, port, text, out address, out problem);
+    }
+
+    /// <summary>
+    /// Reads a listen flag that has a port flag beside it (<c>--listen</c> with <c>--port</c>): <paramref name="port"/>
+    /// replaces the port of <c>host:port</c>, or completes a bare host (<c>127.0.0.1</c>, <c>[::1]</c>, <c>localhost</c>,
+    /// or empty for every interface). The host follows the same rule as in <see cref="TryParse(string, out ListenAddress?, out string)"/>.
+    /// </summary>
+    public static bool TryParse(string text, int port, out ListenAddress? address, out string problem)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+        return TryCreate(TrySplit(text, out var host, out _) ? host : text, port, text, out address, out problem);
+    }
+
+    /// <summary>Splits at the last colon outside brackets; false when there is no port part or it is not 0–65535.</summary>
+    private static bool TrySplit(string text, out string host, out int port)
+    {
+        host = "";
+        port = 0;
+        var colon = text.LastIndexOf(':');
+        if (colon < 0 || colon < text.LastIndexOf(']')
+            || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out port)
+            || port > 65535)
+        {
+            return false;
+        }
+
+        host = text[..colon];
+        return true;
+    }
+
+    /// <summary>The host part's rule: empty, <c>localhost</c>, or an IP literal with IPv6 in brackets.</summary>
+    private static bool TryCreate(string host, int port, string text, out ListenAddress? address, out string problem)
+    {
+        address = null;
+        problem = "";
         var bracketed = host.StartsWith('[') && host.EndsWith(']');
         if (bracketed)
         {

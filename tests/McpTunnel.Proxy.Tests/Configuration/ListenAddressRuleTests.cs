@@ -39,6 +39,31 @@ public sealed class ListenAddressRuleTests
     }
 
     [Theory]
+    [InlineData("127.0.0.1", 9005, "127.0.0.1:9005")]
+    [InlineData("[::1]", 9006, "[::1]:9006")]
+    [InlineData("localhost", 9007, "localhost:9007")]
+    [InlineData("", 9008, ":9008")]
+    [InlineData("127.0.0.1:9000", 8123, "127.0.0.1:8123")]
+    [InlineData("[::1]:9000", 0, "[::1]:0")]
+    public void WithAPortFlag_ThePortCompletesABareHostOrReplacesTheGivenOne(string text, int port, string written)
+    {
+        Assert.True(ListenAddress.TryParse(text, port, out var address, out var problem), problem);
+        Assert.Equal(written, address!.ToString());
+    }
+
+    [Theory]
+    [InlineData("example.com", "host \"example.com\" is not an IP address")]
+    [InlineData("example.com:80", "host \"example.com\" is not an IP address")]
+    [InlineData("*", "host \"*\" is not an IP address")]
+    [InlineData("::1:8080", "must be in brackets, as in [::1]:9000")]
+    public void WithAPortFlag_TheHostFollowsTheSameRule(string text, string problemPart)
+    {
+        Assert.False(ListenAddress.TryParse(text, 9000, out var address, out var problem));
+        Assert.Null(address);
+        Assert.Contains(problemPart, problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(":9090", "127.0.0.1")]
     [InlineData("0.0.0.0:9090", "127.0.0.1")]
     [InlineData("[::]:9090", "[::1]")]
