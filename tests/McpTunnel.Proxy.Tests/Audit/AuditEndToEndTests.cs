@@ -4,9 +4,6 @@ using System.Text.Json;
 using McpTunnel.Proxy.Audit;
 using McpTunnel.Proxy.Tests.Infrastructure;
 using McpTunnel.Testing;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace McpTunnel.Proxy.Tests.Audit;
 
@@ -219,16 +216,12 @@ public sealed class AuditEndToEndTests
     {
         using var directory = new TempDirectory();
         var path = directory.File("audit.jsonl");
-        await using var receiver = await OtlpLogReceiver.StartAsync();
+        await using var receiver = await OtlpReceiver.StartAsync(OtlpReceiver.Logs);
         await using var upstream = await TestUpstream.StartAsync();
         var proxy = await TestProxy.StartAsync(
             $"echo: http://127.0.0.1:{upstream.Port}",
             AuditYaml(path, "  otlp: true"),
-            telemetryEnvironment: new Dictionary<string, string?>
-            {
-                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Uri.ToString().TrimEnd('/'),
-                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-            });
+            telemetryEnvironment: receiver.ExporterEnvironment);
 
         Assert.Equal(HttpStatusCode.OK, await PostAsync(proxy.CreateClient(), proxy, """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"delete_all"}}"""));
         await proxy.DisposeAsync(); // stopping flushes the exporter
@@ -243,45 +236,6 @@ public sealed class AuditEndToEndTests
         {
             Assert.True(exported.AsSpan().IndexOf(Encoding.UTF8.GetBytes(attribute)) >= 0, $"\"{attribute}\" is not in the exported log records");
         }
-    }
-
-    /// <summary>An OTLP/HTTP receiver: accepts POST /v1/logs and keeps the request bodies.</summary>
-    private sealed class OtlpLogReceiver : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-        private readonly System.Collections.Concurrent.ConcurrentQueue<byte[]> _bodies = new();
-
-        private OtlpLogReceiver(WebApplication app) => _app = app;
-
-        public Uri Uri { get; private set; } = null!;
-
-        public static async Task<OtlpLogReceiver> StartAsync()
-        {
-            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-            builder.WebHost.UseKestrelCore();
-            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
-            var receiver = new OtlpLogReceiver(app);
-            app.Run(async context =>
-            {
-                using var body = new MemoryStream();
-                await context.Request.Body.CopyToAsync(body);
-                if (context.Request.Path == "/v1/logs")
-                {
-                    receiver._bodies.Enqueue(body.ToArray());
-                }
-
-                context.Response.ContentType = "application/x-protobuf";
-            });
-            await app.StartAsync();
-            receiver.Uri = new Uri(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
-            return receiver;
-        }
-
-        public byte[] Bytes() => [.. _bodies.SelectMany(b => b)];
-
-        public ValueTask DisposeAsync() => _app.DisposeAsync();
     }
 
     /// <summary>A stdout whose writes wait while it is closed, as a pipe nobody reads does.</summary>

@@ -1,12 +1,5 @@
-using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
 using McpTunnel.Proxy.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace McpTunnel.Proxy.Tests.Observability;
 
@@ -20,13 +13,9 @@ public sealed class TracingTests
     [Fact]
     public async Task ToolCall_IsExportedAsOneSpanWithMcpAttributes_ContinuesTheCallersTrace_AndNeverCarriesArgumentsOrResults()
     {
-        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var receiver = await OtlpReceiver.StartAsync(OtlpReceiver.Traces);
         await using var upstream = await TestUpstream.StartAsync();
-        var proxy = await TestProxy.StartAsync($"traced: http://127.0.0.1:{upstream.Port}", telemetryEnvironment: new Dictionary<string, string?>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Uri.ToString().TrimEnd('/'),
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-        });
+        var proxy = await StartTracedAsync(receiver, upstream);
         var client = proxy.CreateClient();
         const string callerTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
         using var request = new HttpRequestMessage(HttpMethod.Post, proxy.UrlFor("traced", "/echo/mcp"))
@@ -61,13 +50,9 @@ public sealed class TracingTests
     [Fact]
     public async Task ToolCallWithADecoyMcpName_SpanNamesTheBodysTool_AndRecordsWhatTheHeadersClaimed()
     {
-        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var receiver = await OtlpReceiver.StartAsync(OtlpReceiver.Traces);
         await using var upstream = await TestUpstream.StartAsync();
-        var proxy = await TestProxy.StartAsync($"traced: http://127.0.0.1:{upstream.Port}", telemetryEnvironment: new Dictionary<string, string?>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Uri.ToString().TrimEnd('/'),
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-        });
+        var proxy = await StartTracedAsync(receiver, upstream);
         var client = proxy.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, proxy.UrlFor("traced", "/echo/mcp"))
         {
@@ -90,13 +75,9 @@ public sealed class TracingTests
     [Fact]
     public async Task ToolCallThePolicyDenies_IsTracedWithTheDecisionAndTheRule_ThoughNothingWasForwarded()
     {
-        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var receiver = await OtlpReceiver.StartAsync(OtlpReceiver.Traces);
         await using var upstream = await TestUpstream.StartAsync();
-        var proxy = await TestProxy.StartAsync($"traced: http://127.0.0.1:{upstream.Port}", "upstream:\n  allowed_ips: [127.0.0.0/8]\npolicy:\n  traced:\n    tools: { deny: [\"delete_*\"] }\n", telemetryEnvironment: new Dictionary<string, string?>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Uri.ToString().TrimEnd('/'),
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-        });
+        var proxy = await TestProxy.StartAsync($"traced: http://127.0.0.1:{upstream.Port}", "upstream:\n  allowed_ips: [127.0.0.0/8]\npolicy:\n  traced:\n    tools: { deny: [\"delete_*\"] }\n", telemetryEnvironment: receiver.ExporterEnvironment);
         var client = proxy.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, proxy.UrlFor("traced", "/echo/mcp"))
         {
@@ -127,13 +108,9 @@ public sealed class TracingTests
     [InlineData("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", true)]
     public async Task CallersTraceparent_IsContinuedOnlyWhenValid_ANewTraceDropsTracestate(string? traceparent, bool continued)
     {
-        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var receiver = await OtlpReceiver.StartAsync(OtlpReceiver.Traces);
         await using var upstream = await TestUpstream.StartAsync();
-        await using var proxy = await TestProxy.StartAsync($"traced: http://127.0.0.1:{upstream.Port}", telemetryEnvironment: new Dictionary<string, string?>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Uri.ToString().TrimEnd('/'),
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-        });
+        await using var proxy = await StartTracedAsync(receiver, upstream);
         using var request = new HttpRequestMessage(HttpMethod.Get, proxy.UrlFor("traced", "/echo/mcp"));
         if (traceparent is not null)
         {
@@ -155,44 +132,9 @@ public sealed class TracingTests
         }
     }
 
+    /// <summary>A proxy with the route <c>traced</c> to <paramref name="upstream"/>, exporting its spans to <paramref name="receiver"/>.</summary>
+    private static Task<TestProxy> StartTracedAsync(OtlpReceiver receiver, TestUpstream upstream) =>
+        TestProxy.StartAsync($"traced: http://127.0.0.1:{upstream.Port}", telemetryEnvironment: receiver.ExporterEnvironment);
+
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
-
-    /// <summary>An OTLP/HTTP receiver: accepts POST /v1/traces and keeps the request bodies.</summary>
-    private sealed class OtlpReceiver : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-        private readonly ConcurrentQueue<byte[]> _bodies = new();
-
-        private OtlpReceiver(WebApplication app) => _app = app;
-
-        public Uri Uri { get; private set; } = null!;
-
-        public static async Task<OtlpReceiver> StartAsync()
-        {
-            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-            builder.WebHost.UseKestrelCore();
-            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
-            var receiver = new OtlpReceiver(app);
-            app.Run(async context =>
-            {
-                using var body = new MemoryStream();
-                await context.Request.Body.CopyToAsync(body);
-                if (context.Request.Path == "/v1/traces")
-                {
-                    receiver._bodies.Enqueue(body.ToArray());
-                }
-
-                context.Response.ContentType = "application/x-protobuf";
-            });
-            await app.StartAsync();
-            receiver.Uri = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-            return receiver;
-        }
-
-        public byte[] Bytes() => _bodies.SelectMany(b => b).ToArray();
-
-        public ValueTask DisposeAsync() => _app.DisposeAsync();
-    }
 }
