@@ -14,19 +14,6 @@ namespace McpTunnel.Proxy.Tests.Audit;
 /// </summary>
 public sealed class AuditEndToEndTests
 {
-    private static string AuditYaml(string path, string extra = "") => $"""
-        upstream:
-          allowed_ips: [127.0.0.0/8]
-        policy:
-          echo:
-            tools:
-              deny: ["delete_*"]
-        audit:
-          file:
-            path: {path}
-        {extra}
-        """;
-
     private static async Task<HttpStatusCode> PostAsync(HttpClient client, TestProxy proxy, string json, string? session = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, proxy.UrlFor("echo", "/echo"))
@@ -44,16 +31,13 @@ public sealed class AuditEndToEndTests
         return response.StatusCode;
     }
 
-    private static List<JsonElement> Records(string path) =>
-        [.. File.ReadAllLines(path).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
-
     [Fact]
     public async Task EachRequest_IsOneChainedRecord_WithTheDecision_AndNeverTheArgumentsOrTheSessionId()
     {
         using var directory = new TempDirectory();
         var path = directory.File("audit.jsonl");
         await using var upstream = await TestUpstream.StartAsync();
-        var proxy = await TestProxy.StartForUpstreamAsync(upstream, AuditYaml(path));
+        var proxy = await TestProxy.StartForUpstreamAsync(upstream, AuditConfig.Yaml(path));
         var configSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(proxy.ConfigPath)));
         var client = proxy.CreateClient();
 
@@ -70,7 +54,7 @@ public sealed class AuditEndToEndTests
         var text = await File.ReadAllTextAsync(path);
         Assert.DoesNotContain("argument-canary-4411", text, StringComparison.Ordinal);
         Assert.DoesNotContain("session-canary-7788", text, StringComparison.Ordinal);
-        var records = Records(path);
+        var records = AuditConfig.Records(path);
         Assert.Equal(["anchor", "request", "request", "request"], records.Select(r => r.GetProperty("type").GetString()));
         Assert.Equal([0L, 1, 2, 3], records.Select(r => r.GetProperty("seq").GetInt64()));
 
@@ -106,13 +90,13 @@ public sealed class AuditEndToEndTests
         using var directory = new TempDirectory();
         var path = directory.File("audit.jsonl");
         await using var upstream = await TestUpstream.StartAsync();
-        var proxy = await TestProxy.StartForUpstreamAsync(upstream, AuditYaml(path, "  arguments: redacted"));
+        var proxy = await TestProxy.StartForUpstreamAsync(upstream, AuditConfig.Yaml(path, "  arguments: redacted"));
 
         await PostAsync(proxy.CreateClient(), proxy, """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search","arguments":{"q":"printers","api_key":"secret-canary-3317"}}}""");
         await proxy.DisposeAsync();
 
         Assert.DoesNotContain("secret-canary-3317", await File.ReadAllTextAsync(path), StringComparison.Ordinal);
-        Assert.Equal("""{"q":"printers","api_key":"[redacted]"}""", Records(path)[1].GetProperty("arguments").GetRawText());
+        Assert.Equal("""{"q":"printers","api_key":"[redacted]"}""", AuditConfig.Records(path)[1].GetProperty("arguments").GetRawText());
     }
 
     [Fact]
@@ -121,7 +105,7 @@ public sealed class AuditEndToEndTests
         using var directory = new TempDirectory();
         var path = directory.File("audit.jsonl");
         await using var upstream = await TestUpstream.StartAsync();
-        var proxy = await TestProxy.StartForUpstreamAsync(upstream, AuditYaml(path, "    max_size: 4096"));
+        var proxy = await TestProxy.StartForUpstreamAsync(upstream, AuditConfig.Yaml(path, "    max_size: 4096"));
         var client = proxy.CreateClient();
         for (var i = 0; i < 40; i++)
         {
@@ -133,7 +117,7 @@ public sealed class AuditEndToEndTests
         var files = Directory.GetFiles(directory.Path, "audit.jsonl.*").Where(f => f != path).Order(StringComparer.Ordinal).Append(path).ToList();
         Assert.True(files.Count >= 3, $"only {files.Count} files");
         Assert.All(files, f => Assert.True(new FileInfo(f).Length <= 4096, $"{f} is {new FileInfo(f).Length} bytes"));
-        Assert.All(files, f => Assert.Equal("anchor", Records(f)[0].GetProperty("type").GetString()));
+        Assert.All(files, f => Assert.Equal("anchor", AuditConfig.Records(f)[0].GetProperty("type").GetString()));
         if (OperatingSystem.IsLinux())
         {
             foreach (var file in files)
@@ -160,7 +144,7 @@ public sealed class AuditEndToEndTests
         await using var upstream = await TestUpstream.StartAsync();
         for (var run = 0; run < 2; run++)
         {
-            var proxy = await TestProxy.StartForUpstreamAsync(upstream, AuditYaml(path));
+            var proxy = await TestProxy.StartForUpstreamAsync(upstream, AuditConfig.Yaml(path));
             Assert.Equal(HttpStatusCode.OK, await PostAsync(proxy.CreateClient(), proxy, """{"jsonrpc":"2.0","id":1,"method":"ping"}"""));
             await proxy.DisposeAsync();
         }
@@ -170,7 +154,7 @@ public sealed class AuditEndToEndTests
         var verified = AuditChainVerifier.Verify([.. files.Select(f => new AuditFileBytes(f, File.ReadAllBytes(f)))]);
         Assert.True(verified.Ok, verified.Problem?.Message);
         Assert.Equal(4, verified.Records);
-        Assert.Equal(2, Records(path)[0].GetProperty("seq").GetInt64());
+        Assert.Equal(2, AuditConfig.Records(path)[0].GetProperty("seq").GetInt64());
     }
 
     [Fact]
@@ -182,7 +166,7 @@ public sealed class AuditEndToEndTests
         using var stdout = new GatedWriter();
         var proxy = await TestProxy.StartAsync(
             $"echo: http://127.0.0.1:{upstream.Port}",
-            "admin_addr: \"127.0.0.1:0\"\n" + AuditYaml(path, "  stdout: true\n  queue_size: 2"),
+            "admin_addr: \"127.0.0.1:0\"\n" + AuditConfig.Yaml(path, "  stdout: true\n  queue_size: 2"),
             auditStdout: stdout);
         var client = proxy.CreateClient();
         stdout.Block(); // from here the stdout sink blocks the writer until released
@@ -202,7 +186,7 @@ public sealed class AuditEndToEndTests
         stdout.Release();
         await proxy.DisposeAsync();
 
-        var records = Records(path);
+        var records = AuditConfig.Records(path);
         var recordedDrops = records.Where(r => r.GetProperty("type").GetString() == "dropped").Sum(r => r.GetProperty("count").GetInt64());
         Assert.Equal(dropped, recordedDrops);
         Assert.Equal(30, records.Count(r => r.GetProperty("type").GetString() == "request") + recordedDrops);
@@ -220,7 +204,7 @@ public sealed class AuditEndToEndTests
         await using var upstream = await TestUpstream.StartAsync();
         var proxy = await TestProxy.StartAsync(
             $"echo: http://127.0.0.1:{upstream.Port}",
-            AuditYaml(path, "  otlp: true"),
+            AuditConfig.Yaml(path, "  otlp: true"),
             telemetryEnvironment: receiver.ExporterEnvironment);
 
         Assert.Equal(HttpStatusCode.OK, await PostAsync(proxy.CreateClient(), proxy, """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"delete_all"}}"""));

@@ -15,19 +15,6 @@ namespace McpTunnel.Proxy.Tests.Audit;
 /// </summary>
 public sealed class AuditReloadTests
 {
-    private static string Yaml(string path, string extra = "") => $"""
-        upstream:
-          allowed_ips: [127.0.0.0/8]
-        policy:
-          echo:
-            tools:
-              deny: ["delete_*"]
-        audit:
-          file:
-            path: {path}
-        {extra}
-        """;
-
     private static async Task<HttpStatusCode> CallAsync(HttpClient client, TestProxy proxy, int id, string argument = "plain")
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, proxy.UrlFor("echo", "/echo"))
@@ -38,9 +25,6 @@ public sealed class AuditReloadTests
         await response.Content.ReadAsByteArrayAsync();
         return response.StatusCode;
     }
-
-    private static List<JsonElement> Records(string path) =>
-        [.. File.ReadAllLines(path).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
 
     /// <summary>Every audit file in the directory in writing order (rotated ones first, by name, then the live one; the pattern also matches the live one).</summary>
     private static List<string> Files(TempDirectory directory, string path) =>
@@ -68,7 +52,7 @@ public sealed class AuditReloadTests
         using var directory = new TempDirectory();
         var path = directory.File("audit.jsonl");
         await using var upstream = await TestUpstream.StartAsync();
-        var proxy = await TestProxy.StartForUpstreamAsync(upstream, Yaml(path));
+        var proxy = await TestProxy.StartForUpstreamAsync(upstream, AuditConfig.Yaml(path));
         var client = proxy.CreateClient();
         var started = Sha256Of(proxy.ConfigPath);
 
@@ -78,7 +62,7 @@ public sealed class AuditReloadTests
         await CallAsync(client, proxy, 2);
         await proxy.DisposeAsync();
 
-        var records = Records(path);
+        var records = AuditConfig.Records(path);
         Assert.Equal(["anchor", "request", "anchor", "request"], records.Select(r => r.GetProperty("type").GetString()));
         Assert.Equal(("start", started), (records[0].GetProperty("reason").GetString(), records[0].GetProperty("config_sha256").GetString()));
         Assert.Equal(("reload", reloaded), (records[2].GetProperty("reason").GetString(), records[2].GetProperty("config_sha256").GetString()));
@@ -92,7 +76,7 @@ public sealed class AuditReloadTests
         using var directory = new TempDirectory();
         var path = directory.File("audit.jsonl");
         await using var upstream = await TestUpstream.StartAsync();
-        var proxy = await TestProxy.StartForUpstreamAsync(upstream, Yaml(path));
+        var proxy = await TestProxy.StartForUpstreamAsync(upstream, AuditConfig.Yaml(path));
         var client = proxy.CreateClient();
 
         await CallAsync(client, proxy, 1, "before");
@@ -103,8 +87,8 @@ public sealed class AuditReloadTests
         // The old log closed its file; the new one set it aside and began the live file with a reload anchor.
         var files = Files(directory, path);
         Assert.Equal(2, files.Count);
-        var before = Records(files[0]);
-        var after = Records(files[1]);
+        var before = AuditConfig.Records(files[0]);
+        var after = AuditConfig.Records(files[1]);
         Assert.Equal(["anchor", "request"], before.Select(r => r.GetProperty("type").GetString()));
         Assert.False(before[1].TryGetProperty("arguments", out _));
         Assert.Equal(["anchor", "request"], after.Select(r => r.GetProperty("type").GetString()));
@@ -122,7 +106,7 @@ public sealed class AuditReloadTests
         var first = directory.File("first.jsonl");
         var second = directory.File("second.jsonl");
         await using var upstream = await TestUpstream.StartAsync();
-        var proxy = await TestProxy.StartForUpstreamAsync(upstream, Yaml(first));
+        var proxy = await TestProxy.StartForUpstreamAsync(upstream, AuditConfig.Yaml(first));
         var client = proxy.CreateClient();
 
         await CallAsync(client, proxy, 1);
@@ -130,8 +114,8 @@ public sealed class AuditReloadTests
         await CallAsync(client, proxy, 2);
         await proxy.DisposeAsync();
 
-        Assert.Equal(2, Records(first).Count); // anchor, request: nothing after the move
-        var moved = Records(second);
+        Assert.Equal(2, AuditConfig.Records(first).Count); // anchor, request: nothing after the move
+        var moved = AuditConfig.Records(second);
         Assert.Equal(["anchor", "request"], moved.Select(r => r.GetProperty("type").GetString()));
         AssertChainVerifies([first, second], 4);
     }
@@ -142,7 +126,7 @@ public sealed class AuditReloadTests
         using var directory = new TempDirectory();
         var path = directory.File("audit.jsonl");
         await using var upstream = await TestUpstream.StartAsync();
-        var proxy = await TestProxy.StartForUpstreamAsync(upstream, Yaml(path));
+        var proxy = await TestProxy.StartForUpstreamAsync(upstream, AuditConfig.Yaml(path));
         var client = proxy.CreateClient();
         var audited = File.ReadAllText(proxy.ConfigPath);
 
@@ -154,7 +138,7 @@ public sealed class AuditReloadTests
         await proxy.DisposeAsync();
 
         var files = Files(directory, path);
-        var records = files.SelectMany(Records).ToList();
+        var records = files.SelectMany(AuditConfig.Records).ToList();
         Assert.Equal(["anchor", "request", "anchor", "request"], records.Select(r => r.GetProperty("type").GetString()));
         Assert.Equal("reload", records[2].GetProperty("reason").GetString());
         AssertChainVerifies(files, 4);
@@ -166,7 +150,7 @@ public sealed class AuditReloadTests
         using var directory = new TempDirectory();
         var path = directory.File("audit.jsonl");
         await using var upstream = await TestUpstream.StartAsync();
-        var proxy = await TestProxy.StartForUpstreamAsync(upstream, Yaml(path));
+        var proxy = await TestProxy.StartForUpstreamAsync(upstream, AuditConfig.Yaml(path));
         var client = proxy.CreateClient(http2: true);
         var plain = File.ReadAllText(proxy.ConfigPath);
         const int Requests = 400;
@@ -197,7 +181,7 @@ public sealed class AuditReloadTests
         Assert.Equal(0, failures);
         Assert.True(reloads >= 2, $"only {reloads} reloads ran during the load");
         var files = Files(directory, path);
-        var records = files.SelectMany(Records).ToList();
+        var records = files.SelectMany(AuditConfig.Records).ToList();
         Assert.Equal(Requests, records.Count(r => r.GetProperty("type").GetString() == "request"));
         Assert.DoesNotContain(records, r => r.GetProperty("type").GetString() == "dropped");
         Assert.Equal(1 + reloads, records.Count(r => r.GetProperty("type").GetString() == "anchor"));
