@@ -11,30 +11,22 @@ namespace McpTunnel.Testing;
 /// <see cref="StartAsync"/> returns once the proxy logged <c>listening</c>; every line it writes (stdout and stderr) is
 /// kept for <see cref="WaitForLineAsync"/>. Disposing kills a process still running. The caller owns the PKI.
 /// </summary>
-internal sealed class TestProxyProcess : IDisposable, IAsyncDisposable
+internal sealed class TestProxyProcess(Process process, TestPki pki, int port, string configFile) : IDisposable, IAsyncDisposable
 {
     private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30);
 
-    private readonly Process _process;
+    private readonly Process _process = process;
     private readonly List<string> _lines = [];
     private readonly List<(string Fragment, TaskCompletionSource<string> Seen)> _waiters = [];
     private TaskCompletionSource _nextLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private TestProxyProcess(Process process, TestPki pki, int port, string configFile)
-    {
-        _process = process;
-        Pki = pki;
-        Port = port;
-        ConfigFile = configFile;
-    }
-
-    public TestPki Pki { get; }
+    public TestPki Pki { get; } = pki;
 
     /// <summary>The tunnel listener's port on 127.0.0.1.</summary>
-    public int Port { get; }
+    public int Port { get; } = port;
 
     /// <summary>The config file the process was started with (in the PKI's directory); rewrite it with <see cref="WriteConfig"/>.</summary>
-    public string ConfigFile { get; }
+    public string ConfigFile { get; } = configFile;
 
     public int Id => _process.Id;
 
