@@ -64,7 +64,7 @@ internal static class CredentialFile
         }
 
         var content = System.Text.Encoding.ASCII.GetString(bytes, 0, length);
-        return new CredentialFileContent(new SecretHeaderValue(prefix + content), Convert.ToHexString(SHA256.HashData(bytes.AsSpan(0, length))), null, null);
+        return new CredentialFileContent(new SecretHeaderValue(prefix + content, Convert.ToHexString(SHA256.HashData(bytes.AsSpan(0, length)))), null, null);
     }
 
     /// <summary>
@@ -119,20 +119,14 @@ internal static class CredentialFile
     }
 }
 
-/// <summary>
-/// One read of a credential file: the header value and a hash of the content (to notice a change by comparing
-/// hashes rather than secrets), or the problem and its fix. A class, not a record, so nothing prints its members.
-/// </summary>
-internal sealed class CredentialFileContent(SecretHeaderValue? value, string? contentHash, string? problem, string? fix)
+/// <summary>One read of a credential file: the header value, or the problem and its fix.</summary>
+internal sealed class CredentialFileContent(SecretHeaderValue? value, string? problem, string? fix)
 {
     public SecretHeaderValue? Value { get; } = value;
-
-    /// <summary>SHA-256 of the content; kept in memory only, never written anywhere.</summary>
-    public string? ContentHash { get; } = contentHash;
 
     public string? Problem { get; } = problem;
 
     public string? Fix { get; } = fix;
 
-    public static CredentialFileContent Failed(string problem, string fix) => new(null, null, problem, fix);
+    public static CredentialFileContent Failed(string problem, string fix) => new(null, problem, fix);
 }

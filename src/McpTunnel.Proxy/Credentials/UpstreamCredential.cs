@@ -5,19 +5,21 @@ namespace McpTunnel.Proxy.Credentials;
 
 /// <summary>
 /// One route's upstream credential at run time (docs/ARCHITECTURE.md "Upstream credentials"): the header it is set in,
-/// what happens to the caller's Authorization, and the current value, which a re-read of the file may replace while
-/// requests run (one reference swap; a request reads it once, so it carries the old value or the new one, whole).
-/// It hangs on the route, in the configuration snapshot, so it is never sent to another route's upstream.
+/// what happens to the caller's Authorization, and the current value. <see cref="Poll"/> re-reads the file by the rule
+/// the certificate follows (<see cref="LastGoodFile{T}"/>): a new content is swapped in with one reference write, so a
+/// request, which reads the value once, carries the old value or the new one, whole; a file that became unreadable or
+/// unusable keeps the last good value. It hangs on the route, in the configuration snapshot, so it is never sent to
+/// another route's upstream.
 /// </summary>
 internal sealed class UpstreamCredential
 {
-    private volatile SecretHeaderValue _value;
+    private readonly LastGoodFile<SecretHeaderValue> _file;
 
     public UpstreamCredential(string route, CredentialSettings settings)
     {
         Route = route;
         Settings = settings;
-        _value = settings.Value;
+        _file = new LastGoodFile<SecretHeaderValue>(settings.Value, settings.Value.ContentHash, () => Read(settings));
     }
 
     public string Route { get; }
@@ -27,7 +29,7 @@ internal sealed class UpstreamCredential
     public string HeaderName => Settings.Header;
 
     /// <summary>The value requests are sent with now.</summary>
-    public SecretHeaderValue Value => _value;
+    public SecretHeaderValue Value => _file.Current;
 
     /// <summary>
     /// True for a caller's header that must not reach the upstream beside the credential: any spelling of the
@@ -38,6 +40,14 @@ internal sealed class UpstreamCredential
         HeaderRules.SameField(name, Settings.Header)
         || (Settings.CallerAuthorization != CallerAuthorization.Pass && HeaderRules.SameField(name, CredentialSettings.DefaultHeader));
 
-    /// <summary>Swaps in a value re-read from the file.</summary>
-    public void Update(SecretHeaderValue value) => _value = value;
+    /// <summary>Re-reads the file once (<see cref="CredentialRefresher"/> calls it on every route's credential).</summary>
+    public FilePoll Poll() => _file.Poll();
+
+    private static FileRead<SecretHeaderValue> Read(CredentialSettings settings)
+    {
+        var content = CredentialFile.Read(settings.ValueFile, settings.Prefix);
+        return content.Value is { } value
+            ? FileRead<SecretHeaderValue>.Read(value.ContentHash, () => value)
+            : FileRead<SecretHeaderValue>.Unreadable(content.Problem!, content.Fix);
+    }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using McpTunnel.Common;
 using McpTunnel.Proxy.Audit;
 using McpTunnel.Proxy.Configuration;
+using McpTunnel.Proxy.Credentials;
 using McpTunnel.Proxy.Egress;
 using McpTunnel.Proxy.Forwarding;
 using McpTunnel.Proxy.Listener;
@@ -77,6 +78,9 @@ internal sealed class ProxyServer : IAsyncDisposable
     /// <summary>The audit log (<c>audit:</c>); null when the config has none.</summary>
     public AuditSwitch? Audit { get; private init; }
 
+    /// <summary>Re-reads the running configuration's credential files (<c>upstream.credentials</c>) while the proxy runs.</summary>
+    public required CredentialRefresher Credentials { get; init; }
+
     /// <summary>Metrics, admin listener and traces (each only when configured).</summary>
     public ProxyObservability Observability { get; }
 
@@ -135,7 +139,9 @@ internal sealed class ProxyServer : IAsyncDisposable
         var audit = config.Audit is { } auditSettings
             ? new AuditSwitch(auditSettings, options.ConfigSha256, (settings, sha) => new AuditLog(settings, proxyName, sha, options.TimeProvider, logger, environment, options.AuditStdout))
             : null;
+        var credentials = new CredentialRefresher(running, logger, options.TimeProvider);
         var observability = ProxyObservability.Create(config, certificates, app.Services.GetService<System.Diagnostics.Metrics.IMeterFactory>(), options.TimeProvider, environment, app.Lifetime.ApplicationStopping, audit);
+        observability.Metrics?.ObserveCredentials(credentials, config.Routes.Where(r => r.Credential is not null).Select(r => r.Key));
         // The stage exists always, since a reload may add a policy, but the handler enters it only for a route that has
         // one: routes without a policy go straight to the forwarder as before.
         var limiters = new PolicyLimiters(options.TimeProvider);
@@ -157,7 +163,8 @@ internal sealed class ProxyServer : IAsyncDisposable
 
         app.Lifetime.ApplicationStopping.Register(() => ProxyLog.ShuttingDown(logger, Common.GoDuration.Format(config.ShutdownTimeout), handler.InFlight));
         app.Lifetime.ApplicationStopped.Register(certificates.Dispose);
-        return new ProxyServer(app, running, certificates, acceptor, handler, logger, options.TimeProvider, observability, reloader, options.WatchConfig) { Audit = audit };
+        app.Lifetime.ApplicationStopped.Register(credentials.Dispose);
+        return new ProxyServer(app, running, certificates, acceptor, handler, logger, options.TimeProvider, observability, reloader, options.WatchConfig) { Audit = audit, Credentials = credentials };
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -165,6 +172,11 @@ internal sealed class ProxyServer : IAsyncDisposable
         foreach (var route in Routes.Routes)
         {
             ProxyLog.RouteConfigured(_logger, route.Key, route.Upstream.ToString(), Routes.PublicHostName(route));
+            if (route.Credential is { } credential)
+            {
+                var settings = credential.Settings;
+                ProxyLog.CredentialConfigured(_logger, route.Key, settings.Header, settings.ValueFile, credential.Value.Length, settings.CallerAuthorization.ToString().ToLowerInvariant());
+            }
         }
 
         // An upstream IP validation refuses can never work: say so now rather than on every request.
@@ -185,6 +197,7 @@ internal sealed class ProxyServer : IAsyncDisposable
         }
 
         Certificates.StartPolling();
+        Credentials.Start(); // polls only the running configuration's credentials; none: a cheap no-op every 5 s
         _memoryTrimmer = IdleMemoryTrimmer.Start(_time);
         if (_watchConfig && Reloader is not null && Running.Current.Source.Hash is not null)
         {

@@ -81,6 +81,16 @@ internal static partial class ProxyLog
     [LoggerMessage(303, LogLevel.Warning, "certificate expires soon")]
     public static partial void CertificateExpiresSoon(ILogger logger, string not_after, int days_left);
 
+    // 31x: upstream credentials (never the value: the route, the file, its length and modification time)
+    [LoggerMessage(310, LogLevel.Information, "upstream credential configured")]
+    public static partial void CredentialConfigured(ILogger logger, string route, string header, string value_file, int bytes, string caller_authorization);
+
+    [LoggerMessage(311, LogLevel.Information, "upstream credential reloaded")]
+    public static partial void CredentialReloaded(ILogger logger, string route, string value_file, int bytes, string modified);
+
+    [LoggerMessage(312, LogLevel.Warning, "upstream credential reload failed, keeping the previous value")]
+    public static partial void CredentialReloadFailed(ILogger logger, string route, string value_file, string error, string fix);
+
     // 4xx: routing
     [LoggerMessage(400, LogLevel.Information, "request started")]
     public static partial void RequestStarted(ILogger logger, string route, string method, string path, string host, string protocol);

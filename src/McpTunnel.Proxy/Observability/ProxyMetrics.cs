@@ -151,6 +151,24 @@ internal sealed class ProxyMetrics : ITunnelMetrics
         });
     }
 
+    /// <summary>
+    /// <c>mcptunnel_upstream_credential_reloads_total{route,result}</c>: re-reads of credential files that swapped in a
+    /// new value or found a broken file (once per distinct broken state); the series of the routes configured at start
+    /// exist from the first scrape. Never the value.
+    /// </summary>
+    public void ObserveCredentials(Credentials.CredentialRefresher credentials, IEnumerable<string> routes)
+    {
+        var reloads = Metrics.WithCustomRegistry(Registry).CreateCounter("mcptunnel_upstream_credential_reloads_total", "Upstream credential file re-reads by route and result: success (a new value is sent from now on), failure (the file became unreadable or unusable; the previous value is kept; counted once per distinct broken state).", "route", "result");
+        foreach (var route in routes)
+        {
+            reloads.WithLabels(route, "success");
+            reloads.WithLabels(route, "failure");
+        }
+
+        credentials.Reloaded += route => reloads.WithLabels(route, "success").Inc();
+        credentials.ReloadFailed += route => reloads.WithLabels(route, "failure").Inc();
+    }
+
     public void PolicyRefused(string route, Policy.PolicyReason reason) => _policyRefusals.WithLabels(route, reason.ToString().ToLowerInvariant()).Inc();
 
     public void StreamingStarted() => _streamingOpen.Inc();

@@ -7,28 +7,26 @@ namespace McpTunnel.Proxy.Tls;
 /// <summary>
 /// Holds the server certificate for new inner-TLS handshakes and hot-reloads it, so a renewed certificate needs no restart:
 /// both files are polled; a change loads the pair, checks the key matches, and swaps it in atomically.
-/// A bad or half-written pair keeps the last good one and logs a warning, retrying on the next poll.
-/// Reading through the configured paths follows Kubernetes' Secret symlink swaps.
+/// A bad or half-written pair keeps the last good one and logs a warning, retrying on the next poll
+/// (<see cref="LastGoodFile{T}"/>, the rule credential files follow too).
 /// </summary>
 internal sealed class CertificateStore : IDisposable
 {
     private readonly TlsSettings _settings;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly LastGoodFile<ServerCertificate> _pair;
     private ITimer? _timer;
-    private volatile ServerCertificate _current;
-    private string? _lastFailureHash;
-    private int _polling;
 
     private CertificateStore(TlsSettings settings, ServerCertificate initial, ILogger logger, TimeProvider time)
     {
         _settings = settings;
-        _current = initial;
+        _pair = new LastGoodFile<ServerCertificate>(initial, initial.ContentHash, () => ReadPair(settings));
         _logger = logger;
         _time = time;
     }
 
-    public ServerCertificate Current => _current;
+    public ServerCertificate Current => _pair.Current;
 
     /// <summary>Raised after a new pair was swapped in.</summary>
     public event Action<ServerCertificate>? Reloaded;
@@ -62,66 +60,24 @@ internal sealed class CertificateStore : IDisposable
     /// <summary>Checks the files once; returns true when a new certificate was swapped in.</summary>
     public bool Poll()
     {
-        if (Interlocked.Exchange(ref _polling, 1) == 1)
+        var poll = _pair.Poll();
+        switch (poll.Result)
         {
-            return false;
-        }
-
-        try
-        {
-            byte[] cert, key;
-            try
-            {
-                (cert, key) = ReadFiles(_settings);
-            }
-            catch (CertificateLoadException ex)
-            {
-                ReportFailure(ex.Message, ex.Message);
+            case FilePollResult.Reloaded:
+                var next = _pair.Current;
+                LogLoaded(next);
+                Reloaded?.Invoke(next);
+                return true;
+            case FilePollResult.Failed:
+                ProxyLog.CertificateReloadFailed(_logger, poll.Problem!);
+                ReloadFailed?.Invoke();
                 return false;
-            }
-
-            var hash = ServerCertificate.HashContents(cert, key);
-            if (hash == _current.ContentHash)
-            {
-                _lastFailureHash = null;
+            default:
                 return false;
-            }
-
-            ServerCertificate next;
-            try
-            {
-                next = ServerCertificate.FromPem(cert, key);
-            }
-            catch (CryptographicException ex)
-            {
-                ReportFailure(hash, ex.Message);
-                return false;
-            }
-
-            _current = next;
-            _lastFailureHash = null;
-            LogLoaded(next);
-            Reloaded?.Invoke(next);
-            return true;
-        }
-        finally
-        {
-            Volatile.Write(ref _polling, 0);
         }
     }
 
     public void Dispose() => _timer?.Dispose();
-
-    private void ReportFailure(string key, string message)
-    {
-        // One warning per distinct broken state, not one per poll: a half-written file is retried quietly.
-        if (_lastFailureHash != key)
-        {
-            _lastFailureHash = key;
-            ProxyLog.CertificateReloadFailed(_logger, message);
-            ReloadFailed?.Invoke();
-        }
-    }
 
     private void LogLoaded(ServerCertificate certificate)
     {
@@ -134,6 +90,31 @@ internal sealed class CertificateStore : IDisposable
         {
             ProxyLog.CertificateExpiresSoon(_logger, leaf.NotAfter.ToUniversalTime().ToString("O"), daysLeft);
         }
+    }
+
+    private static FileRead<ServerCertificate> ReadPair(TlsSettings settings)
+    {
+        byte[] cert, key;
+        try
+        {
+            (cert, key) = ReadFiles(settings);
+        }
+        catch (CertificateLoadException ex)
+        {
+            return FileRead<ServerCertificate>.Unreadable(ex.Message);
+        }
+
+        return FileRead<ServerCertificate>.Read(ServerCertificate.HashContents(cert, key), () =>
+        {
+            try
+            {
+                return ServerCertificate.FromPem(cert, key);
+            }
+            catch (CryptographicException ex)
+            {
+                throw new UnusableFileException(ex.Message, ex);
+            }
+        });
     }
 
     private static (byte[] Certificate, byte[] Key) ReadFiles(TlsSettings settings) =>

@@ -185,16 +185,23 @@ public sealed class RequestHeaderCopyTests
     }
 
     [Fact]
-    public async Task Credential_ValueSwappedBetweenRequests_EachRequestCarriesOneWholeValue()
+    public async Task Credential_FileRewrittenBetweenRequests_EachRequestCarriesOneWholeValue()
     {
-        var credential = Credential("Authorization", CallerAuthorization.Replace, "Bearer old");
+        using var dir = new TempDirectory();
+        var file = dir.File("token");
+        File.WriteAllText(file, "old\n");
+        var value = CredentialFile.Read(file, "Bearer ").Value!;
+        var credential = new UpstreamCredential("echo", new CredentialSettings("Authorization", file, "Bearer ", CallerAuthorization.Replace) { Value = value });
         var target = Target(credential: credential);
 
         var before = await ForwardAsync(target, _ => { });
-        credential.Update(new SecretHeaderValue("Bearer new"));
+        File.WriteAllText(file, "new\n");
+        var unchanged = await ForwardAsync(target, _ => { });
+        Assert.Equal(FilePollResult.Reloaded, credential.Poll().Result);
         var after = await ForwardAsync(target, _ => { });
 
         Assert.Equal("Bearer old", before["authorization"]);
+        Assert.Equal("Bearer old", unchanged["authorization"]); // until the file is read again
         Assert.Equal("Bearer new", after["authorization"]);
     }
 
