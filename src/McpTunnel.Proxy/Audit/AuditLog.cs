@@ -42,6 +42,7 @@ internal sealed class AuditLog : IRequestRecordSink, IAsyncDisposable
     private string? _prev;
     private long _seq;
     private Task? _writer;
+    private AuditLog? _successor;
     private int _disposed;
 
     /// <param name="proxy">The proxy's name and version, as the anchor record names it.</param>
@@ -108,10 +109,22 @@ internal sealed class AuditLog : IRequestRecordSink, IAsyncDisposable
 
     public void AddUnrecordedDrops(long dropped) => Interlocked.Add(ref _droppedUnrecorded, dropped);
 
+    /// <summary>
+    /// A reload replaced this log: from now on what its queue refuses (it is being closed) goes to <paramref name="next"/>,
+    /// so a request that picked this log just before the swap still gets its record written. Set before the queue closes.
+    /// </summary>
+    public void HandOverTo(AuditLog next) => Volatile.Write(ref _successor, next);
+
     private void Enqueue(AuditEntry entry)
     {
         if (!_queue.Writer.TryWrite(entry))
         {
+            if (Volatile.Read(ref _successor) is { } successor)
+            {
+                successor.Enqueue(entry);
+                return;
+            }
+
             Interlocked.Increment(ref _droppedUnrecorded);
             Dropped(0, "raise audit.queue_size, or find the slow sink (a full disk, a blocked stdout pipe)");
         }

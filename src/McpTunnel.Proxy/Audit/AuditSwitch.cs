@@ -9,9 +9,10 @@ namespace McpTunnel.Proxy.Audit;
 /// Requests hand their records to whichever log is current; a reload:
 /// <code>
 ///   same audit settings      ─▶ the current log writes an anchor naming the new config (reason "reload")
-///   other audit settings     ─▶ a new log becomes current (its queue takes records at once), the old one writes
-///                               what it holds and closes, then the new one opens its sinks and starts with an anchor
-///                               (reason "reload") that continues the old one's chain: one chain across the change
+///   other audit settings     ─▶ a new log becomes current (its queue takes records at once, and what the closing
+///                               old queue refuses), the old one writes what it holds and closes, then the new one
+///                               opens its sinks and starts with an anchor (reason "reload") that continues the old
+///                               one's chain: one chain across the change, no record lost to it
 ///   audit: removed           ─▶ the old log writes what it holds and closes; nothing is recorded until it is back
 /// </code>
 /// Only a proxy that started with <c>audit:</c> has one: an unaudited proxy builds no per-request record at all, so
@@ -67,6 +68,11 @@ internal sealed class AuditSwitch : IRequestRecordSink, IAsyncDisposable
         }
 
         var replacement = next is null ? null : _create(next, configSha256);
+        if (replacement is not null)
+        {
+            current?.HandOverTo(replacement); // a request that took the old log a moment ago still gets its record
+        }
+
         Volatile.Write(ref _arguments, next is null ? null : ArgumentsFor(next));
         Volatile.Write(ref _current, replacement); // from here on records queue in the new log
         var position = _retiredPosition;

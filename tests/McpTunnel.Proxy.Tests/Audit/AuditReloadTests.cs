@@ -145,6 +145,27 @@ public sealed class AuditReloadTests
     }
 
     [Fact]
+    public async Task RecordReachingTheReplacedLogAfterItClosed_IsWrittenByTheLogThatReplacedIt()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.File("audit.jsonl");
+        var settings = new McpTunnel.Proxy.Configuration.AuditSettings { File = new McpTunnel.Proxy.Configuration.AuditFileSettings(path) };
+        var audit = new AuditSwitch(settings, null, (s, sha) => new AuditLog(s, "mcp-proxy test", sha, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, new Dictionary<string, string?>()));
+        audit.Start();
+        var replaced = audit.Current!;
+
+        await audit.ApplyAsync(settings with { Arguments = McpTunnel.Proxy.Configuration.AuditArguments.Shapes }, null);
+        // A request that picked the old log just before the swap hands its record over once the old queue is closed.
+        replaced.Record(new McpTunnel.Proxy.Observability.RequestObservation(
+            new McpTunnel.Proxy.Observability.RequestTelemetry(null, tracing: false), "echo", "POST", new McpTunnel.Proxy.Observability.McpRequestInfo(), null, null, DateTimeOffset.UtcNow, IPAddress.Loopback));
+        await audit.DisposeAsync();
+
+        var records = Files(directory, path).SelectMany(AuditConfig.Records).ToList();
+        Assert.Equal(["anchor", "anchor", "request"], records.Select(r => r.GetProperty("type").GetString()));
+        Assert.Equal(0, audit.DroppedRecords.Sum(d => d.Value));
+    }
+
+    [Fact]
     public async Task ReloadsChangingTheSettingsUnderLoad_LoseNoRecord_AndTheChainVerifies()
     {
         using var directory = new TempDirectory();
