@@ -91,6 +91,21 @@ External mode needs tunnel_domain; managed mode passes it as -tunnel-domain.
 {{- end -}}
 {{- $tlsDir := include "mcp-tunnel.tlsDir" . -}}
 {{- $_ := set $cfg "tls" (dict "cert_file" (printf "%s/tls.crt" $tlsDir) "key_file" (printf "%s/tls.key" $tlsDir)) -}}
+{{- with .Values.gateway.credentials -}}
+{{- /* Each credential's file, where the Deployment mounts its Secret (mcp-tunnel.credentialDir). */ -}}
+{{- $upstream := deepCopy ($cfg.upstream | default dict) -}}
+{{- $credentials := dict -}}
+{{- range $route, $c := . -}}
+{{- $_ := required (printf "gateway.credentials.%s.secretName is required: the Secret that holds the credential" $route) $c.secretName -}}
+{{- $entry := dict "value_file" (printf "%s/%s" (include "mcp-tunnel.credentialDir" $route) ($c.key | default "token")) -}}
+{{- with $c.prefix }}{{- $_ := set $entry "prefix" . -}}{{- end -}}
+{{- with $c.header }}{{- $_ := set $entry "header" . -}}{{- end -}}
+{{- with $c.callerAuthorization }}{{- $_ := set $entry "caller_authorization" . -}}{{- end -}}
+{{- $_ := set $credentials $route $entry -}}
+{{- end -}}
+{{- $_ := set $upstream "credentials" $credentials -}}
+{{- $_ := set $cfg "upstream" $upstream -}}
+{{- end -}}
 {{- toYaml $cfg -}}
 {{- end -}}
 
@@ -123,4 +138,9 @@ tolerations:
 {{- with .Values.priorityClassName }}
 priorityClassName: {{ . }}
 {{- end }}
+{{- end -}}
+
+{{/* Where the Secret of gateway.credentials.<route> is mounted in the proxy container (the route key is the argument). */}}
+{{- define "mcp-tunnel.credentialDir" -}}
+/run/secrets/mcp-tunnel/{{ . }}
 {{- end -}}
