@@ -6,8 +6,8 @@ namespace McpTunnel.Proxy.Tests.Credentials;
 /// <summary>
 /// The adversarial "secret never leaks" test: a unique credential, requests that succeed and fail every way the proxy
 /// reports (policy denial, upstream down, a broken and a restored credential file, a config reload), with debug logs,
-/// metrics and audit records with argument shapes on; then every output is searched for the secret, and for its
-/// base64 and hex forms. The upstream is shown to have received it, so the search is not vacuous.
+/// metrics, traces exported over OTLP and audit records with argument shapes on; then every output is searched for the
+/// secret, and for its base64 and hex forms. The upstream is shown to have received it, so the search is not vacuous.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class CredentialLeakTests : IDisposable
@@ -17,9 +17,10 @@ public sealed class CredentialLeakTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public async Task Secret_AppearsInNoLogMetricAuditRecordOrErrorResponse()
+    public async Task Secret_AppearsInNoLogMetricTraceAuditRecordOrErrorResponse()
     {
         var secret = $"LEAK-{Guid.NewGuid():N}";
+        await using var traces = await OtlpReceiver.StartAsync(OtlpReceiver.Traces);
         await using var upstream = await TestUpstream.StartAsync();
         var file = _dir.File("token");
         await File.WriteAllTextAsync(file, secret + "\n");
@@ -48,7 +49,7 @@ public sealed class CredentialLeakTests : IDisposable
               arguments: shapes
 
             """;
-        await using var proxy = await TestProxy.StartAsync(routes, extra);
+        await using var proxy = await TestProxy.StartAsync(routes, extra, telemetryEnvironment: traces.ExporterEnvironment);
         var client = proxy.CreateClient();
         var outputs = new StringBuilder();
 
@@ -84,8 +85,11 @@ public sealed class CredentialLeakTests : IDisposable
 
         await AdminScrape.WaitForRequestsFinishedAsync(proxy, 6);
         outputs.Append(await AdminScrape.MetricsAsync(proxy));
-        await proxy.Server.StopAsync(); // the audit file is written and synced
+        await proxy.Server.StopAsync(); // the audit file is written and synced, the spans flushed
         outputs.Append(await File.ReadAllTextAsync(audit));
+        var spans = Encoding.UTF8.GetString(traces.Bytes()); // protobuf: the strings in it are plain UTF-8
+        Assert.Contains("delete_ticket", spans, StringComparison.Ordinal); // the spans were captured
+        outputs.Append(spans);
         foreach (var entry in proxy.Logs.Entries)
         {
             outputs.Append(entry).Append(entry.Exception).Append('\n');
