@@ -11,7 +11,7 @@ namespace McpTunnel.Testing;
 /// <see cref="StartAsync"/> returns once the proxy logged <c>listening</c>; every line it writes (stdout and stderr) is
 /// kept for <see cref="WaitForLineAsync"/>. Disposing kills a process still running. The caller owns the PKI.
 /// </summary>
-internal sealed class TestProxyProcess(Process process, TestPki pki, int port, string configFile) : IDisposable, IAsyncDisposable
+internal sealed class TestProxyProcess(Process process, TestPki pki, int port, string configFile, string[] flags) : IDisposable, IAsyncDisposable
 {
     private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30);
 
@@ -19,6 +19,8 @@ internal sealed class TestProxyProcess(Process process, TestPki pki, int port, s
     private readonly List<string> _lines = [];
     private readonly List<(string Fragment, TaskCompletionSource<string> Seen)> _waiters = [];
     private TaskCompletionSource _nextLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private readonly string[] _flags = flags;
 
     public TestPki Pki { get; } = pki;
 
@@ -48,21 +50,25 @@ internal sealed class TestProxyProcess(Process process, TestPki pki, int port, s
 
     /// <summary>
     /// Writes the config (<paramref name="routes"/> are <c>key: upstream</c> lines; <paramref name="extraYaml"/> more
-    /// top-level keys) on a free port and starts <c>mcp-proxy -config</c> on it.
+    /// top-level keys) on a free port and starts <c>mcp-proxy -config</c> on it, with <paramref name="flags"/> after
+    /// (e.g. <c>-watch-config</c>).
     /// </summary>
-    public static Task<TestProxyProcess> StartAsync(TestPki pki, string routes, string extraYaml = "")
+    public static Task<TestProxyProcess> StartAsync(TestPki pki, string routes, string extraYaml = "", params string[] flags)
     {
         var port = FreePort.OnLoopback();
         var configFile = Path.Combine(pki.Directory, "config.yaml");
         File.WriteAllText(configFile, Config(pki, port, routes, extraYaml));
-        return LaunchAsync(pki, port, configFile);
+        return LaunchAsync(pki, port, configFile, flags);
     }
 
     /// <summary>A new process on the same config file and port, once this one has exited (a restart after a crash).</summary>
-    public Task<TestProxyProcess> StartAgainAsync() => LaunchAsync(Pki, Port, ConfigFile);
+    public Task<TestProxyProcess> StartAgainAsync() => LaunchAsync(Pki, Port, ConfigFile, _flags);
 
     /// <summary>Rewrites <see cref="ConfigFile"/> in place (same port and certificates), e.g. before a SIGHUP.</summary>
     public void WriteConfig(string routes, string extraYaml = "") => File.WriteAllText(ConfigFile, Config(Pki, Port, routes, extraYaml));
+
+    /// <summary>The config text <see cref="WriteConfig"/> would write, for a test that writes it another way (a rename).</summary>
+    public string ConfigText(string routes, string extraYaml = "") => Config(Pki, Port, routes, extraYaml);
 
     /// <summary>A tunnel client to this proxy trusting only the test CA, as the edge does.</summary>
     public TunnelConnector Connector() => new(new Uri($"ws://127.0.0.1:{Port}/"), new TunnelServerValidator(Pki.TrustedCas));
@@ -143,14 +149,14 @@ internal sealed class TestProxyProcess(Process process, TestPki pki, int port, s
         + "upstream:\n  allowed_ips: [127.0.0.0/8]\n"
         + extraYaml;
 
-    private static async Task<TestProxyProcess> LaunchAsync(TestPki pki, int port, string configFile)
+    private static async Task<TestProxyProcess> LaunchAsync(TestPki pki, int port, string configFile, string[] flags)
     {
-        var process = Process.Start(new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "mcp-proxy"), ["-config", configFile])
+        var process = Process.Start(new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "mcp-proxy"), ["-config", configFile, .. flags])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;
-        var proxy = new TestProxyProcess(process, pki, port, configFile);
+        var proxy = new TestProxyProcess(process, pki, port, configFile, flags);
         process.OutputDataReceived += (_, e) => proxy.Add(e.Data);
         process.ErrorDataReceived += (_, e) => proxy.Add(e.Data);
         process.BeginOutputReadLine();

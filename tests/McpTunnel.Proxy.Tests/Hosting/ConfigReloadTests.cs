@@ -177,6 +177,34 @@ public sealed class ConfigReloadTests
         Assert.True(first.IsRetired || proxy.Server.Running.Current == first);
     }
 
+    [Fact]
+    public async Task ReloadDuringTheDrain_IsSkipped_AndTheStreamInFlightFinishesOnItsConfiguration()
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}", shutdownTimeout: "30s");
+        using var response = await proxy.CreateClient(http2: true).GetAsync(proxy.UrlFor("echo", "/sse"), HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var first = proxy.Server.Running.Current;
+
+        var stopping = proxy.Server.StopAsync(); // the drain has begun when this returns (stopping is signalled first)
+        var outcome = proxy.Reload($"two: http://127.0.0.1:{upstream.Port}", "upstream:\n  allowed_ips: [127.0.0.1/32]\n");
+
+        Assert.False(outcome.Applied);
+        Assert.Same(first, proxy.Server.Running.Current);
+        Assert.True(proxy.Logs.Contains("config reload skipped: proxy is shutting down"));
+        Assert.False(first.Pool.IsDisposed); // the stream still runs on it
+        await upstream.SseEvents.Writer.WriteAsync("during-the-drain");
+        Assert.Equal("data: during-the-drain", await reader.ReadLineAsync(timeout.Token));
+        Assert.False(stopping.IsCompleted);
+        await upstream.SseEvents.Writer.WriteAsync("END");
+        while (await reader.ReadLineAsync(timeout.Token) is not null)
+        {
+        }
+
+        Assert.Equal(0, await stopping.WaitAsync(timeout.Token)); // drained, nothing cut
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));

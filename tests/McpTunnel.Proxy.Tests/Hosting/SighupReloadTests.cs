@@ -40,6 +40,27 @@ public sealed class SighupReloadTests
     }
 
     [Fact]
+    public async Task WatchConfig_RealProcess_ReloadsAFileReplacedByRename_WithoutASignal()
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        using var pki = new TestPki();
+        await using var proxy = await TestProxyProcess.StartAsync(pki, $"echo: http://127.0.0.1:{upstream.Port}", "", "-watch-config");
+        using var client = proxy.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(proxy.UrlFor("echo", "/echo"))).StatusCode);
+
+        // What an editor does: write a new file beside the old one, then rename it over the old name.
+        var written = proxy.ConfigFile + ".swp";
+        await File.WriteAllTextAsync(written, proxy.ConfigText($"two: http://127.0.0.1:{upstream.Port}"));
+        File.Move(written, proxy.ConfigFile, overwrite: true);
+        var line = await proxy.WaitForLineAsync("msg=\"config reloaded\"");
+
+        Assert.Contains("trigger=\"file change\"", line, StringComparison.Ordinal);
+        Assert.Contains("routes_added=two", line, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(proxy.UrlFor("two", "/echo"))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadGateway, (await client.GetAsync(proxy.UrlFor("echo", "/echo"))).StatusCode);
+    }
+
+    [Fact]
     public void WatchConfigFlag_IsParsedAndDocumented()
     {
         Assert.True(ProxyCommandLine.TryParse(["-watch-config", "-config", "/c.yaml"], out var commandLine, out _));
