@@ -4,14 +4,16 @@
 // then prints ONE JSON line on stdout and exits 0; on any failure prints {"ok":false,...} and exits 1.
 //
 // Usage: node mcp-client.mjs URL [--name NAME] [--progress] [--steps N] [--delay-ms MS]
-//                                [--progress-tool NAME] [--header "Name: value"]... [--timeout-ms MS]
+//                                [--progress-tool NAME] [--header "Name: value"]... [--timeout-ms MS] [--progress-log]
+// --progress-log writes "progress N" to stderr as each progress notification arrives, so a script can act while the
+// call is still running (the container checks reload the proxy in the middle of one).
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 
 function parseArgs(argv) {
   const opts = { url: undefined, name: "tunnel", progress: false, steps: 5, delayMs: 50,
-    progressTool: "countdown", headers: {}, timeoutMs: 30000 };
+    progressTool: "countdown", headers: {}, timeoutMs: 30000, progressLog: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = () => {
@@ -21,6 +23,7 @@ function parseArgs(argv) {
     switch (arg) {
       case "--name": opts.name = next(); break;
       case "--progress": opts.progress = true; break;
+      case "--progress-log": opts.progressLog = true; break;
       case "--steps": opts.steps = Number(next()); break;
       case "--delay-ms": opts.delayMs = Number(next()); break;
       case "--progress-tool": opts.progressTool = next(); break;
@@ -75,6 +78,7 @@ async function run(opts) {
             progress.count++;
             progress.values.push(p.progress);
             if (!done) progress.beforeResult++;
+            if (opts.progressLog) process.stderr.write(`progress ${p.progress}\n`);
           },
         });
       done = true;
