@@ -42,7 +42,7 @@ internal static class QuickstartTemplates
         {
             // McpTunnel's proxy reloads on SIGHUP; the file is bind-mounted on its own, so an edit must keep its inode.
             builder.Append("# Written by mcptunnel quickstart. After editing it in place, docker compose kill -s HUP mcp-proxy reloads it\n");
-            builder.Append("# without a restart (listen_addr, admin_addr, tunnel_domain, tls, limits and audit take a restart).\n");
+            builder.Append("# without a restart (listen_addr, admin_addr, tunnel_domain, tls, limits and turning audit on take a restart).\n");
         }
 
         builder.Append("listen_addr: \":8080\"\n");
