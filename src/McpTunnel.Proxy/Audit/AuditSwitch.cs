@@ -24,6 +24,7 @@ internal sealed class AuditSwitch : IRequestRecordSink, IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly long[] _retiredDrops = new long[4];
     private AuditLog? _current;
+    private AuditLog? _draining; // the replaced log while it writes what it holds: its drops still count
     private ArgumentRecorder? _arguments;
     private AuditChainPosition? _retiredPosition;
 
@@ -41,14 +42,20 @@ internal sealed class AuditSwitch : IRequestRecordSink, IAsyncDisposable
     /// <summary>What the MCP policy stage records of a call's arguments under the current settings (null: nothing).</summary>
     public ArgumentRecorder? Arguments => Volatile.Read(ref _arguments);
 
+    /// <summary>
+    /// Records dropped per sink since start, across reloads. A counter that Prometheus must never see go down: the
+    /// current log, the replaced one still draining and the retired ones' totals are read under one lock, and a
+    /// replaced log's drops move into the retired totals under the same lock, so no read falls between the two.
+    /// </summary>
     public IReadOnlyList<KeyValuePair<string, long>> DroppedRecords
     {
         get
         {
-            var current = Current?.DroppedRecords;
             lock (_lock)
             {
-                return [.. (current ?? AuditLog.NoDrops).Select((d, i) => new KeyValuePair<string, long>(d.Key, d.Value + _retiredDrops[i]))];
+                var current = (_current?.DroppedRecords ?? AuditLog.NoDrops).Select(d => d.Value).ToArray();
+                var draining = (_draining?.DroppedRecords ?? AuditLog.NoDrops).Select(d => d.Value).ToArray();
+                return [.. AuditLog.NoDrops.Select((d, i) => new KeyValuePair<string, long>(d.Key, current[i] + draining[i] + _retiredDrops[i]))];
             }
         }
     }
@@ -74,7 +81,12 @@ internal sealed class AuditSwitch : IRequestRecordSink, IAsyncDisposable
         }
 
         Volatile.Write(ref _arguments, next is null ? null : ArgumentsFor(next));
-        Volatile.Write(ref _current, replacement); // from here on records queue in the new log
+        lock (_lock)
+        {
+            _draining = current;
+            Volatile.Write(ref _current, replacement); // from here on records queue in the new log
+        }
+
         var position = _retiredPosition;
         if (current is not null)
         {
@@ -87,6 +99,8 @@ internal sealed class AuditSwitch : IRequestRecordSink, IAsyncDisposable
                 {
                     _retiredDrops[i] += drop;
                 }
+
+                _draining = null;
             }
         }
 
