@@ -7,9 +7,11 @@ namespace McpTunnel.Proxy.Hosting;
 /// limit on many streams, 1 MB bodies in 1-byte WebSocket frames) a proxy at rest kept +50 to +150 MB resident: the GC
 /// had grown its heap for the burst and, with no allocations afterwards, ran no collection that would give the free
 /// space back, and glibc kept the native memory OpenSSL had freed in its arenas. Every <see cref="Interval"/> this
-/// looks at how much the process allocated; once an interval that allocated at least <see cref="BurstBytes"/> is followed
-/// by one that allocated less than <see cref="QuietBytes"/>, it runs one aggressive full collection (which decommits
-/// the free heap) and <c>malloc_trim(0)</c>. A busy proxy is never interrupted; a quiet one pays it once per burst.
+/// looks at how much the process allocated; once at least <see cref="BurstBytes"/> have been allocated since the last
+/// trim (a burst, however many intervals it took: a flood on a loaded host is slow) and an interval then allocates less
+/// than <see cref="QuietBytes"/>, it runs one aggressive full collection (which decommits the free heap) and
+/// <c>malloc_trim(0)</c>. A busy proxy is never interrupted; a quiet one pays it once per burst, and a proxy with a
+/// trickle of traffic at most once per <see cref="BurstBytes"/> allocated (a few milliseconds on a heap this small).
 /// <c>MCP_PROXY_IDLE_MEMORY_TRIM=0</c> turns it off. docs/RELIABILITY.md "Memory after a burst" has the figures.
 /// </summary>
 internal sealed class IdleMemoryTrimmer : IDisposable
@@ -28,7 +30,7 @@ internal sealed class IdleMemoryTrimmer : IDisposable
     private readonly Func<long> _allocatedBytes;
     private readonly ITimer _timer;
     private long _lastAllocated;
-    private bool _burstSeen;
+    private long _sinceTrim;
 
     private IdleMemoryTrimmer(TimeProvider time, Func<long> allocatedBytes)
     {
@@ -53,13 +55,10 @@ internal sealed class IdleMemoryTrimmer : IDisposable
         var allocated = _allocatedBytes();
         var sinceLast = allocated - _lastAllocated;
         _lastAllocated = allocated;
-        if (sinceLast >= BurstBytes)
+        _sinceTrim += sinceLast;
+        if (_sinceTrim >= BurstBytes && sinceLast < QuietBytes)
         {
-            _burstSeen = true;
-        }
-        else if (_burstSeen && sinceLast < QuietBytes)
-        {
-            _burstSeen = false;
+            _sinceTrim = 0;
             Trims++;
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             NativeTrim.Value?.Invoke(0);

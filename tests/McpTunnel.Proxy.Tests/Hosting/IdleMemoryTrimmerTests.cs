@@ -26,6 +26,47 @@ public sealed class IdleMemoryTrimmerTests
     }
 
     [Fact]
+    public void BurstSpreadOverSeveralIntervals_ThenQuiet_TrimsOnce()
+    {
+        // A flood on a loaded host: no single interval reaches the burst size, together they do.
+        var (clock, allocated, trimmer) = Start();
+        using (trimmer)
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                allocated.Value += IdleMemoryTrimmer.BurstBytes / 3;
+                clock.Advance(IdleMemoryTrimmer.Interval);
+            }
+
+            Assert.Equal(0, trimmer.Trims); // still busy
+
+            clock.Advance(IdleMemoryTrimmer.Interval);
+            Assert.Equal(1, trimmer.Trims);
+
+            clock.Advance(IdleMemoryTrimmer.Interval * 5);
+            Assert.Equal(1, trimmer.Trims);
+        }
+    }
+
+    [Fact]
+    public void Trickle_TrimsAtMostOncePerBurstSizeAllocated()
+    {
+        var (clock, allocated, trimmer) = Start();
+        using (trimmer)
+        {
+            var step = IdleMemoryTrimmer.QuietBytes / 2;
+            var intervals = (int)(4 * IdleMemoryTrimmer.BurstBytes / step);
+            for (var i = 0; i < intervals; i++)
+            {
+                allocated.Value += step;
+                clock.Advance(IdleMemoryTrimmer.Interval);
+            }
+
+            Assert.Equal(4, trimmer.Trims);
+        }
+    }
+
+    [Fact]
     public void SteadyTraffic_IsNeverInterrupted()
     {
         var (clock, allocated, trimmer) = Start();
@@ -47,7 +88,7 @@ public sealed class IdleMemoryTrimmerTests
         var (clock, allocated, trimmer) = Start();
         using (trimmer)
         {
-            for (var i = 0; i < 10; i++)
+            for (var i = 0; i < 10; i++) // 20 MB in all, under the burst size
             {
                 allocated.Value += IdleMemoryTrimmer.QuietBytes / 2;
                 clock.Advance(IdleMemoryTrimmer.Interval);
