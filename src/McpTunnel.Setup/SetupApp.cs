@@ -33,10 +33,10 @@ internal static class SetupApp
 
             switch (line.Command)
             {
-                case Flags.Init:
+                case SetupOptions.Init:
                     await new InitCommand(SettingsBinder.BindInit(line, host), host, log).RunAsync(cancellationToken);
                     return ExitCodes.Success;
-                case Flags.RenewCert:
+                case SetupOptions.RenewCert:
                     await new RenewCertCommand(SettingsBinder.BindRenewCert(line, host), host, log).RunAsync(cancellationToken);
                     return ExitCodes.Success;
                 default:
@@ -50,7 +50,7 @@ internal static class SetupApp
             log.Failure(exception.Message, exception.Fix);
             if (exception.IsUsageError)
             {
-                WriteHelpPointer(host, args.FirstOrDefault(Flags.CommandNames.Contains));
+                WriteHelpPointer(host, args.FirstOrDefault(SetupOptions.CommandNames.Contains));
             }
 
             return exception.ExitCode;

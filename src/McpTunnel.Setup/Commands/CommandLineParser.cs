@@ -11,6 +11,9 @@ namespace McpTunnel.Setup.Commands;
 /// </summary>
 internal static class CommandLineParser
 {
+    /// <summary>The flag table, for telling a flag that takes the next word from one that does not.</summary>
+    private static readonly SetupOptions Table = new();
+
     public static ParsedCommandLine Parse(IReadOnlyList<string> args)
     {
         var (words, helpWord) = TakeHelpWord(args);
@@ -35,55 +38,57 @@ internal static class CommandLineParser
             throw SetupException.Usage($"unexpected argument \"{token}\" after command {command}", "flags take the form --name=value; run `setup --help`");
         }
 
-        var flags = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var definition in Flags.All.Where(f => !f.IsSwitch))
+        var options = tree.Options;
+        foreach (var flag in options.All.Where(f => !f.IsSwitch))
         {
-            if (result.GetResult(tree.Options[definition.Name]) is not OptionResult { Implicit: false } given)
+            if (result.GetResult(flag.Option) is not OptionResult { Implicit: false } given)
             {
                 continue;
             }
 
             // System.CommandLine drops the empty word of "--name=", so an empty value shows up as no value.
             var value = given.Tokens.Count == 0 ? null : given.Tokens[^1].Value;
-            if (string.IsNullOrEmpty(value) && words.Any(w => w == $"--{definition.Name}=" || w == $"-{definition.Name}="))
+            if (string.IsNullOrEmpty(value) && words.Any(w => w == $"--{flag.Name}=" || w == $"-{flag.Name}="))
             {
-                throw SetupException.Usage($"flag --{definition.Name} has an empty value", $"write --{definition.Name}=<{definition.ValueName}>, or leave the flag out");
+                throw SetupException.Usage($"flag --{flag.Name} has an empty value", $"write --{flag.Name}=<{flag.ValueName}>, or leave the flag out");
             }
 
             if (value is null)
             {
-                throw SetupException.Usage($"flag --{definition.Name} needs a value", $"write --{definition.Name}=<{definition.ValueName}>");
+                throw SetupException.Usage($"flag --{flag.Name} needs a value", $"write --{flag.Name}=<{flag.ValueName}>");
             }
 
             if (given.Tokens.Count > 1)
             {
                 // Go would keep the last; a flag typed twice with two values is more likely a mistake than a wish.
-                throw SetupException.Usage($"flag --{definition.Name} is given {given.Tokens.Count} times", $"give --{definition.Name} once");
+                throw SetupException.Usage($"flag --{flag.Name} is given {given.Tokens.Count} times", $"give --{flag.Name} once");
             }
 
-            if (command is not null && !definition.Commands.Contains(command))
+            if (command is not null && !flag.Commands.Contains(command))
             {
                 throw SetupException.Usage(
-                    $"flag --{definition.Name} does not apply to {command}",
-                    $"--{definition.Name} is a flag of {string.Join(" and ", definition.Commands)}; remove it from this command");
+                    $"flag --{flag.Name} does not apply to {command}",
+                    $"--{flag.Name} is a flag of {string.Join(" and ", flag.Commands)}; remove it from this command");
             }
-
-            flags[definition.Name] = value;
         }
 
-        if (result.Errors.Count > 0 && result.Errors[0] is { } error)
+        // Anything the checks above did not word themselves; a value its flag's rule refused is not among them:
+        // SettingsBinder reports those together with the environment's problems.
+        if (result.Errors.FirstOrDefault(e => !IsValueError(e, options)) is { } error)
         {
-            // Anything the checks above did not word themselves.
             throw SetupException.Usage(error.Message.TrimEnd('.'), "give each flag once; run `setup --help`");
         }
 
-        var help = helpWord || Given(result, tree, Flags.Help);
-        var version = Given(result, tree, Flags.Version);
-        return new ParsedCommandLine(command, flags, help, version);
+        var help = helpWord || Given(result, options.Help);
+        var version = Given(result, options.Version);
+        return new ParsedCommandLine(command, result, options, help, version);
     }
 
-    private static bool Given(ParseResult result, SetupCommandTree tree, string flag) =>
-        result.GetResult(tree.Options[flag]) is OptionResult { Implicit: false };
+    private static bool IsValueError(ParseError error, SetupOptions options) =>
+        error.SymbolResult is OptionResult { Tokens.Count: 1 } given && options.All.Any(f => !f.IsSwitch && f.Option == given.Option);
+
+    private static bool Given(ParseResult result, Option option) =>
+        result.GetResult(option) is OptionResult { Implicit: false };
 
     /// <summary><c>setup help [command]</c> is <c>setup [command] --help</c> (the word, not a flag value).</summary>
     private static (List<string> Words, bool Help) TakeHelpWord(IReadOnlyList<string> args)
@@ -113,6 +118,6 @@ internal static class CommandLineParser
             return false;
         }
 
-        return Flags.Find(arg.TrimStart('-')) is { IsSwitch: false };
+        return Table.Find(arg.TrimStart('-')) is { IsSwitch: false };
     }
 }

@@ -5,18 +5,20 @@ namespace McpTunnel.Setup.Commands;
 /// <summary>The text of <c>setup --help</c> and <c>setup &lt;command&gt; --help</c>, built from the flag table.</summary>
 internal static class HelpText
 {
+    private static readonly SetupOptions Table = new();
+
     public static string For(string? command)
     {
         var text = new StringBuilder();
         text.AppendLine(command switch
         {
-            Flags.Init => "Usage: setup init [flags]\n\nAttach to (or create) a tunnel, generate the CA and server certificate, register the CA,\nfetch or rotate the tunnel token, and write everything to the output.",
-            Flags.RenewCert => "Usage: setup renew-cert [flags]\n\nIssue a new server certificate (and key) with the stored CA. Makes no API call.",
+            SetupOptions.Init => "Usage: setup init [flags]\n\nAttach to (or create) a tunnel, generate the CA and server certificate, register the CA,\nfetch or rotate the tunnel token, and write everything to the output.",
+            SetupOptions.RenewCert => "Usage: setup renew-cert [flags]\n\nIssue a new server certificate (and key) with the stored CA. Makes no API call.",
             _ => "Usage: setup <command> [flags]\n\nCommands:\n  init        provision the tunnel: tunnel, CA, server certificate, token, outputs\n  renew-cert  issue a new server certificate with the stored CA (no API call)",
         });
         text.AppendLine();
         text.AppendLine("Flags (--name=value or --name value; -name also works):");
-        foreach (var flag in Flags.All.Where(f => command is null || f.Commands.Contains(command)))
+        foreach (var flag in Table.All.Where(f => command is null || f.Commands.Contains(command)))
         {
             var name = flag.IsSwitch ? $"--{flag.Name}" : $"--{flag.Name}={flag.ValueName}";
             var scope = command is null && !flag.IsSwitch ? $" [{string.Join(", ", flag.Commands)}]" : string.Empty;
@@ -24,7 +26,7 @@ internal static class HelpText
             text.AppendLine($"  {name,-26} {flag.Help}{env}{scope}");
         }
 
-        if (command is null or Flags.Init)
+        if (command is null or SetupOptions.Init)
         {
             text.AppendLine();
             text.AppendLine("Environment for init (Workload Identity Federation):");

@@ -1,4 +1,5 @@
 using McpTunnel.Setup.Commands;
+using McpTunnel.Setup.Outputs;
 
 namespace McpTunnel.Setup.Tests.Commands;
 
@@ -14,7 +15,7 @@ public sealed class CommandLineParserTests
         var line = CommandLineParser.Parse(["renew-cert", .. flag]);
 
         Assert.Equal("renew-cert", line.Command);
-        Assert.Equal("dir:/data", line.Get(Flags.Output));
+        Assert.Equal(new DirectoryDestination("/data"), line.GetValue(line.Options.Output));
     }
 
     [Fact]
@@ -23,8 +24,8 @@ public sealed class CommandLineParserTests
         var line = CommandLineParser.Parse(["--api-url=https://api.anthropic.com", "init", "--token-version", "1"]);
 
         Assert.Equal("init", line.Command);
-        Assert.Equal("https://api.anthropic.com", line.Get(Flags.ApiUrl));
-        Assert.Equal("1", line.Get(Flags.TokenVersion));
+        Assert.Equal(new Uri("https://api.anthropic.com/"), line.GetValue(line.Options.ApiUrl));
+        Assert.Equal("1", line.GetValue(line.Options.TokenVersion));
     }
 
     [Fact]
