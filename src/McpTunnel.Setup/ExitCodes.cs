@@ -5,5 +5,5 @@ internal static class ExitCodes
 {
     public const int Success = 0;
     public const int Failure = 1;
-    public const int Usage = 2;
+    public const int Usage = McpTunnel.CommandLine.UsagePointer.ExitCode;
 }

@@ -1,3 +1,4 @@
+using McpTunnel.CommandLine;
 using McpTunnel.Common;
 using McpTunnel.Setup.Commands;
 
@@ -11,7 +12,7 @@ internal static class SetupApp
 {
     /// <summary>The last line of every usage error, as mcptunnel and mcp-proxy end theirs: where the help is, not the help.</summary>
     private static void WriteHelpPointer(SetupHost host, string? command) =>
-        host.Error.WriteLine($"Run 'setup {(command is null ? string.Empty : command + " ")}--help' for usage.");
+        host.Error.WriteLine(UsagePointer.For(command is null ? "setup" : $"setup {command}"));
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, SetupHost host, CancellationToken cancellationToken = default)
     {

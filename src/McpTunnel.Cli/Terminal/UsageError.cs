@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Text.RegularExpressions;
+using McpTunnel.CommandLine;
 
 namespace McpTunnel.Cli.Terminal;
 
@@ -11,10 +12,10 @@ namespace McpTunnel.Cli.Terminal;
 /// </summary>
 internal static partial class UsageError
 {
-    public const int ExitCode = 2;
+    public const int ExitCode = UsagePointer.ExitCode;
 
     public static void WritePointer(TextWriter error, ParseResult result) =>
-        error.WriteLine($"Run '{CommandPath(result)} --help' for usage.");
+        error.WriteLine(UsagePointer.For(CommandPath(result)));
 
     /// <summary>
     /// The first parse error (as Go's flag package, one problem at a time), then the pointer. A word the parser did

@@ -1,3 +1,5 @@
+using McpTunnel.CommandLine;
+
 namespace McpTunnel.Proxy.Hosting;
 
 /// <summary>
@@ -41,64 +43,29 @@ internal sealed record ProxyCommandLine
         shutdown_timeout and limits take a restart. The certificate is reloaded automatically.
         """;
 
+    /// <summary>Reads the flags by Go's rules (<see cref="GoFlagSet"/>): false with Go's text for the first problem.</summary>
     public static bool TryParse(IReadOnlyList<string> args, out ProxyCommandLine commandLine, out string error)
     {
-        commandLine = new ProxyCommandLine();
-        error = "";
-        for (var i = 0; i < args.Count; i++)
+        var configPath = DefaultConfigPath;
+        string? tunnelDomain = null;
+        bool help = false, version = false, healthCheck = false, watchConfig = false;
+        var parsed = new GoFlagSet()
+            .Value(value => configPath = value, "config")
+            .Value(value => tunnelDomain = value, "tunnel-domain")
+            .Switch(() => help = true, "help", "h")
+            .Switch(() => version = true, "version", "v")
+            .Switch(() => healthCheck = true, "healthcheck")
+            .Switch(() => watchConfig = true, "watch-config")
+            .TryParse(args, out error);
+        commandLine = new ProxyCommandLine
         {
-            var arg = args[i];
-            if (!arg.StartsWith('-') || arg == "-" || arg == "--")
-            {
-                error = $"unexpected argument \"{arg}\"";
-                return false;
-            }
-
-            var name = arg.TrimStart('-');
-            string? value = null;
-            var equals = name.IndexOf('=');
-            if (equals >= 0)
-            {
-                value = name[(equals + 1)..];
-                name = name[..equals];
-            }
-
-            switch (name)
-            {
-                case "h" or "help":
-                    commandLine = commandLine with { ShowHelp = true };
-                    continue;
-                case "healthcheck":
-                    commandLine = commandLine with { HealthCheck = true };
-                    continue;
-                case "watch-config":
-                    commandLine = commandLine with { WatchConfig = true };
-                    continue;
-                case "version" or "v":
-                    commandLine = commandLine with { ShowVersion = true };
-                    continue;
-                case "config" or "tunnel-domain":
-                    if (value is null)
-                    {
-                        if (i + 1 >= args.Count)
-                        {
-                            error = $"flag needs an argument: -{name}";
-                            return false;
-                        }
-
-                        value = args[++i];
-                    }
-
-                    commandLine = name == "config"
-                        ? commandLine with { ConfigPath = value }
-                        : commandLine with { TunnelDomain = value };
-                    continue;
-                default:
-                    error = $"flag provided but not defined: -{name}";
-                    return false;
-            }
-        }
-
-        return true;
+            ConfigPath = configPath,
+            TunnelDomain = tunnelDomain,
+            ShowHelp = help,
+            ShowVersion = version,
+            HealthCheck = healthCheck,
+            WatchConfig = watchConfig,
+        };
+        return parsed;
     }
 }

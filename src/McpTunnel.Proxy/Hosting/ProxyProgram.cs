@@ -1,6 +1,7 @@
 using McpTunnel.Common.Net;
 using System.Runtime.InteropServices;
 using McpTunnel.Common;
+using McpTunnel.CommandLine;
 using McpTunnel.Proxy.Configuration;
 using McpTunnel.Proxy.Logging;
 using McpTunnel.Proxy.Observability;
@@ -21,8 +22,8 @@ internal static class ProxyProgram
             // One line saying what is wrong, as Go's flag package words it, and where the help is: the whole
             // usage text would bury the line that matters (the same contract as mcptunnel and setup).
             await stderr.WriteLineAsync($"mcp-proxy: {error}");
-            await stderr.WriteLineAsync("Run 'mcp-proxy --help' for usage.");
-            return 2;
+            await stderr.WriteLineAsync(UsagePointer.For("mcp-proxy"));
+            return UsagePointer.ExitCode;
         }
 
         if (commandLine.ShowHelp)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using McpTunnel.CommandLine;
 
 namespace McpTunnel.Setup.Commands;
 
@@ -24,9 +25,9 @@ internal static class CommandLineParser
         // Words the tree does not know, in the order typed: an unknown flag or command explains any later error.
         foreach (var token in result.UnmatchedTokens)
         {
-            if (token.Length >= 2 && token[0] == '-')
+            if (FlagWord.IsFlag(token))
             {
-                var name = token.TrimStart('-').Split('=', 2)[0];
+                var name = FlagWord.Name(token);
                 throw SetupException.Usage($"unknown flag --{name}", "run `setup --help` for the flags each command takes");
             }
 
@@ -113,11 +114,11 @@ internal static class CommandLineParser
 
     private static bool TakesSeparateValue(string arg)
     {
-        if (arg.Length < 2 || arg[0] != '-' || arg.Contains('=', StringComparison.Ordinal))
+        if (!FlagWord.IsFlag(arg) || FlagWord.Split(arg).Value is not null)
         {
             return false;
         }
 
-        return Table.Find(arg.TrimStart('-')) is { IsSwitch: false };
+        return Table.Find(FlagWord.Name(arg)) is { IsSwitch: false };
     }
 }
