@@ -8,14 +8,21 @@
 #
 # Framework-dependent single-file apphosts: the chiseled aspnet base image carries the shared framework
 # once for both executables; a framework-dependent bundle extracts nothing at start (no disk writes).
-# MCP_PROXY_NATIVE_AOT=1 publishes mcp-proxy with Native AOT instead (needs clang and zlib headers for the
-# target RID, which the SDK image lacks): measured in docs/PERFORMANCE.md ("Native AOT"), it starts in about a
-# third of the time at 28 instead of 66 MiB RSS and costs about half the CPU per new tunnel, but h2 costs more CPU
-# per request (no tiered PGO). setup stays framework-dependent either way.
+# MCP_PROXY_NATIVE_AOT=1 publishes mcp-proxy with Native AOT instead, as the Dockerfile does by default: it needs
+# clang, and for a RID of the other architecture that architecture's GNU toolchain (deploy/docker/aot-toolchain.sh
+# installs both in a Debian or Ubuntu SDK image). Measured in docs/PERFORMANCE.md ("Native AOT in the image").
+# setup stays framework-dependent either way.
 set -euo pipefail
 out=${1:?usage: publish.sh OUTDIR [RID]}
 rid=${2:-linux-x64}
 cd "$(dirname "$0")/../.."
+
+# A cross build strips the binary with the target's objcopy (binutils-<triple>): the build host's may not read it.
+aot_cross=()
+case "$(uname -m):$rid" in
+  x86_64:linux-arm64) aot_cross=(-p:ObjCopyName=aarch64-linux-gnu-objcopy) ;;
+  aarch64:linux-x64) aot_cross=(-p:ObjCopyName=x86_64-linux-gnu-objcopy) ;;
+esac
 
 for project in McpTunnel.Proxy McpTunnel.Setup; do
   if [ "$project" = McpTunnel.Proxy ] && [ "${MCP_PROXY_NATIVE_AOT:-0}" = 1 ]; then
@@ -25,6 +32,7 @@ for project in McpTunnel.Proxy McpTunnel.Setup; do
       -p:IsTransformWebConfigDisabled=true \
       -p:StaticWebAssetsEnabled=false \
       -p:GenerateDocumentationFile=false \
+      "${aot_cross[@]}" \
       -o "$out" -nologo -v:q -clp:NoSummary
     continue
   fi

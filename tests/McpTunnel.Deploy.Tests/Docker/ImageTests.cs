@@ -85,6 +85,26 @@ public class ImageTests
     }
 
     [Fact]
+    public void Build_DefaultsToNativeAot_JitStaysABuildArg_ToolchainLayerBeforeTheSources()
+    {
+        Assert.Contains("ARG MCP_PROXY_BUILD=aot", Dockerfile.Text, StringComparison.Ordinal);
+        var build = Dockerfile.Instructions.Where(i => i.Stage == Dockerfile.Instructions.Single(x => x.Keyword == "FROM" && x.Args.EndsWith("AS build", StringComparison.Ordinal)).Stage).ToList();
+        Assert.Contains(build, i => i.Keyword == "ARG" && i.Args == "MCP_PROXY_BUILD");
+        var toolchain = build.FindIndex(i => i.Keyword == "RUN" && i.Args.Contains("./deploy/docker/aot-toolchain.sh \"${TARGETARCH:-amd64}\"", StringComparison.Ordinal));
+        var sources = build.FindIndex(i => i.Keyword == "COPY" && i.Args == "src/ src/");
+        var publish = build.FindIndex(i => i.Keyword == "RUN" && i.Args.Contains("MCP_PROXY_NATIVE_AOT=$aot ./deploy/docker/publish.sh /out \"$rid\"", StringComparison.Ordinal));
+        Assert.True(toolchain >= 0 && sources > toolchain && publish > sources, $"toolchain {toolchain}, sources {sources}, publish {publish}");
+        Assert.Contains("jit) ;;", build[toolchain].Args, StringComparison.Ordinal);
+        Assert.Contains("MCP_PROXY_BUILD must be aot or jit", build[toolchain].Args, StringComparison.Ordinal);
+
+        var script = File.ReadAllText(RepoPaths.Of("deploy", "docker", "publish.sh"));
+        Assert.Contains("-p:PublishAot=true", script, StringComparison.Ordinal);
+        Assert.Contains("x86_64:linux-arm64) aot_cross=(-p:ObjCopyName=aarch64-linux-gnu-objcopy)", script, StringComparison.Ordinal);
+        var toolchainScript = File.ReadAllText(RepoPaths.Of("deploy", "docker", "aot-toolchain.sh"));
+        Assert.Contains("\"gcc-$package_triple\" \"binutils-$package_triple\"", toolchainScript, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DockerIgnore_AdmitsExactlyWhatTheBuildCopies()
     {
         var ignore = File.ReadAllLines(RepoPaths.Of("deploy", "docker", "Dockerfile.dockerignore"))
