@@ -90,7 +90,7 @@ public class ImageTests
         Assert.Contains("ARG MCP_PROXY_BUILD=aot", Dockerfile.Text, StringComparison.Ordinal);
         var build = Dockerfile.Instructions.Where(i => i.Stage == Dockerfile.Instructions.Single(x => x.Keyword == "FROM" && x.Args.EndsWith("AS build", StringComparison.Ordinal)).Stage).ToList();
         Assert.Contains(build, i => i.Keyword == "ARG" && i.Args == "MCP_PROXY_BUILD");
-        var toolchain = build.FindIndex(i => i.Keyword == "RUN" && i.Args.Contains("./deploy/docker/aot-toolchain.sh \"${TARGETARCH:-amd64}\"", StringComparison.Ordinal));
+        var toolchain = build.FindIndex(i => i.Keyword == "RUN" && i.Args.Contains("./deploy/docker/aot-toolchain.sh \"${TARGETARCH:-$(dpkg --print-architecture)}\"", StringComparison.Ordinal));
         var sources = build.FindIndex(i => i.Keyword == "COPY" && i.Args == "src/ src/");
         var publish = build.FindIndex(i => i.Keyword == "RUN" && i.Args.Contains("MCP_PROXY_NATIVE_AOT=$aot ./deploy/docker/publish.sh /out \"$rid\"", StringComparison.Ordinal));
         Assert.True(toolchain >= 0 && sources > toolchain && publish > sources, $"toolchain {toolchain}, sources {sources}, publish {publish}");
