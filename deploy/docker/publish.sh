@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Publishes the image's two executables, exactly as deploy/docker/Dockerfile does (the Dockerfile runs
-# this script), so a local run proves the image's publish step and tests/deploy/runtime-check.sh runs the
-# same binaries the image ships.
+# this script), so a local run proves the image's publish step. tests/deploy/runtime-check.sh runs the JIT build's
+# binaries (no clang needed, and CI compiles mcp-proxy with Native AOT once, in the container checks' image build).
 #
 #   deploy/docker/publish.sh OUTDIR [RID]      (run from anywhere; RID defaults to linux-x64)
 #   MCP_PROXY_NATIVE_AOT=1 deploy/docker/publish.sh OUTDIR [RID]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the image's executables the way the container runs them, without a container engine (issue 6):
-# published by deploy/docker/publish.sh (the Dockerfile's own publish step), started as UID/GID 65532
+# published by deploy/docker/publish.sh (the Dockerfile's own publish step; mcp-proxy as the JIT build, the image's
+# Native AOT build runs in tests/deploy/container-check.sh), started as UID/GID 65532
 # through setpriv, with the image's environment, read-only config and data directories, no writable
 # HOME and a read-only working directory. Then checks that nothing was written anywhere.
 #
