@@ -1,5 +1,4 @@
 using McpTunnel.Proxy.Configuration;
-using McpTunnel.Proxy.Forwarding;
 using McpTunnel.Proxy.Logging;
 
 namespace McpTunnel.Proxy.Credentials;
@@ -9,9 +8,11 @@ namespace McpTunnel.Proxy.Credentials;
 /// sent without a restart or a reload. Only the current snapshot's credentials are polled: a reload builds new ones
 /// from the file as it then is, and requests still running on an older snapshot have already sent theirs. Each
 /// outcome is logged (never the value: the route, the file, the value's length and the file's modification time) and
-/// counted through <see cref="Reloaded"/> and <see cref="ReloadFailed"/> (the metrics subscribe).
+/// counted through <see cref="Reloaded"/> and <see cref="ReloadFailed"/> (the metrics subscribe). The server hands it the
+/// running snapshot's credentials as a function, so this stage depends on no stage that holds it (docs/ARCHITECTURE.md
+/// "Stage dependencies").
 /// </summary>
-internal sealed class CredentialRefresher(RunningConfig running, ILogger logger, TimeProvider time) : IDisposable
+internal sealed class CredentialRefresher(Func<IEnumerable<UpstreamCredential>> current, ILogger logger, TimeProvider time) : IDisposable
 {
     /// <summary>As the certificate's default <c>tls.reload_interval</c>; a Kubernetes Secret update takes up to a minute to reach the pod anyway.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
@@ -31,24 +32,19 @@ internal sealed class CredentialRefresher(RunningConfig running, ILogger logger,
     public int Poll()
     {
         var changed = 0;
-        foreach (var route in running.Current.Routes.Routes)
+        foreach (var credential in current())
         {
-            if (route.Credential is not { } credential)
-            {
-                continue;
-            }
-
             var poll = credential.Poll();
             switch (poll.Result)
             {
                 case FilePollResult.Reloaded:
                     changed++;
-                    ProxyLog.CredentialReloaded(logger, route.Key, credential.Settings.ValueFile, credential.Value.Length, ModifiedAt(credential.Settings.ValueFile));
-                    Reloaded?.Invoke(route.Key);
+                    ProxyLog.CredentialReloaded(logger, credential.Route, credential.Settings.ValueFile, credential.Value.Length, ModifiedAt(credential.Settings.ValueFile));
+                    Reloaded?.Invoke(credential.Route);
                     break;
                 case FilePollResult.Failed:
-                    ProxyLog.CredentialReloadFailed(logger, route.Key, credential.Settings.ValueFile, poll.Problem!, poll.Fix ?? "");
-                    ReloadFailed?.Invoke(route.Key);
+                    ProxyLog.CredentialReloadFailed(logger, credential.Route, credential.Settings.ValueFile, poll.Problem!, poll.Fix ?? "");
+                    ReloadFailed?.Invoke(credential.Route);
                     break;
             }
         }

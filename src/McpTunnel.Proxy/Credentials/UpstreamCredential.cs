@@ -1,5 +1,4 @@
 using McpTunnel.Proxy.Configuration;
-using McpTunnel.Proxy.Forwarding;
 
 namespace McpTunnel.Proxy.Credentials;
 
@@ -37,8 +36,8 @@ internal sealed class UpstreamCredential
     /// and the caller's Authorization unless it is passed on.
     /// </summary>
     public bool DropsCallerHeader(string name) =>
-        HeaderRules.SameField(name, Settings.Header)
-        || (Settings.CallerAuthorization != CallerAuthorization.Pass && HeaderRules.SameField(name, CredentialSettings.DefaultHeader));
+        SameField(name, Settings.Header)
+        || (Settings.CallerAuthorization != CallerAuthorization.Pass && SameField(name, CredentialSettings.DefaultHeader));
 
     /// <summary>Re-reads the file once (<see cref="CredentialRefresher"/> calls it on every route's credential).</summary>
     public FilePoll Poll() => _file.Poll();
@@ -49,5 +48,28 @@ internal sealed class UpstreamCredential
         return content.Value is { } value
             ? FileRead<SecretHeaderValue>.Read(value.ContentHash, () => value)
             : FileRead<SecretHeaderValue>.Unreadable(content.Problem!, content.Fix);
+    }
+
+    /// <summary>
+    /// True when <paramref name="name"/> names the field <paramref name="field"/>: letter case ignored, and <c>_</c> read as
+    /// <c>-</c> (<c>X_API_Key</c> is <c>X-API-Key</c> to servers that map headers to CGI-style variables).
+    /// </summary>
+    private static bool SameField(string name, string field)
+    {
+        if (name.Length != field.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < name.Length; i++)
+        {
+            char a = name[i], b = field[i];
+            if (a != b && char.ToLowerInvariant(a == '_' ? '-' : a) != char.ToLowerInvariant(b == '_' ? '-' : b))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

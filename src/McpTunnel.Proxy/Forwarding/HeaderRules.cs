@@ -69,29 +69,6 @@ internal static class HeaderRules
 
     public static bool IsContentHeader(string name) => ContentHeaders.Contains(name);
 
-    /// <summary>
-    /// True when <paramref name="name"/> names the field <paramref name="field"/>: letter case ignored, and <c>_</c> read as
-    /// <c>-</c> (<c>X_API_Key</c> is <c>X-API-Key</c> to servers that map headers to CGI-style variables).
-    /// </summary>
-    public static bool SameField(string name, string field)
-    {
-        if (name.Length != field.Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < name.Length; i++)
-        {
-            char a = name[i], b = field[i];
-            if (a != b && char.ToLowerInvariant(a == '_' ? '-' : a) != char.ToLowerInvariant(b == '_' ? '-' : b))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     /// <summary>True when <paramref name="name"/> is listed in the message's own <c>Connection</c> header.</summary>
     public static bool IsNamedInConnection(string name, StringValues connection)
     {

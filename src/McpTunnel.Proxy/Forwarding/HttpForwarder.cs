@@ -4,6 +4,7 @@ using McpTunnel.Proxy.Routing;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
+using McpTunnel.Proxy.Policy;
 
 namespace McpTunnel.Proxy.Forwarding;
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using McpTunnel.Proxy.Policy;
 
 namespace McpTunnel.Proxy.Forwarding;
 

@@ -139,7 +139,7 @@ internal sealed class ProxyServer : IAsyncDisposable
         var audit = config.Audit is { } auditSettings
             ? new AuditSwitch(auditSettings, options.ConfigSha256, (settings, sha) => new AuditLog(settings, proxyName, sha, options.TimeProvider, logger, environment, options.AuditStdout))
             : null;
-        var credentials = new CredentialRefresher(running, logger, options.TimeProvider);
+        var credentials = new CredentialRefresher(() => running.Current.Routes.Routes.Select(r => r.Credential).OfType<UpstreamCredential>(), logger, options.TimeProvider);
         var observability = ProxyObservability.Create(config, certificates, app.Services.GetService<System.Diagnostics.Metrics.IMeterFactory>(), options.TimeProvider, environment, app.Lifetime.ApplicationStopping, audit);
         observability.Metrics?.ObserveCredentials(credentials, config.Routes.Where(r => r.Credential is not null).Select(r => r.Key));
         // The stage exists always, since a reload may add a policy, but the handler enters it only for a route that has

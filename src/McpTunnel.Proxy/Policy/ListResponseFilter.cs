@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using McpTunnel.Proxy.Forwarding;
 
 namespace McpTunnel.Proxy.Policy;
 

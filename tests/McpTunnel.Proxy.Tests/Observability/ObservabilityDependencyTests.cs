@@ -1,174 +1,28 @@
-using System.Reflection;
-using System.Reflection.Emit;
 using McpTunnel.Proxy.Forwarding;
+using McpTunnel.Proxy.Tests.Infrastructure;
 
 namespace McpTunnel.Proxy.Tests.Observability;
 
 /// <summary>
 /// The dependency between the data path and observability points one way: the observer knows the stages it observes,
 /// no stage knows the observer (the stages hold interfaces of their own, <c>Listener/ITunnelMetrics</c> and
-/// <c>Forwarding/IRequestTelemetry</c>). Read from the compiled proxy: every type a stage's types name in a signature
-/// or use in a method body.
+/// <c>Forwarding/IRequestTelemetry</c>). Read from the compiled proxy by <see cref="StageDependencies"/>.
 /// </summary>
 public sealed class ObservabilityDependencyTests
 {
-    private const string Proxy = "McpTunnel.Proxy.";
     private static readonly string[] DataPath = ["Listener", "Tls", "Routing", "Policy", "Forwarding", "Egress"];
 
     [Fact]
     public void DataPathStages_UseNothingFromObservability()
     {
-        var uses = Uses(typeof(ProxyRequestHandler).Assembly);
+        var uses = StageDependencies.Uses(typeof(ProxyRequestHandler).Assembly);
 
         // The reader sees what a stage uses: the server that wires the two together does use observability.
-        Assert.Contains(uses, u => Stage(u.User) == "Hosting" && Stage(u.Used) == "Observability");
-        var wrong = uses.Where(u => DataPath.Contains(Stage(u.User)) && Stage(u.Used) == "Observability")
+        Assert.Contains(uses, u => StageDependencies.Stage(u.User) == "Hosting" && StageDependencies.Stage(u.Used) == "Observability");
+        var wrong = uses.Where(u => DataPath.Contains(StageDependencies.Stage(u.User)) && StageDependencies.Stage(u.Used) == "Observability")
             .Select(u => $"{u.User.FullName} uses {u.Used.FullName}")
             .Distinct()
             .ToList();
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
-    }
-
-    /// <summary>The top folder under the proxy's namespace (<c>Forwarding</c>, <c>Listener</c>, …) a type belongs to.</summary>
-    private static string Stage(Type type) =>
-        type.Namespace is { } ns && ns.StartsWith(Proxy, StringComparison.Ordinal) ? ns[Proxy.Length..].Split('.')[0] : "";
-
-    private static List<(Type User, Type Used)> Uses(Assembly assembly)
-    {
-        var uses = new List<(Type, Type)>();
-        foreach (var type in assembly.GetTypes())
-        {
-            void Add(Type? used)
-            {
-                if (used is null)
-                {
-                    return;
-                }
-
-                if (used.HasElementType)
-                {
-                    Add(used.GetElementType());
-                    return;
-                }
-
-                if (used.IsGenericType && !used.IsGenericTypeDefinition)
-                {
-                    foreach (var argument in used.GetGenericArguments())
-                    {
-                        Add(argument);
-                    }
-
-                    used = used.GetGenericTypeDefinition();
-                }
-
-                if (used.Assembly == assembly && !used.IsGenericParameter)
-                {
-                    uses.Add((type, used));
-                }
-            }
-
-            Add(type.BaseType);
-            foreach (var implemented in type.GetInterfaces())
-            {
-                Add(implemented);
-            }
-
-            const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
-            foreach (var field in type.GetFields(all))
-            {
-                Add(field.FieldType);
-            }
-
-            foreach (var method in type.GetMethods(all).Cast<MethodBase>().Concat(type.GetConstructors(all)))
-            {
-                if (method is MethodInfo info)
-                {
-                    Add(info.ReturnType);
-                }
-
-                foreach (var parameter in method.GetParameters())
-                {
-                    Add(parameter.ParameterType);
-                }
-
-                foreach (var member in BodyMembers(method))
-                {
-                    Add(member as Type ?? member.DeclaringType);
-                    if (member is FieldInfo field)
-                    {
-                        Add(field.FieldType);
-                    }
-                    else if (member is MethodInfo called)
-                    {
-                        Add(called.ReturnType);
-                    }
-                }
-            }
-        }
-
-        return uses;
-    }
-
-    private static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Select(f => (OpCode)f.GetValue(null)!)
-        .ToDictionary(o => o.Value);
-
-    /// <summary>The types, methods and fields a method's IL names (calls, <c>new</c>, field access, casts, <c>typeof</c>).</summary>
-    private static IEnumerable<MemberInfo> BodyMembers(MethodBase method)
-    {
-        var il = method.GetMethodBody()?.GetILAsByteArray();
-        if (il is null)
-        {
-            yield break;
-        }
-
-        var typeArguments = method.DeclaringType is { IsGenericType: true } declaring ? declaring.GetGenericArguments() : null;
-        var methodArguments = method.IsGenericMethod ? method.GetGenericArguments() : null;
-        var at = 0;
-        while (at < il.Length)
-        {
-            var value = il[at] == 0xFE ? (short)(0xFE00 | il[at + 1]) : il[at];
-            at += il[at] == 0xFE ? 2 : 1;
-            var code = OpCodesByValue[value];
-            switch (code.OperandType)
-            {
-                case OperandType.InlineField or OperandType.InlineMethod or OperandType.InlineType or OperandType.InlineTok:
-                    MemberInfo? member = null;
-                    try
-                    {
-                        member = method.Module.ResolveMember(BitConverter.ToInt32(il, at), typeArguments, methodArguments);
-                    }
-                    catch (ArgumentException)
-                    {
-                        // A token the module cannot resolve in this generic context names nothing of ours.
-                    }
-
-                    if (member is not null)
-                    {
-                        yield return member;
-                    }
-
-                    at += 4;
-                    break;
-                case OperandType.InlineNone:
-                    break;
-                case OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar:
-                    at += 1;
-                    break;
-                case OperandType.InlineVar:
-                    at += 2;
-                    break;
-                case OperandType.InlineI8 or OperandType.InlineR:
-                    at += 8;
-                    break;
-                case OperandType.InlineSwitch:
-                    at += 4 + (4 * BitConverter.ToInt32(il, at));
-                    break;
-                default:
-                    at += 4;
-                    break;
-            }
-        }
     }
 }

@@ -1,8 +1,9 @@
-namespace McpTunnel.Proxy.Forwarding;
+namespace McpTunnel.Proxy.Policy;
 
 /// <summary>
-/// A rewrite of one response's JSON-RPC messages, for the few responses a stage must change on the way back (the MCP
-/// policy's list filtering). The forwarder holds a filtered JSON body whole (up to <see cref="MaxBytes"/>) and an SSE
+/// A rewrite of one response's JSON-RPC messages, for the few responses the MCP policy changes on the way back (its
+/// list filtering). It belongs to the policy stage, which decides what to rewrite; the forwarder only applies it, so
+/// the forwarder depends on the policy and not the other way round (docs/ARCHITECTURE.md "Stage dependencies"). The forwarder holds a filtered JSON body whole (up to <see cref="MaxBytes"/>) and an SSE
 /// body one event at a time; every other response keeps streaming untouched.
 /// </summary>
 internal abstract class ResponseBodyFilter
