@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using McpTunnel.Proxy.Logging;
+using McpTunnel.Proxy.Tls;
 using Microsoft.Extensions.Logging;
 
 namespace McpTunnel.Proxy.Listener;
@@ -35,6 +36,9 @@ namespace McpTunnel.Proxy.Listener;
 internal sealed class TunnelConnection : ConnectionContext,
     ITlsConnectionFeature, ITlsApplicationProtocolFeature, ITlsHandshakeFeature
 {
+    /// <summary>Records this large or larger leave OpenSSL's memory BIOs grown (<see cref="OpenSslBioBuffers"/>).</summary>
+    private const int GrownBioBufferSize = 4 * 1024;
+
     private readonly SslStream _ssl;
     private readonly WebSocketServerStream _tunnel;
     private readonly ILogger _logger;
@@ -44,7 +48,9 @@ internal sealed class TunnelConnection : ConnectionContext,
     private readonly Pipe _outbound;
     private readonly Task _receiving;
     private readonly Task _sending;
+    private IDictionary<object, object?>? _items;
     private int _disposed;
+    private int _bioBuffersGrown; // set by either pump after a large record; cleared by the send pump once given back
 
     public TunnelConnection(SslStream ssl, WebSocketServerStream tunnel, IPEndPoint? remote, EndPoint local, string serverName, ILogger logger)
     {
@@ -83,7 +89,8 @@ internal sealed class TunnelConnection : ConnectionContext,
 
     public override IFeatureCollection Features { get; } = new FeatureCollection();
 
-    public override IDictionary<object, object?> Items { get; set; } = new ConnectionItems();
+    // Made on first use: nothing on the tunnel path asks for it, and 10k idle tunnels would each hold an empty dictionary.
+    public override IDictionary<object, object?> Items { get => _items ??= new ConnectionItems(); set => _items = value; }
 
     public override IDuplexPipe Transport { get; set; }
 
@@ -164,6 +171,11 @@ internal sealed class TunnelConnection : ConnectionContext,
                     break;
                 }
 
+                if (read >= GrownBioBufferSize)
+                {
+                    Volatile.Write(ref _bioBuffersGrown, 1);
+                }
+
                 writer.Advance(read);
                 var flush = await writer.FlushAsync();
                 if (flush.IsCompleted || flush.IsCanceled)
@@ -217,6 +229,29 @@ internal sealed class TunnelConnection : ConnectionContext,
         }
     }
 
+    /// <summary>
+    /// Gives back the TLS memory BIOs' buffers a large record grew (up to ~43 KB per tunnel for the rest of its life
+    /// otherwise). Only from the send pump between writes, and only while the receive side is parked in the WebSocket
+    /// stream, so no read or write of the TLS session runs meanwhile; when the reader is busy, the next idle moment tries again.
+    /// </summary>
+    private void ReleaseGrownBioBuffers()
+    {
+        if (!_tunnel.TryPauseReader())
+        {
+            return;
+        }
+
+        try
+        {
+            OpenSslBioBuffers.TryRelease(_ssl, GrownBioBufferSize);
+            Volatile.Write(ref _bioBuffersGrown, 0);
+        }
+        finally
+        {
+            _tunnel.ResumeReader();
+        }
+    }
+
     private async Task SendAsync()
     {
         await Task.Yield();
@@ -226,8 +261,24 @@ internal sealed class TunnelConnection : ConnectionContext,
         {
             while (true)
             {
-                var result = await reader.ReadAsync();
+                var grown = Volatile.Read(ref _bioBuffersGrown) != 0;
+                if (!grown || !reader.TryRead(out var result))
+                {
+                    if (grown)
+                    {
+                        // Nothing more to send for now: the moment to give back the TLS buffers a large record grew.
+                        ReleaseGrownBioBuffers();
+                    }
+
+                    result = await reader.ReadAsync();
+                }
+
                 var buffer = result.Buffer;
+                if (buffer.Length >= GrownBioBufferSize)
+                {
+                    Volatile.Write(ref _bioBuffersGrown, 1);
+                }
+
                 if (firstHttp2Frame)
                 {
                     switch (Http2SettingsFilter.TryRewrite(buffer, out var consumed, out var frame))

@@ -27,6 +27,10 @@ namespace McpTunnel.Proxy.Listener;
 /// </summary>
 internal sealed class WebSocketServerStream : DuplexStream, ITlsCarrier
 {
+    private const int ReaderRunning = 0;
+    private const int ReaderParked = 1;
+    private const int ReaderPaused = 2;
+
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly Action _abortConnection;
@@ -39,6 +43,9 @@ internal sealed class WebSocketServerStream : DuplexStream, ITlsCarrier
     private int _maskOffset;
     private bool _inFragmentedMessage; // a binary message's first frame was not final: continuations must follow
     private bool _receiveDone;
+
+    // ReaderRunning, ReaderParked (waiting for the connection's input) or ReaderPaused (held parked by TryPauseReader).
+    private int _readerState;
 
     private long _payloadReceived;
     private long _payloadSent;
@@ -68,6 +75,15 @@ internal sealed class WebSocketServerStream : DuplexStream, ITlsCarrier
     /// <summary>Payload bytes sent in binary messages so far (the metrics read it at scrape time).</summary>
     public long PayloadBytesSent => Interlocked.Read(ref _payloadSent);
 
+    /// <summary>
+    /// Holds the reader while it waits for input, so that the caller may touch the TLS session's read side (nothing of it
+    /// runs until <see cref="ResumeReader"/>); false when the reader is not waiting (it is handing bytes up or gone).
+    /// </summary>
+    public bool TryPauseReader() => Interlocked.CompareExchange(ref _readerState, ReaderPaused, ReaderParked) == ReaderParked;
+
+    /// <summary>Ends a <see cref="TryPauseReader"/> that returned true.</summary>
+    public void ResumeReader() => Volatile.Write(ref _readerState, ReaderParked);
+
     /// <summary>Starts the keep-alive pings and dead-peer detection (<see cref="WebSocketKeepAlive"/>).</summary>
     public void StartKeepAlive() => _keepAlive.Start();
 
@@ -78,7 +94,25 @@ internal sealed class WebSocketServerStream : DuplexStream, ITlsCarrier
             ReadResult result;
             try
             {
-                result = await _input.ReadAsync(cancellationToken);
+                var pending = _input.ReadAsync(cancellationToken);
+                if (pending.IsCompleted)
+                {
+                    result = await pending;
+                }
+                else
+                {
+                    // Parked: the TLS session above is not inside OpenSSL on the read side until this returns, so the
+                    // send pump may give back its idle BIO buffers meanwhile (TryPauseReader).
+                    Volatile.Write(ref _readerState, ReaderParked);
+                    try
+                    {
+                        result = await pending;
+                    }
+                    finally
+                    {
+                        Unpark();
+                    }
+                }
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -347,6 +381,16 @@ internal sealed class WebSocketServerStream : DuplexStream, ITlsCarrier
 
         _ = FlushAndReleaseAsync();
         return true;
+    }
+
+    /// <summary>Back to running once input is here; waits out a pause the send pump holds (a few native calls).</summary>
+    private void Unpark()
+    {
+        var spin = default(SpinWait);
+        while (Interlocked.CompareExchange(ref _readerState, ReaderRunning, ReaderParked) == ReaderPaused)
+        {
+            spin.SpinOnce();
+        }
     }
 
     private void CutUnresponsivePeer()

@@ -67,8 +67,10 @@ internal sealed class InnerTlsHandshake(CertificateStore certificates, TimeSpan 
                 : new(TunnelHandshakeOutcome.HandshakeFailed, null, serverName, elapsed, TlsFailureReason.Describe(ex, timedOut, timeout), ex);
         }
 
-        // An idle tunnel then holds no OpenSSL record buffers (~10-17 KB each); see OpenSslIdleBuffers for why and how.
+        // An idle tunnel then holds no OpenSSL record buffers (~10-17 KB each) and no handshake leftovers in the memory
+        // BIOs (~1.2 KB); see OpenSslIdleBuffers and OpenSslBioBuffers for why and how.
         OpenSslIdleBuffers.TryEnable(ssl);
+        OpenSslBioBuffers.TryRelease(ssl);
         return new(TunnelHandshakeOutcome.Opened, ssl, serverName, time.GetElapsedTime(started));
     }
 }

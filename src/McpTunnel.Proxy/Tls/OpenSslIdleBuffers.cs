@@ -169,7 +169,7 @@ internal static class OpenSslIdleBuffers
             return Off("this runtime's SslStream has no _securityContext field");
         }
 
-        var path = LoadedLibSsl();
+        var path = LoadedLibrary("/libssl.so");
         if (path is null)
         {
             return Off("no libssl mapped into this process");
@@ -194,15 +194,15 @@ internal static class OpenSslIdleBuffers
         }
     }
 
-    /// <summary>The path of the libssl the runtime's crypto shim loaded (it loads it at the first TLS use).</summary>
-    private static string? LoadedLibSsl()
+    /// <summary>The path of the library (<c>/libssl.so</c>, <c>/libcrypto.so</c>) the runtime's crypto shim loaded (it loads them at the first TLS use).</summary>
+    internal static string? LoadedLibrary(string name)
     {
         try
         {
             foreach (var line in File.ReadLines("/proc/self/maps"))
             {
                 var slash = line.IndexOf('/', StringComparison.Ordinal);
-                if (slash > 0 && line.AsSpan(slash).Contains("/libssl.so", StringComparison.Ordinal))
+                if (slash > 0 && line.AsSpan(slash).Contains(name, StringComparison.Ordinal))
                 {
                     return line[slash..].Trim();
                 }
