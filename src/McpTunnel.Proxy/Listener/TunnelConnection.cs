@@ -39,6 +39,9 @@ internal sealed class TunnelConnection : ConnectionContext,
     /// <summary>Records this large or larger leave OpenSSL's memory BIOs grown (<see cref="OpenSslBioBuffers"/>).</summary>
     private const int GrownBioBufferSize = 4 * 1024;
 
+    /// <summary>One set for every tunnel's two pipes; the thresholds bound how much one tunnel buffers in each direction (backpressure beyond them).</summary>
+    private static readonly PipeOptions PipeSettings = new(pauseWriterThreshold: 256 * 1024, resumeWriterThreshold: 128 * 1024, useSynchronizationContext: false);
+
     private readonly SslStream _ssl;
     private readonly WebSocketServerStream _tunnel;
     private readonly ILogger _logger;
@@ -60,10 +63,8 @@ internal sealed class TunnelConnection : ConnectionContext,
         RemoteEndPoint = remote;
         LocalEndPoint = local;
         ConnectionId = $"tnl-{Guid.NewGuid():N}"[..16];
-        // Thresholds bound how much one tunnel buffers in each direction (backpressure beyond them).
-        var options = new PipeOptions(pauseWriterThreshold: 256 * 1024, resumeWriterThreshold: 128 * 1024, useSynchronizationContext: false);
-        _inbound = new Pipe(options);
-        _outbound = new Pipe(options);
+        _inbound = new Pipe(PipeSettings);
+        _outbound = new Pipe(PipeSettings);
         Transport = new DuplexPipe(_inbound.Reader, _outbound.Writer);
         HostName = serverName;
 
