@@ -1,8 +1,11 @@
+using System.Net;
+using System.Text;
 using System.Text.Json;
+using McpTunnel.Proxy.Tests.Infrastructure;
 
 namespace McpTunnel.Proxy.Tests.Audit;
 
-/// <summary>What the audit tests share: a config with the file sink and a policy decision to record, and the records read back.</summary>
+/// <summary>What the audit tests share: a config with the file sink and a policy decision to record, a JSON-RPC POST to record, and the records read back.</summary>
 internal static class AuditConfig
 {
     /// <summary>Loopback upstreams allowed, route <c>echo</c>'s <c>delete_*</c> tools denied, the file sink at <paramref name="path"/>; <paramref name="extra"/> is more lines (indent two spaces to stay under <c>audit:</c>).</summary>
@@ -22,4 +25,29 @@ internal static class AuditConfig
     /// <summary>Every line of an audit file, parsed.</summary>
     public static List<JsonElement> Records(string path) =>
         [.. File.ReadAllLines(path).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
+
+    /// <summary>
+    /// POSTs <paramref name="json"/> to route <c>echo</c> through the tunnel and reads the whole answer (so the request
+    /// has ended, and been handed to the audit log, when this returns); optionally with a session and a traceparent.
+    /// </summary>
+    public static async Task<HttpStatusCode> PostAsync(HttpClient client, TestProxy proxy, string json, string? session = null, string? traceParent = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, proxy.UrlFor("echo", "/echo"))
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        if (session is not null)
+        {
+            request.Headers.Add("Mcp-Session-Id", session);
+        }
+
+        if (traceParent is not null)
+        {
+            request.Headers.Add("traceparent", traceParent);
+        }
+
+        using var response = await client.SendAsync(request);
+        await response.Content.ReadAsByteArrayAsync();
+        return response.StatusCode;
+    }
 }

@@ -14,22 +14,10 @@ namespace McpTunnel.Proxy.Tests.Audit;
 /// </summary>
 public sealed class AuditEndToEndTests
 {
-    private static async Task<HttpStatusCode> PostAsync(HttpClient client, TestProxy proxy, string json, string? session = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, proxy.UrlFor("echo", "/echo"))
-        {
-            Content = new StringContent(json, Encoding.UTF8, "application/json"),
-        };
-        if (session is not null)
-        {
-            request.Headers.Add("Mcp-Session-Id", session);
-        }
+    private const string TraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
-        request.Headers.Add("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
-        using var response = await client.SendAsync(request);
-        await response.Content.ReadAsByteArrayAsync();
-        return response.StatusCode;
-    }
+    private static Task<HttpStatusCode> PostAsync(HttpClient client, TestProxy proxy, string json, string? session = null) =>
+        AuditConfig.PostAsync(client, proxy, json, session, TraceParent);
 
     [Fact]
     public async Task EachRequest_IsOneChainedRecord_WithTheDecision_AndNeverTheArgumentsOrTheSessionId()

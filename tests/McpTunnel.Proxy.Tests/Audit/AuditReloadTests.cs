@@ -15,16 +15,8 @@ namespace McpTunnel.Proxy.Tests.Audit;
 /// </summary>
 public sealed class AuditReloadTests
 {
-    private static async Task<HttpStatusCode> CallAsync(HttpClient client, TestProxy proxy, int id, string argument = "plain")
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, proxy.UrlFor("echo", "/echo"))
-        {
-            Content = new StringContent("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"search\",\"arguments\":{\"q\":\"" + argument + "\",\"token\":\"reload-canary-9041\"}}}", Encoding.UTF8, "application/json"),
-        };
-        using var response = await client.SendAsync(request);
-        await response.Content.ReadAsByteArrayAsync();
-        return response.StatusCode;
-    }
+    private static Task<HttpStatusCode> CallAsync(HttpClient client, TestProxy proxy, int id, string argument = "plain") =>
+        AuditConfig.PostAsync(client, proxy, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"search\",\"arguments\":{\"q\":\"" + argument + "\",\"token\":\"reload-canary-9041\"}}}");
 
     /// <summary>Every audit file in the directory in writing order (rotated ones first, by name, then the live one; the pattern also matches the live one).</summary>
     private static List<string> Files(TempDirectory directory, string path) =>
