@@ -9,16 +9,11 @@ public sealed class ProxyConfigValidatorTests : ConfigTestBase
     public void AllowedIpsAndDisableValidation_BothSet_Fails()
     {
         // allowed_ips and disable_ip_validation are mutually exclusive.
-        var ex = ParseFails($"""
-            listen_addr: ":8080"
-            tunnel_domain: d.example
-            {Tls}
-            routes:
-              echo: http://hello-mcp:9000
+        var ex = ParseFails(Document("""
             upstream:
               allowed_ips: [10.0.0.0/8]
               disable_ip_validation: true
-            """);
+            """));
 
         Assert.Contains("mutually exclusive", Assert.Single(ex.Errors).Message, StringComparison.Ordinal);
     }
@@ -55,15 +50,7 @@ public sealed class ProxyConfigValidatorTests : ConfigTestBase
     [InlineData("disable_ip_validation: true", "SSRF protection is off")]
     public void EgressPolicyThatProtectsNothing_LoadsWithSsrfWarning(string upstreamLine, string expected)
     {
-        var result = Parse($"""
-            listen_addr: ":8080"
-            tunnel_domain: d.example
-            {Tls}
-            routes:
-              echo: http://hello-mcp:9000
-            upstream:
-              {upstreamLine}
-            """);
+        var result = Parse(Document($"upstream:\n  {upstreamLine}\n"));
 
         var warning = Assert.Single(result.Warnings);
         Assert.Contains(expected, warning, StringComparison.Ordinal);
@@ -73,15 +60,7 @@ public sealed class ProxyConfigValidatorTests : ConfigTestBase
     [Fact]
     public void NarrowAllowedIps_LoadWithoutWarning()
     {
-        var result = Parse($"""
-            listen_addr: ":8080"
-            tunnel_domain: d.example
-            {Tls}
-            routes:
-              echo: http://hello-mcp:9000
-            upstream:
-              allowed_ips: [10.0.0.0/8, 203.0.113.7/32]
-            """);
+        var result = Parse(Document("upstream:\n  allowed_ips: [10.0.0.0/8, 203.0.113.7/32]\n"));
 
         Assert.Empty(result.Warnings);
     }
@@ -90,13 +69,7 @@ public sealed class ProxyConfigValidatorTests : ConfigTestBase
     public void HttpsUpstreamWithoutTrustAnchor_LoadsWithWarning()
     {
         // https with no trust anchor (the docs do not say it is a load error): warn at load, fail at request time.
-        var result = Parse($"""
-            listen_addr: ":8080"
-            tunnel_domain: d.example
-            {Tls}
-            routes:
-              secure: https://10.0.0.5:8443
-            """);
+        var result = Parse(Document(routes: "  secure: https://10.0.0.5:8443\n"));
 
         Assert.Contains(result.Warnings, w => w.Contains("include_system_cas", StringComparison.Ordinal));
     }

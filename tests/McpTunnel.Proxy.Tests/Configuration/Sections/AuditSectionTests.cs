@@ -5,27 +5,18 @@ namespace McpTunnel.Proxy.Tests.Configuration.Sections;
 /// <summary><c>audit:</c>: absent means no audit; each sink and option is read; every mistake names its field and fix.</summary>
 public sealed class AuditSectionTests : ConfigTestBase
 {
-    private string Config(string audit) => $"""
-        listen_addr: ":8080"
-        tunnel_domain: d.example
-        {Tls}
-        routes:
-          echo: http://hello-mcp:9000
-        {audit}
-        """;
-
     [Fact]
     public void NoAuditSection_MeansNoAudit()
     {
-        Assert.Null(Parse(Config("")).Config.Audit);
-        Assert.Null(Parse(Config("audit:")).Config.Audit);
+        Assert.Null(Parse(Document()).Config.Audit);
+        Assert.Null(Parse(Document("audit:")).Config.Audit);
     }
 
     [Fact]
     public void EverySetting_IsRead()
     {
         var path = Path.Combine(Dir, "audit.jsonl");
-        var audit = Parse(Config($$"""
+        var audit = Parse(Document($$"""
             audit:
               file: { path: {{path}}, max_size: 8MiB, max_age: 1h }
               stdout: true
@@ -52,7 +43,7 @@ public sealed class AuditSectionTests : ConfigTestBase
     [InlineData("audit:\n  stdout: true\n  redact_keys: pin", "audit.redact_keys", "[]string")]
     public void Mistakes_NameTheFieldAndTheFix(string audit, string field, string message)
     {
-        var error = Assert.Single(ParseFails(Config(audit)).Errors, e => e.Field == field);
+        var error = Assert.Single(ParseFails(Document(audit)).Errors, e => e.Field == field);
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
         Assert.False(string.IsNullOrWhiteSpace(error.Fix));
@@ -62,7 +53,7 @@ public sealed class AuditSectionTests : ConfigTestBase
     public void SmallMaxSize_IsRefused()
     {
         var path = Path.Combine(Dir, "audit.jsonl");
-        var error = Assert.Single(ParseFails(Config($"audit:\n  file: {{ path: {path}, max_size: 100 }}")).Errors);
+        var error = Assert.Single(ParseFails(Document($"audit:\n  file: {{ path: {path}, max_size: 100 }}")).Errors);
 
         Assert.Equal("audit.file.max_size", error.Field);
     }

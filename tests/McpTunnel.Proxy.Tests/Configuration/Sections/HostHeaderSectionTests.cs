@@ -65,16 +65,5 @@ public sealed class HostHeaderSectionTests : ConfigTestBase
         Assert.Contains("cannot unmarshal !!seq into map[string]string", error.Message, StringComparison.Ordinal);
     }
 
-    private string WithHostHeader(string hostHeaderYaml) => $"""
-        listen_addr: ":8080"
-        tunnel_domain: d.example
-        {Tls}
-        routes:
-          echo: http://hello-mcp:9000
-          secure: https://api.internal:8443
-          plain: http://10.0.0.5:80
-        upstream:
-          host_header:
-        {hostHeaderYaml}
-        """;
+    private string WithHostHeader(string hostHeaderYaml) => Document($"upstream:\n  host_header:\n{hostHeaderYaml}", ThreeRoutes);
 }

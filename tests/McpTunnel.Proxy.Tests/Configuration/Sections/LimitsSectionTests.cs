@@ -8,18 +8,13 @@ public sealed class LimitsSectionTests : ConfigTestBase
     [Fact]
     public void Limits_AreConfigurable()
     {
-        var config = Parse($"""
-            listen_addr: ":8080"
-            tunnel_domain: d.example
-            {Tls}
-            routes:
-              echo: http://hello-mcp:9000
+        var config = Parse(Document("""
             log_format: json
             limits:
               max_tunnels: 5
               handshake_timeout: 2s
               idle_timeout: 1m30s
-            """).Config;
+            """)).Config;
 
         Assert.Equal(LogFormat.Json, config.LogFormat);
         Assert.Equal(5, config.Limits.MaxTunnels);

@@ -20,7 +20,7 @@ public sealed class ResponseHeaderTimeoutSectionTests : ConfigTestBase
     [Fact]
     public void NoUpstreamSection_NoLimit()
     {
-        var config = Parse($"listen_addr: \":8080\"\ntunnel_domain: d.example\n{Tls}routes:\n  echo: http://hello-mcp:9000\n").Config;
+        var config = Parse(Document()).Config;
 
         Assert.Equal(Timeout.InfiniteTimeSpan, config.Upstream.ResponseHeaderTimeout);
     }
@@ -102,15 +102,5 @@ public sealed class ResponseHeaderTimeoutSectionTests : ConfigTestBase
         Assert.DoesNotContain(result.Warnings, w => w.Contains("response_header_timeout_by_route", StringComparison.Ordinal));
     }
 
-    private string WithUpstream(string upstreamYaml) => $"""
-        listen_addr: ":8080"
-        tunnel_domain: d.example
-        {Tls}
-        routes:
-          echo: http://hello-mcp:9000
-          secure: https://api.internal:8443
-          plain: http://10.0.0.5:80
-        upstream:
-        {upstreamYaml}
-        """;
+    private string WithUpstream(string upstreamYaml) => Document($"upstream:\n{upstreamYaml}", ThreeRoutes);
 }

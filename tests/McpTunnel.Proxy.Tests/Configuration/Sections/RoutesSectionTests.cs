@@ -7,13 +7,7 @@ public sealed class RoutesSectionTests : ConfigTestBase
     public void RoutesAsList_FailsWithGoUnmarshalText()
     {
         // routes as a YAML list: Go's text, which the troubleshooting docs quote.
-        var ex = ParseFails($"""
-            listen_addr: ":8080"
-            tunnel_domain: d.example
-            {Tls}
-            routes:
-              - echo: http://hello-mcp:9000
-            """);
+        var ex = ParseFails(Document(routes: "  - echo: http://hello-mcp:9000\n"));
 
         Assert.Contains("cannot unmarshal !!seq into map[string]string", ex.Message, StringComparison.Ordinal);
         Assert.Equal("routes", Assert.Single(ex.Errors).Field);
@@ -33,13 +27,7 @@ public sealed class RoutesSectionTests : ConfigTestBase
     public void MalformedUpstream_FailsWithDocumentedText(string upstream, string reason)
     {
         // Each upstream must be exactly scheme://host:port (documented error text).
-        var ex = ParseFails($"""
-            listen_addr: ":8080"
-            tunnel_domain: d.example
-            {Tls}
-            routes:
-              echo: {upstream}
-            """);
+        var ex = ParseFails(Document(routes: $"  echo: {upstream}\n"));
 
         var error = Assert.Single(ex.Errors);
         Assert.Equal("routes.echo", error.Field);
@@ -66,14 +54,7 @@ public sealed class RoutesSectionTests : ConfigTestBase
     [Fact]
     public void DuplicateRouteKeysDifferingInCase_Fail()
     {
-        var ex = ParseFails($"""
-            listen_addr: ":8080"
-            tunnel_domain: d.example
-            {Tls}
-            routes:
-              echo: http://a:1
-              ECHO: http://b:2
-            """);
+        var ex = ParseFails(Document(routes: "  echo: http://a:1\n  ECHO: http://b:2\n"));
 
         Assert.Contains("duplicate route", Assert.Single(ex.Errors).Message, StringComparison.Ordinal);
     }

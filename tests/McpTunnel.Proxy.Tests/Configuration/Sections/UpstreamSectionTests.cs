@@ -7,16 +7,11 @@ public sealed class UpstreamSectionTests : ConfigTestBase
     public void EmptyAllowedIpsWithDisableValidation_Loads()
     {
         // An empty list counts as unset (the docs leave it open).
-        var config = Parse($"""
-            listen_addr: ":8080"
-            tunnel_domain: d.example
-            {Tls}
-            routes:
-              echo: http://hello-mcp:9000
+        var config = Parse(Document("""
             upstream:
               allowed_ips: []
               disable_ip_validation: true
-            """).Config;
+            """)).Config;
 
         Assert.True(config.Upstream.DisableIpValidation);
     }
@@ -27,15 +22,7 @@ public sealed class UpstreamSectionTests : ConfigTestBase
     [InlineData("not-an-ip", "is not an IPv4 address")]
     public void BadAllowedIpsEntry_FailsNamingTheEntry(string entry, string reason)
     {
-        var ex = ParseFails($"""
-            listen_addr: ":8080"
-            tunnel_domain: d.example
-            {Tls}
-            routes:
-              echo: http://hello-mcp:9000
-            upstream:
-              allowed_ips: ["{entry}"]
-            """);
+        var ex = ParseFails(Document($"upstream:\n  allowed_ips: [\"{entry}\"]\n"));
 
         var error = Assert.Single(ex.Errors);
         Assert.Equal("upstream.allowed_ips", error.Field);
