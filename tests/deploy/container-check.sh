@@ -258,7 +258,8 @@ restart_proxy() {
 # reload_stage STACK: deploy/README.md "Changing the config". The config is edited in place (the single bind-mounted
 # file keeps its inode) to add route echo3 while a long tool call streams its progress over SSE through the edge;
 # `docker compose kill -s HUP mcp-proxy` applies it: echo3 serves a tool call, the call in flight finishes with every
-# progress event, neither the proxy nor the edge (cloudflared's place) restarted, and doctor --admin sees the new hash.
+# progress event, neither the proxy nor the edge (cloudflared's place) restarted, and doctor --admin sees the new
+# hash.
 # Then a bad edit + HUP: refused with its field in the log, and the routes still served are the old ones.
 reload_stage() {
   local s=$1 out before proxy_started edge_started client_pid progress_log=$work/$s-progress.log steps=100
@@ -267,10 +268,11 @@ reload_stage() {
   cp config/mcp-proxy.yaml "$work/$s-before-reload.yaml"
   awk '{print} /^routes:/ {print "  echo3: http://hello-mcp:9000"}' "$work/$s-before-reload.yaml" >"$work/$s-echo3.yaml"
 
-  # The long call: countdown of 100 steps 600 ms apart (60 s: under load one `compose logs` takes seconds), each a
-  # progress notification on the call's SSE stream.
+  # The long call: countdown of 100 steps 400 ms apart (40 s: under load one `compose logs` takes seconds, and the
+  # first reload must land inside it), each a progress notification on the call's SSE stream. It is awaited last, so
+  # its length overlaps the later reloads instead of adding to them.
   node --import "$here/localhost-dns.mjs" "$repo/tests/node/mcp-client.mjs" "http://echo.localhost:$edge_port/mcp" --name reload \
-    --progress --steps "$steps" --delay-ms 600 --progress-log --timeout-ms 180000 >"$work/$s-long-call.json" 2>"$progress_log" &
+    --progress --steps "$steps" --delay-ms 400 --progress-log --timeout-ms 180000 >"$work/$s-long-call.json" 2>"$progress_log" &
   client_pid=$!
   local deadline=$((SECONDS + 30))
   until grep -q '^progress 1$' "$progress_log" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ] || ! kill -0 "$client_pid" 2>/dev/null; do sleep 0.1; done
@@ -300,14 +302,6 @@ reload_stage() {
     ok "$s: config edit + docker compose kill -s HUP mcp-proxy: route echo3 serves the tool call (seen $(( ($(date +%s%N) - t_hup) / 1000000 )) ms after the signal, the check's own log polling included); proxy and edge not restarted (same start times); log: config reloaded $reloaded"
   else
     bad "$s: after HUP, echo3: $(echo "$out" | tail -c 300); proxy started $proxy_started -> $(podman inspect "$(proxy_id "$s")" --format '{{.State.StartedAt}}'); edge $edge_started -> $(podman inspect "$(compose "$s" ps -q cloudflared)" --format '{{.State.StartedAt}}')"
-  fi
-  local rc=0
-  wait "$client_pid" || rc=$?
-  out=$(cat "$work/$s-long-call.json")
-  if [ "$rc" = 0 ] && [ "$in_flight" = yes ] && [[ "$out" == *"\"count\":$steps,"* ]] && [[ "$out" == *"\"beforeResult\":$steps,"* ]]; then
-    ok "$s: a tool call streaming progress over SSE during the reload finished: $steps of $steps progress events, then the result ($(echo "$out" | grep -o 'Countdown of [0-9]* finished'))"
-  else
-    bad "$s: the call in flight across the reload: exit $rc, in flight at the reload: $in_flight, $(echo "$out" | tail -c 300)"
   fi
   out=$(doctor "$s" doctor doctor --config /etc/mcp-gateway/config.yaml --ca /data/ca.crt --domain "$STACK_DOMAIN" --host echo3 --admin http://127.0.0.1:9090 --timeout 5 || true)
   [[ "$out" == *"as it is now (hash"* ]] && ok "$s: mcptunnel doctor --admin: $(echo "$out" | grep -m1 -o 'the proxy runs [^)]*)')" \
@@ -340,6 +334,16 @@ reload_stage() {
     ok "$s: the edit undone + HUP: config reloaded routes_removed=echo3, echo3 now answers 502 No route configured for host, echo serves"
   else
     bad "$s: undoing the edit: $(echo "$out" | tail -c 200); $(compose "$s" logs --no-color --tail 3 mcp-proxy)"
+  fi
+
+  # The long call, in flight at the first reload (and perhaps through the later ones), finishes whole.
+  local rc=0
+  wait "$client_pid" || rc=$?
+  out=$(cat "$work/$s-long-call.json")
+  if [ "$rc" = 0 ] && [ "$in_flight" = yes ] && [[ "$out" == *"\"count\":$steps,"* ]] && [[ "$out" == *"\"beforeResult\":$steps,"* ]]; then
+    ok "$s: a tool call streaming progress over SSE during the reload finished: $steps of $steps progress events, then the result ($(echo "$out" | grep -o 'Countdown of [0-9]* finished'))"
+  else
+    bad "$s: the call in flight across the reload: exit $rc, in flight at the reload: $in_flight, $(echo "$out" | tail -c 300)"
   fi
 }
 
