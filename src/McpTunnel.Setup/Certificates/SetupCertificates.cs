@@ -60,8 +60,12 @@ internal static class SetupCertificates
         return issued;
     }
 
+    /// <summary>The server key's algorithm: the one asked for, else the stored certificate's (a re-run keeps the operator's choice), else ECDSA P-256.</summary>
+    public static KeyAlgorithm ChooseKeyAlgorithm(KeyAlgorithm? requested, string? storedCertificatePem) =>
+        requested ?? DetectKeyAlgorithm(storedCertificatePem) ?? KeyAlgorithm.EcdsaP256;
+
     /// <summary>The key algorithm of a stored server certificate, so a re-run keeps the operator's choice.</summary>
-    public static KeyAlgorithm? DetectKeyAlgorithm(string? certificatePem)
+    private static KeyAlgorithm? DetectKeyAlgorithm(string? certificatePem)
     {
         if (certificatePem is null)
         {

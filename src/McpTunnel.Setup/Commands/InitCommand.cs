@@ -21,28 +21,14 @@ internal sealed class InitCommand(InitSettings settings, SetupHost host, SetupLo
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var resources = new List<IDisposable>();
-        try
-        {
-            await RunCoreAsync(resources, cancellationToken);
-        }
-        finally
-        {
-            resources.ForEach(r => r.Dispose());
-        }
-    }
-
-    private async Task RunCoreAsync(List<IDisposable> resources, CancellationToken cancellationToken)
-    {
         // Step 1: read what earlier runs left.
-        var store = OutputStores.Open(settings.Output, host, resources);
-        var stored = await store.ReadAsync(cancellationToken);
-        RegisterSecrets(stored);
+        using var output = await OutputStores.OpenAsync(settings.Output, host, log, cancellationToken);
+        var (store, stored) = (output.Store, output.Stored);
+        log.RegisterSecret(settings.Identity.IdentityToken);
         log.Info($"init: output {store.Destination} ({(stored.IsEmpty ? "empty" : "holds " + string.Join(" ", OutputKeys.All.Where(stored.Values.ContainsKey)))})");
 
         // Step 2: one token exchange for the whole run.
-        var http = ApiHttp.CreateClient(host.HttpTimeout);
-        resources.Add(http);
+        using var http = ApiHttp.CreateClient(host.HttpTimeout);
         var assertion = await TokenExchangeClient.ReadAssertionAsync(settings.Identity, cancellationToken);
         log.RegisterSecret(assertion);
         var accessToken = await new TokenExchangeClient(http, settings.ApiUrl).ExchangeAsync(settings.Identity, assertion, cancellationToken);
@@ -116,7 +102,7 @@ internal sealed class InitCommand(InitSettings settings, SetupHost host, SetupLo
         await RegisterAuthorityAsync(tunnels, tunnel, authority, cancellationToken);
 
         // Step 7: the server certificate for *.<domain> and <domain>, with a new key.
-        var keyAlgorithm = settings.KeyType ?? SetupCertificates.DetectKeyAlgorithm(stored.ServerCertificatePem) ?? KeyAlgorithm.EcdsaP256;
+        var keyAlgorithm = SetupCertificates.ChooseKeyAlgorithm(settings.KeyType, stored.ServerCertificatePem);
         var server = SetupCertificates.IssueServer(authority, tunnel.Domain, settings.CertDuration, keyAlgorithm, now);
         log.RegisterSecret(server.PrivateKeyPem);
         log.Info($"issued a server certificate for *.{tunnel.Domain} ({SetupCertificates.Describe(keyAlgorithm)}, valid until {server.NotAfter:yyyy-MM-dd HH:mm} UTC)");
@@ -190,11 +176,5 @@ internal sealed class InitCommand(InitSettings settings, SetupHost host, SetupLo
             fromStore
                 ? $"empty the output {settings.Output} (or pass --tunnel-id of an active tunnel) so setup init creates or attaches to another tunnel"
                 : "pass --tunnel-id / TUNNEL_ID of an active tunnel, or leave it unset to create a new tunnel");
-    }
-
-    private void RegisterSecrets(StoredOutput stored)
-    {
-        log.RegisterSecrets(stored);
-        log.RegisterSecret(settings.Identity.IdentityToken);
     }
 }

@@ -16,22 +16,8 @@ internal sealed class RenewCertCommand(RenewCertSettings settings, SetupHost hos
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var resources = new List<IDisposable>();
-        try
-        {
-            await RunCoreAsync(resources, cancellationToken);
-        }
-        finally
-        {
-            resources.ForEach(r => r.Dispose());
-        }
-    }
-
-    private async Task RunCoreAsync(List<IDisposable> resources, CancellationToken cancellationToken)
-    {
-        var store = OutputStores.Open(settings.Output, host, resources);
-        var stored = await store.ReadAsync(cancellationToken);
-        log.RegisterSecrets(stored);
+        using var output = await OutputStores.OpenAsync(settings.Output, host, log, cancellationToken);
+        var (store, stored) = (output.Store, output.Stored);
 
         if (!stored.HasCa)
         {
@@ -59,7 +45,7 @@ internal sealed class RenewCertCommand(RenewCertSettings settings, SetupHost hos
             log.Info($"renew-cert: {OutputKeys.ServerCertificate} has {GoDuration.Format(TruncateToMinutes(remaining))} left, within --renew-before={GoDuration.Format(settings.RenewBefore)}: renewing");
         }
 
-        var keyAlgorithm = settings.KeyType ?? SetupCertificates.DetectKeyAlgorithm(stored.ServerCertificatePem) ?? KeyAlgorithm.EcdsaP256;
+        var keyAlgorithm = SetupCertificates.ChooseKeyAlgorithm(settings.KeyType, stored.ServerCertificatePem);
         var server = SetupCertificates.IssueServer(authority, domain, settings.CertDuration, keyAlgorithm, now);
         log.RegisterSecret(server.PrivateKeyPem);
         await store.WriteAsync(
