@@ -70,29 +70,18 @@ internal static class AuditVerifyAction
         json.WriteStringOrNull("error", failure);
         json.WriteNumber("records", result?.Records ?? 0);
         json.WriteNumber("files", result?.Files ?? 0);
-        json.WriteStartArray("tornTails");
-        foreach (var torn in result?.TornTails ?? [])
+        json.WriteObjects("tornTails", result?.TornTails ?? [], (json, torn) =>
         {
-            json.WriteStartObject();
             json.WriteString("file", torn.File);
             json.WriteNumber("line", torn.Line);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
+        });
         json.WriteStringOrNull("startsAfter", result?.StartsAfter);
-        if (result?.Problem is { } problem)
+        json.WriteObjectOrNull("problem", result?.Problem, (json, problem) =>
         {
-            json.WriteStartObject("problem");
             json.WriteString("file", problem.Location.File);
             json.WriteNumber("line", problem.Location.Line);
             json.WriteString("kind", problem.Kind);
             json.WriteString("message", problem.Message);
-            json.WriteEndObject();
-        }
-        else
-        {
-            json.WriteNull("problem");
-        }
+        });
     }
 }

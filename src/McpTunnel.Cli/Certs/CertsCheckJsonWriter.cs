@@ -9,42 +9,26 @@ internal static class CertsCheckJsonWriter
         JsonReport.Write(output, "certs check", exitCode, json =>
         {
             json.WriteStringOrNull("error", failure);
-            json.WriteStartArray("certificates");
-            foreach (var file in files)
+            json.WriteObjects("certificates", files, (json, file) =>
             {
-                json.WriteStartObject();
                 json.WriteString("kind", file.Kind);
                 json.WriteString("path", file.Path);
                 json.WriteStringOrNull("name", file.Name);
                 json.WriteBoolean("passed", file.Report.Passed);
                 json.WriteBoolean("caChecked", file.Kind == "ca" || !file.WithoutCa);
-                json.WriteStartArray("rules");
-                foreach (var rule in file.Report.Results)
+                json.WriteObjects("rules", file.Report.Results, (json, rule) =>
                 {
-                    json.WriteStartObject();
                     json.WriteString("id", rule.RuleId);
                     json.WriteBoolean("passed", rule.Passed);
                     json.WriteString("description", rule.Description);
                     json.WriteString("found", rule.Detail);
                     json.WriteStringOrNull("fix", rule.Passed ? null : rule.Fix);
-                    json.WriteEndObject();
-                }
-
-                json.WriteEndArray();
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            if (key is null)
+                });
+            });
+            json.WriteObjectOrNull("key", key, (json, key) =>
             {
-                json.WriteNull("key");
-            }
-            else
-            {
-                json.WriteStartObject("key");
                 json.WriteString("path", key.KeyPath);
                 json.WriteBoolean("matchesCertificate", key.Matches);
-                json.WriteEndObject();
-            }
+            });
         });
 }

@@ -13,93 +13,40 @@ internal static class ConfigCheckJsonWriter
             json.WriteStringOrNull("listen", report.Config?.ListenAddress.ToString());
             json.WriteStringOrNull("tunnelDomain", report.Config is { TunnelDomain.Length: > 0 } config ? config.TunnelDomain : null);
             json.WriteStringOrNull("audit", report.Config?.Audit?.Describe());
-            json.WriteStartArray("mappedPaths");
-            foreach (var mapped in report.MappedPaths)
+            json.WriteStrings("mappedPaths", report.MappedPaths);
+            json.WriteObjects("errors", report.Errors, (json, error) =>
             {
-                json.WriteStringValue(mapped);
-            }
-
-            json.WriteEndArray();
-            json.WriteStartArray("errors");
-            foreach (var error in report.Errors)
-            {
-                json.WriteStartObject();
                 json.WriteString("field", error.Field);
                 json.WriteString("message", error.Message);
                 json.WriteStringOrNull("fix", error.Fix);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteStartArray("warnings");
-            foreach (var warning in report.Warnings)
+            });
+            json.WriteStrings("warnings", report.Warnings);
+            json.WriteObjects("routes", report.Routes, (json, route) =>
             {
-                json.WriteStringValue(warning);
-            }
-
-            json.WriteEndArray();
-            json.WriteStartArray("routes");
-            foreach (var route in report.Routes)
-            {
-                json.WriteStartObject();
                 json.WriteString("key", route.Key);
                 json.WriteString("upstream", route.Upstream);
                 json.WriteString("publicHost", route.PublicHost);
                 json.WriteStringOrNull("upstreamHostHeader", route.UpstreamHostHeader);
-                if (route.Credential is { } credential)
+                json.WriteObjectOrNull("credential", route.Credential, (json, credential) =>
                 {
-                    json.WriteStartObject("credential");
                     json.WriteString("header", credential.Header);
                     json.WriteString("valueFile", credential.ValueFile);
                     json.WriteString("prefix", credential.Prefix);
                     json.WriteString("callerAuthorization", credential.CallerAuthorization.ToString().ToLowerInvariant());
-                    json.WriteEndObject();
-                }
-                else
-                {
-                    json.WriteNull("credential");
-                }
-
-                if (route.Policy is { } policy)
-                {
-                    json.WriteStartArray("policy");
-                    foreach (var line in policy)
-                    {
-                        json.WriteStringValue(line);
-                    }
-
-                    json.WriteEndArray();
-                }
-                else
-                {
-                    json.WriteNull("policy");
-                }
-
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteStartArray("certificate");
-            foreach (var finding in report.CertificateFindings)
+                });
+                json.WriteStrings("policy", route.Policy);
+            });
+            json.WriteObjects("certificate", report.CertificateFindings, (json, finding) =>
             {
-                json.WriteStartObject();
                 json.WriteStringOrNull("rule", finding.RuleId);
                 json.WriteString("detail", finding.Detail);
                 json.WriteStringOrNull("fix", finding.Fix);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteStartArray("explain");
-            foreach (var explained in report.Explained)
+            });
+            json.WriteObjects("explain", report.Explained, (json, explained) =>
             {
-                json.WriteStartObject();
                 json.WriteString("target", explained.Target);
                 json.WriteBoolean("forwarded", explained.Forwarded);
                 json.WriteString("text", explained.Text);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            });
         });
 }

@@ -9,26 +9,13 @@ internal static class DoctorJsonWriter
         JsonReport.Write(output, "doctor", exitCode, json =>
         {
             json.WriteStringOrNull("firstBrokenLayer", report.FirstBrokenLayer is { } broken ? LayerName(broken) : null);
-            json.WriteStartArray("layers");
-            foreach (var layer in Enum.GetValues<DoctorLayer>())
+            json.WriteObjects("layers", ReportedLayers(report), (json, layer) =>
             {
-                var checks = report.Checks.Where(c => c.Layer == layer).ToList();
-                if (layer is DoctorLayer.Admin or DoctorLayer.OAuth && checks.Count == 0)
-                {
-                    continue; // only with --admin / --oauth: without them the document keeps its four layers
-                }
-
-                json.WriteStartObject();
-                json.WriteString("layer", LayerName(layer));
-                json.WriteString("status", checks.Count == 0 ? "skipped" : checks.Any(c => c.Status == DoctorStatus.Fail) ? "fail" : "pass");
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteStartArray("checks");
-            foreach (var check in report.Checks)
+                json.WriteString("layer", LayerName(layer.Layer));
+                json.WriteString("status", layer.Checks.Count == 0 ? "skipped" : layer.Checks.Any(c => c.Status == DoctorStatus.Fail) ? "fail" : "pass");
+            });
+            json.WriteObjects("checks", report.Checks, (json, check) =>
             {
-                json.WriteStartObject();
                 json.WriteString("layer", LayerName(check.Layer));
                 json.WriteString("subject", check.Subject);
                 json.WriteString("check", check.Name);
@@ -36,11 +23,14 @@ internal static class DoctorJsonWriter
                 json.WriteString("detail", check.Detail);
                 json.WriteStringOrNull("why", check.Row?.Describe());
                 json.WriteStringOrNull("fix", check.Status is DoctorStatus.Fail or DoctorStatus.Warn ? check.Fix ?? check.Row?.Fix : null);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            });
         });
+
+    /// <summary>Every layer with its checks; admin and OAuth only with --admin / --oauth, so without them the document keeps its four layers.</summary>
+    private static IEnumerable<(DoctorLayer Layer, List<DoctorCheck> Checks)> ReportedLayers(DoctorReport report) =>
+        Enum.GetValues<DoctorLayer>()
+            .Select(layer => (Layer: layer, Checks: report.Checks.Where(c => c.Layer == layer).ToList()))
+            .Where(layer => !(layer.Layer is DoctorLayer.Admin or DoctorLayer.OAuth && layer.Checks.Count == 0));
 
     /// <summary>Stable names, not the enum's: renaming a C# member must not break a script.</summary>
     public static string LayerName(DoctorLayer layer) => layer switch

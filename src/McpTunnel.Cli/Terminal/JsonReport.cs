@@ -50,4 +50,51 @@ internal static class JsonReport
             json.WriteString(name, value);
         }
     }
+
+    /// <summary>Writes <paramref name="values"/> as an array of strings, or <c>null</c> when there is no list at all.</summary>
+    public static void WriteStrings(this Utf8JsonWriter json, string name, IEnumerable<string>? values)
+    {
+        if (values is null)
+        {
+            json.WriteNull(name);
+            return;
+        }
+
+        json.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            json.WriteStringValue(value);
+        }
+
+        json.WriteEndArray();
+    }
+
+    /// <summary>Writes an array with one object per item, whose fields <paramref name="writeFields"/> writes.</summary>
+    public static void WriteObjects<T>(this Utf8JsonWriter json, string name, IEnumerable<T> items, Action<Utf8JsonWriter, T> writeFields)
+    {
+        json.WriteStartArray(name);
+        foreach (var item in items)
+        {
+            json.WriteStartObject();
+            writeFields(json, item);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    /// <summary>Writes <paramref name="value"/> as an object whose fields <paramref name="writeFields"/> writes, or <c>null</c>.</summary>
+    public static void WriteObjectOrNull<T>(this Utf8JsonWriter json, string name, T? value, Action<Utf8JsonWriter, T> writeFields)
+        where T : class
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+            return;
+        }
+
+        json.WriteStartObject(name);
+        writeFields(json, value);
+        json.WriteEndObject();
+    }
 }
