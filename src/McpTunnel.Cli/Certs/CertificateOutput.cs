@@ -28,9 +28,4 @@ internal static class CertificateOutput
     public static void WriteCertificate(string path, string pem) => AtomicFile.WriteAllText(path, pem, PublicMode);
 
     public static void WriteKey(string path, string pem) => AtomicFile.WriteAllText(path, pem, AtomicFile.OwnerOnly);
-
-    public static void EnsureDirectory(string directory)
-    {
-        Directory.CreateDirectory(directory);
-    }
 }

@@ -18,15 +18,13 @@ internal static class CertsCaAction
 {
     public static int Run(CertsCaOptions options, TextWriter output, TextWriter error)
     {
-        var certPath = Path.Combine(options.OutDirectory, "ca.crt");
-        var keyPath = Path.Combine(options.OutDirectory, "ca.key");
-        if (CertificateOutput.RefuseOverwrite(options.Force, certPath, keyPath) is { } refusal)
+        var files = CertificateFilePair.In(options.OutDirectory, "ca.crt", "ca.key");
+        if (files.RefuseOverwrite(options.Force) is { } refusal)
         {
             error.WriteLine($"certs ca: {refusal}. A new CA must be registered in the Console again; renew the server certificate instead (certs renew).");
             return 1;
         }
 
-        CertificateOutput.EnsureDirectory(options.OutDirectory);
         using var ca = CertificateAuthority.Create(new CertificateAuthorityRequest
         {
             CommonName = options.CommonName,
@@ -34,11 +32,9 @@ internal static class CertsCaAction
             Validity = options.Validity,
         });
 
-        // Key first: a certificate without its key is useless, the reverse can be re-signed.
-        CertificateOutput.WriteKey(keyPath, ca.PrivateKeyPem);
-        CertificateOutput.WriteCertificate(certPath, ca.CertificatePem);
-        output.WriteLine($"wrote {certPath} (register this one in the Console: tunnel → Certificates → Add certificate)");
-        output.WriteLine($"wrote {keyPath} (mode 0600; keep it secret, it signs server certificates)");
+        files.Write(ca.CertificatePem, ca.PrivateKeyPem);
+        output.WriteLine($"wrote {files.CertPath} (register this one in the Console: tunnel → Certificates → Add certificate)");
+        output.WriteLine($"wrote {files.KeyPath} (mode 0600; keep it secret, it signs server certificates)");
         output.WriteLine($"  key {KeyAlgorithms.ToFlag(options.KeyAlgorithm)}, valid until {ca.NotAfter:yyyy-MM-dd}, sha256 fingerprint {ca.Fingerprint}");
         return 0;
     }

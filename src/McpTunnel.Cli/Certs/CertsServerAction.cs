@@ -21,9 +21,8 @@ internal static class CertsServerAction
 {
     public static int Run(CertsServerOptions options, TextWriter output, TextWriter error)
     {
-        var certPath = Path.Combine(options.OutDirectory, "tls.crt");
-        var keyPath = Path.Combine(options.OutDirectory, "tls.key");
-        if (CertificateOutput.RefuseOverwrite(options.Force, certPath, keyPath) is { } refusal)
+        var files = CertificateFilePair.In(options.OutDirectory, "tls.crt", "tls.key");
+        if (files.RefuseOverwrite(options.Force) is { } refusal)
         {
             error.WriteLine($"certs server: {refusal}. To extend the existing certificate keep its key: certs renew.");
             return 1;
@@ -45,14 +44,12 @@ internal static class CertsServerAction
             return 1;
         }
 
-        CertificateOutput.EnsureDirectory(options.OutDirectory);
-        CertificateOutput.WriteKey(keyPath, issued.PrivateKeyPem);
-        CertificateOutput.WriteCertificate(certPath, issued.CertificatePem);
-        output.WriteLine($"wrote {certPath} (SAN *.{options.Domain}, {options.Domain}; valid until {issued.NotAfter:yyyy-MM-dd})");
-        output.WriteLine($"wrote {keyPath} ({KeyAlgorithms.ToFlag(options.KeyAlgorithm)})");
+        files.Write(issued.CertificatePem, issued.PrivateKeyPem);
+        output.WriteLine($"wrote {files.CertPath} (SAN *.{options.Domain}, {options.Domain}; valid until {issued.NotAfter:yyyy-MM-dd})");
+        output.WriteLine($"wrote {files.KeyPath} ({KeyAlgorithms.ToFlag(options.KeyAlgorithm)})");
         if (options.ProxyReadable)
         {
-            output.WriteLine("  " + ProxyKeyAccess.Apply(keyPath, ProxyKeyAccess.RunningAsRoot));
+            output.WriteLine("  " + ProxyKeyAccess.Apply(files.KeyPath, ProxyKeyAccess.RunningAsRoot));
         }
 
         return 0;

@@ -43,8 +43,7 @@ internal sealed class QuickstartCertificates(QuickstartFiles files, QuickstartOp
         else
         {
             ca = CertificateAuthority.Create();
-            CertificateOutput.WriteKey(CaKey, ca.PrivateKeyPem);
-            CertificateOutput.WriteCertificate(CaCert, ca.CertificatePem);
+            new CertificateFilePair(CaCert, CaKey).Write(ca.CertificatePem, ca.PrivateKeyPem);
             output.WriteLine("  created   data/ca.crt, data/ca.key (ECDSA P-256 CA, 5 years; ca.key mode 0600)");
         }
 
@@ -61,8 +60,7 @@ internal sealed class QuickstartCertificates(QuickstartFiles files, QuickstartOp
             }
 
             var issued = ca.IssueServerCertificate(new ServerCertificateRequest(domain) { KeyAlgorithm = options.KeyAlgorithm });
-            CertificateOutput.WriteKey(ServerKey, issued.PrivateKeyPem);
-            CertificateOutput.WriteCertificate(ServerCert, issued.CertificatePem);
+            new CertificateFilePair(ServerCert, ServerKey).Write(issued.CertificatePem, issued.PrivateKeyPem);
             output.WriteLine($"  {(serverExists ? "replaced " : "created  ")} data/tls.crt, data/tls.key ({KeyAlgorithms.ToFlag(options.KeyAlgorithm)}, SAN *.{domain} and {domain}, 90 days)");
             output.WriteLine("            " + ProxyKeyAccess.Apply(ServerKey, environment.RunningAsRoot));
             return true;
