@@ -55,9 +55,8 @@ internal static class CaCertificateRules
                 ? CertificateRules.CaSubjectKeyIdentifier.Pass($"SubjectKeyIdentifier {Hex.Colon(ski)}")
                 : CertificateRules.CaSubjectKeyIdentifier.Fail("no SubjectKeyIdentifier extension"));
             results.Add(KeyUsage(facts));
-            results.Add(ValidityRule.Check(CertificateRules.CaValidity, ca, now));
-            results.Add(KeyAndHashRules.CheckKey(CertificateRules.CaKeyStrength, ca));
-            results.Add(KeyAndHashRules.CheckHash(CertificateRules.CaSignatureHash, ca));
+            results.AddRange(KeyAndHashRules.CheckValidityKeyAndHash(
+                (CertificateRules.CaValidity, CertificateRules.CaKeyStrength, CertificateRules.CaSignatureHash), ca, now));
             return new CertificateCheckReport(results);
         }
         finally

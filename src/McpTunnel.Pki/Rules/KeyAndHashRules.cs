@@ -6,6 +6,15 @@ namespace McpTunnel.Pki.Rules;
 /// <summary>The key-strength and signature-hash rules, shared by CA and server checks.</summary>
 internal static class KeyAndHashRules
 {
+    /// <summary>The rules every certificate is held to, CA or server, in report order: validity period, key strength, signature hash.</summary>
+    public static IEnumerable<CertificateRuleResult> CheckValidityKeyAndHash(
+        (CertificateRule Validity, CertificateRule KeyStrength, CertificateRule SignatureHash) rules, X509Certificate2 certificate, DateTimeOffset now)
+    {
+        yield return ValidityRule.Check(rules.Validity, certificate, now);
+        yield return CheckKey(rules.KeyStrength, certificate);
+        yield return CheckHash(rules.SignatureHash, certificate);
+    }
+
     public static CertificateRuleResult CheckKey(CertificateRule rule, X509Certificate2 certificate)
     {
         var (strong, description) = KeyStrength.Evaluate(certificate);

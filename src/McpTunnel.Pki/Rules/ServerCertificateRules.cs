@@ -43,9 +43,8 @@ internal static class ServerCertificateRules
             results.Add(AkiMatchesSki(facts, ca));
             results.Add(SanRule.Check(facts, name, kind));
             results.Add(Eku(facts));
-            results.Add(ValidityRule.Check(CertificateRules.ServerValidity, leaf, now));
-            results.Add(KeyAndHashRules.CheckKey(CertificateRules.ServerKeyStrength, leaf));
-            results.Add(KeyAndHashRules.CheckHash(CertificateRules.ServerSignatureHash, leaf));
+            results.AddRange(KeyAndHashRules.CheckValidityKeyAndHash(
+                (CertificateRules.ServerValidity, CertificateRules.ServerKeyStrength, CertificateRules.ServerSignatureHash), leaf, now));
             return new CertificateCheckReport(results);
         }
         finally
