@@ -113,29 +113,21 @@ internal static class AuditSection
 
     private static List<string>? ReadKeys(ConfigMapping audit)
     {
-        var node = audit.NodeWithValue("redact_keys");
-        if (node is null)
+        if (audit.Sequence("redact_keys", "write a list of key names, e.g. redact_keys: [password, token]") is not { } entries)
         {
-            return null;
-        }
-
-        var field = audit.Field("redact_keys");
-        if (node is not YamlSequenceNode list)
-        {
-            audit.Diagnostics.Error(field, $"line {node.Start.Line}: cannot unmarshal {YamlTags.Of(node)} into []string", "write a list of key names, e.g. redact_keys: [password, token]");
             return null;
         }
 
         var keys = new List<string>();
-        for (var i = 0; i < list.Children.Count; i++)
+        for (var i = 0; i < entries.Count; i++)
         {
-            if (list.Children[i] is YamlScalarNode { Value: { Length: > 0 } key })
+            if (entries[i] is YamlScalarNode { Value: { Length: > 0 } key })
             {
                 keys.Add(key);
             }
             else
             {
-                audit.Diagnostics.Error($"{field}[{i}]", $"line {list.Children[i].Start.Line}: not a key name", "write one key name per entry, e.g. password");
+                audit.Diagnostics.Error($"{audit.Field("redact_keys")}[{i}]", $"line {entries[i].Start.Line}: not a key name", "write one key name per entry, e.g. password");
             }
         }
 

@@ -89,22 +89,15 @@ internal static class PolicySection
     private static List<NamePattern> ReadPatterns(ConfigMapping names, string key, string sample)
     {
         var result = new List<NamePattern>();
-        var node = names.NodeWithValue(key);
-        if (node is null)
+        if (names.Sequence(key, $"write a list, one glob per entry, e.g. {key}: [\"{sample}\"]") is not { } entries)
         {
             return result;
         }
 
         var field = names.Field(key);
-        if (node is not YamlSequenceNode list)
+        for (var i = 0; i < entries.Count; i++)
         {
-            names.Diagnostics.Error(field, $"line {node.Start.Line}: cannot unmarshal {YamlTags.Of(node)} into []string", $"write a list, one glob per entry, e.g. {key}: [\"{sample}\"]");
-            return result;
-        }
-
-        for (var i = 0; i < list.Children.Count; i++)
-        {
-            var item = list.Children[i];
+            var item = entries[i];
             if (item is not YamlScalarNode { Value: { } text })
             {
                 names.Diagnostics.Error($"{field}[{i}]", $"line {item.Start.Line}: cannot unmarshal {YamlTags.Of(item)} into string", $"write one glob such as \"{sample}\"");

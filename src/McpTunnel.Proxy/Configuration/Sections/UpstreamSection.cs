@@ -52,19 +52,12 @@ internal static class UpstreamSection
     private static List<IPNetwork> ReadAllowedIps(ConfigMapping upstream)
     {
         var result = new List<IPNetwork>();
-        var node = upstream.NodeWithValue("allowed_ips");
-        if (node is null)
+        if (upstream.Sequence("allowed_ips", "write a list, one CIDR per line: - 10.0.0.0/8") is not { } entries)
         {
             return result;
         }
 
-        if (node is not YamlSequenceNode list)
-        {
-            upstream.Diagnostics.Error("upstream.allowed_ips", $"line {node.Start.Line}: cannot unmarshal {YamlTags.Of(node)} into []string", "write a list, one CIDR per line: - 10.0.0.0/8");
-            return result;
-        }
-
-        foreach (var item in list.Children)
+        foreach (var item in entries)
         {
             var text = (item as YamlScalarNode)?.Value?.Trim() ?? "";
             if (!AllowedIpParser.TryParse(text, out var network, out var reason))

@@ -47,6 +47,21 @@ internal sealed class ConfigMapping(YamlMappingNode node, string prefix, ConfigD
         }
     }
 
+    /// <summary>A list's entries; null when absent or empty, and an error naming <paramref name="fix"/> when it is not a list.</summary>
+    public IList<YamlNode>? Sequence(string key, string fix)
+    {
+        switch (NodeWithValue(key))
+        {
+            case null:
+                return null;
+            case YamlSequenceNode list:
+                return list.Children;
+            case var other:
+                Diagnostics.Error(Field(key), $"line {other.Start.Line}: cannot unmarshal {YamlTags.Of(other)} into []string", fix);
+                return null;
+        }
+    }
+
     /// <summary>A scalar's text; null when absent (or written with no value), and an error when it is a list or mapping.</summary>
     public string? String(string key)
     {
