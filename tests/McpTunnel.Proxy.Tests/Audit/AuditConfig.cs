@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using McpTunnel.Proxy.Tests.Infrastructure;
 
@@ -32,22 +31,7 @@ internal static class AuditConfig
     /// </summary>
     public static async Task<HttpStatusCode> PostAsync(HttpClient client, TestProxy proxy, string json, string? session = null, string? traceParent = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, proxy.UrlFor("echo", "/echo"))
-        {
-            Content = new StringContent(json, Encoding.UTF8, "application/json"),
-        };
-        if (session is not null)
-        {
-            request.Headers.Add("Mcp-Session-Id", session);
-        }
-
-        if (traceParent is not null)
-        {
-            request.Headers.Add("traceparent", traceParent);
-        }
-
-        using var response = await client.SendAsync(request);
-        await response.Content.ReadAsByteArrayAsync();
+        using var response = await JsonRpcPost.SendAsync(client, proxy, json, ("Mcp-Session-Id", session), ("traceparent", traceParent));
         return response.StatusCode;
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.WebSockets;
-using System.Text;
 using McpTunnel.Proxy.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
@@ -143,8 +142,7 @@ public sealed class AdminListenerTests
 
     private static async Task PostAsync(HttpClient client, TestProxy proxy, string json)
     {
-        using var response = await client.PostAsync(proxy.UrlFor("echo", "/echo/mcp"), new StringContent(json, Encoding.UTF8, "application/json"));
+        using var response = await JsonRpcPost.SendAsync(client, proxy.UrlFor("echo", "/echo/mcp"), json);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        await response.Content.ReadAsStringAsync();
     }
 }

@@ -103,16 +103,9 @@ public sealed class McpBodyPeekEndToEndTests
     }
 
     /// <summary>Sends one MCP POST over h2 with the given extra headers and returns the metrics once it has finished.</summary>
-    private static async Task<string> SendAsync(TestProxy proxy, string json, params (string Name, string Value)[] headers)
+    private static async Task<string> SendAsync(TestProxy proxy, string json, params (string Name, string? Value)[] headers)
     {
-        var client = proxy.CreateClient(http2: true);
-        using var request = new HttpRequestMessage(HttpMethod.Post, proxy.UrlFor("echo", "/echo/mcp")) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        foreach (var (name, value) in headers)
-        {
-            request.Headers.Add(name, value);
-        }
-
-        using var response = await client.SendAsync(request);
+        using var response = await JsonRpcPost.SendAsync(proxy.CreateClient(http2: true), proxy.UrlFor("echo", "/echo/mcp"), json, headers);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var echo = EchoResponse.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(json, echo.Body); // the upstream got the body and the headers unchanged

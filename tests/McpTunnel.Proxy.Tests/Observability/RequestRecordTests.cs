@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using McpTunnel.Proxy.Tests.Infrastructure;
 
 namespace McpTunnel.Proxy.Tests.Observability;
@@ -25,18 +24,7 @@ public sealed class RequestRecordTests
 
     private static async Task<HttpStatusCode> PostAsync(TestProxy proxy, string json, string? mcpMethod = null)
     {
-        var client = proxy.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, proxy.UrlFor("echo", "/echo"))
-        {
-            Content = new StringContent(json, Encoding.UTF8, "application/json"),
-        };
-        if (mcpMethod is not null)
-        {
-            request.Headers.Add("Mcp-Method", mcpMethod);
-        }
-
-        using var response = await client.SendAsync(request);
-        await response.Content.ReadAsByteArrayAsync();
+        using var response = await JsonRpcPost.SendAsync(proxy.CreateClient(), proxy, json, ("Mcp-Method", mcpMethod));
         return response.StatusCode;
     }
 

@@ -18,13 +18,12 @@ public sealed class TracingTests
         var proxy = await StartTracedAsync(receiver, upstream);
         var client = proxy.CreateClient();
         const string callerTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
-        using var request = new HttpRequestMessage(HttpMethod.Post, proxy.UrlFor("traced", "/echo/mcp"))
-        {
-            Content = new StringContent("""{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"get_weather","arguments":{"city":"argument-canary-9931"}}}""", Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("traceparent", $"00-{callerTrace}-00f067aa0ba902b7-01");
-        request.Headers.Add("Mcp-Session-Id", "session-canary-5520");
-        using var response = await client.SendAsync(request);
+        using var response = await JsonRpcPost.SendAsync(
+            client,
+            proxy.UrlFor("traced", "/echo/mcp"),
+            """{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"get_weather","arguments":{"city":"argument-canary-9931"}}}""",
+            ("traceparent", $"00-{callerTrace}-00f067aa0ba902b7-01"),
+            ("Mcp-Session-Id", "session-canary-5520"));
         var echo = EchoResponse.Parse(await response.Content.ReadAsStringAsync());
         await proxy.DisposeAsync(); // stopping flushes the exporter
 
@@ -54,13 +53,7 @@ public sealed class TracingTests
         await using var upstream = await TestUpstream.StartAsync();
         var proxy = await StartTracedAsync(receiver, upstream);
         var client = proxy.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, proxy.UrlFor("traced", "/echo/mcp"))
-        {
-            Content = new StringContent("""{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"realtool"}}""", Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("Mcp-Method", "tools/call");
-        request.Headers.Add("Mcp-Name", "decoy-name");
-        (await client.SendAsync(request)).Dispose();
+        (await JsonRpcPost.SendAsync(client, proxy.UrlFor("traced", "/echo/mcp"), """{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"realtool"}}""", ("Mcp-Method", "tools/call"), ("Mcp-Name", "decoy-name"))).Dispose();
         await proxy.DisposeAsync();
 
         var exported = receiver.Bytes();
@@ -79,12 +72,7 @@ public sealed class TracingTests
         await using var upstream = await TestUpstream.StartAsync();
         var proxy = await TestProxy.StartAsync($"traced: http://127.0.0.1:{upstream.Port}", "upstream:\n  allowed_ips: [127.0.0.0/8]\npolicy:\n  traced:\n    tools: { deny: [\"delete_*\"] }\n", telemetryEnvironment: receiver.ExporterEnvironment);
         var client = proxy.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, proxy.UrlFor("traced", "/echo/mcp"))
-        {
-            Content = new StringContent("""{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"delete_ticket"}}""", Encoding.UTF8, "application/json"),
-        };
-        using var response = await client.SendAsync(request);
-        await response.Content.ReadAsStringAsync();
+        (await JsonRpcPost.SendAsync(client, proxy.UrlFor("traced", "/echo/mcp"), """{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"delete_ticket"}}""")).Dispose();
         await proxy.DisposeAsync();
 
         Assert.Equal(0, upstream.EchoRequests);

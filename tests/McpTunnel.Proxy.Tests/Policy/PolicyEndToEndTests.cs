@@ -26,22 +26,7 @@ public sealed class PolicyEndToEndTests
 
     private static async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> PostAsync(TestProxy proxy, string json, bool http2 = false, string? mcpMethod = null, string? mcpName = null)
     {
-        var client = proxy.CreateClient(http2);
-        using var request = new HttpRequestMessage(HttpMethod.Post, proxy.UrlFor("echo", "/echo"))
-        {
-            Content = new StringContent(json, Encoding.UTF8, "application/json"),
-        };
-        if (mcpMethod is not null)
-        {
-            request.Headers.Add("Mcp-Method", mcpMethod);
-        }
-
-        if (mcpName is not null)
-        {
-            request.Headers.Add("Mcp-Name", mcpName);
-        }
-
-        var response = await client.SendAsync(request);
+        var response = await JsonRpcPost.SendAsync(proxy.CreateClient(http2), proxy, json, ("Mcp-Method", mcpMethod), ("Mcp-Name", mcpName));
         return (response.StatusCode, await response.Content.ReadAsStringAsync(), response);
     }
 
