@@ -65,7 +65,7 @@ public sealed class AuditCrashTests
             await Task.WhenAll(load);
         }
 
-        var afterCrash = Files(directory.Path, audit);
+        var afterCrash = AuditConfig.Bytes(AuditConfig.Files(audit));
         var crashed = AuditChainVerifier.Verify(afterCrash);
         Assert.True(crashed.Ok, crashed.Problem?.ToString());
         Assert.True(crashed.Records >= 2, $"only {crashed.Records} records survived"); // how many depends on how far the writer was behind
@@ -77,13 +77,10 @@ public sealed class AuditCrashTests
             await again.WaitForExitAsync();
         }
 
-        var all = Files(directory.Path, audit);
+        var all = AuditConfig.Bytes(AuditConfig.Files(audit));
         var verified = AuditChainVerifier.Verify(all);
         Assert.True(verified.Ok, verified.Problem?.ToString());
         Assert.Equal(all.Count, afterCrash.Count + 1);
         Assert.True(verified.Records > crashed.Records);
     }
-
-    private static List<AuditFileBytes> Files(string directory, string current) =>
-        [.. Directory.GetFiles(directory, "audit.jsonl.*").Where(f => f != current).Order(StringComparer.Ordinal).Append(current).Select(f => new AuditFileBytes(f, File.ReadAllBytes(f)))];
 }

@@ -26,7 +26,7 @@ public sealed class AuditEndToEndTests
         var path = directory.File("audit.jsonl");
         await using var upstream = await TestUpstream.StartAsync();
         var proxy = await TestProxy.StartForUpstreamAsync(upstream, AuditConfig.Yaml(path));
-        var configSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(proxy.ConfigPath)));
+        var configSha256 = AuditConfig.Sha256Of(proxy.ConfigPath);
         var client = proxy.CreateClient();
 
         var allowed = await PostAsync(client, proxy, """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search","arguments":{"q":"argument-canary-4411"}}}""", session: "session-canary-7788");
@@ -67,9 +67,7 @@ public sealed class AuditEndToEndTests
         Assert.Equal(("delete_all", "denied", "policy.echo.tools.deny[0] \"delete_*\""), (refusal.GetProperty("name").GetString(), refusal.GetProperty("decision").GetString(), refusal.GetProperty("rule").GetString()));
         Assert.Equal(("GET", JsonValueKind.Undefined), (records[3].GetProperty("http_method").GetString(), records[3].TryGetProperty("mcp_method", out var none) ? none.ValueKind : JsonValueKind.Undefined));
 
-        var verified = AuditChainVerifier.Verify([new AuditFileBytes(path, await File.ReadAllBytesAsync(path))]);
-        Assert.True(verified.Ok, verified.Problem?.Message);
-        Assert.Equal(4, verified.Records);
+        AuditConfig.AssertChainVerifies([path], 4);
     }
 
     [Fact]
@@ -102,7 +100,7 @@ public sealed class AuditEndToEndTests
 
         await proxy.DisposeAsync();
 
-        var files = Directory.GetFiles(directory.Path, "audit.jsonl.*").Where(f => f != path).Order(StringComparer.Ordinal).Append(path).ToList();
+        var files = AuditConfig.Files(path);
         Assert.True(files.Count >= 3, $"only {files.Count} files");
         Assert.All(files, f => Assert.True(new FileInfo(f).Length <= 4096, $"{f} is {new FileInfo(f).Length} bytes"));
         Assert.All(files, f => Assert.Equal("anchor", AuditConfig.Records(f)[0].GetProperty("type").GetString()));
@@ -114,7 +112,7 @@ public sealed class AuditEndToEndTests
             }
         }
 
-        var all = files.Select(f => new AuditFileBytes(f, File.ReadAllBytes(f))).ToList();
+        var all = AuditConfig.Bytes(files);
         var verified = AuditChainVerifier.Verify(all);
         Assert.True(verified.Ok, verified.Problem?.Message);
         Assert.Equal(40 + files.Count, verified.Records);
@@ -137,11 +135,9 @@ public sealed class AuditEndToEndTests
             await proxy.DisposeAsync();
         }
 
-        var files = Directory.GetFiles(directory.Path, "audit.jsonl.*").Where(f => f != path).Append(path).ToList();
+        var files = AuditConfig.Files(path);
         Assert.True(2 == files.Count, string.Join("\n", files.Select(f => f + ":\n" + File.ReadAllText(f))));
-        var verified = AuditChainVerifier.Verify([.. files.Select(f => new AuditFileBytes(f, File.ReadAllBytes(f)))]);
-        Assert.True(verified.Ok, verified.Problem?.Message);
-        Assert.Equal(4, verified.Records);
+        AuditConfig.AssertChainVerifies(files, 4);
         Assert.Equal(2, AuditConfig.Records(path)[0].GetProperty("seq").GetInt64());
     }
 

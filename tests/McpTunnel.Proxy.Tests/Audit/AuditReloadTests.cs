@@ -18,19 +18,6 @@ public sealed class AuditReloadTests
     private static Task<HttpStatusCode> CallAsync(HttpClient client, TestProxy proxy, int id, string argument = "plain") =>
         AuditConfig.PostAsync(client, proxy, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"search\",\"arguments\":{\"q\":\"" + argument + "\",\"token\":\"reload-canary-9041\"}}}");
 
-    /// <summary>Every audit file in the directory in writing order (rotated ones first, by name, then the live one; the pattern also matches the live one).</summary>
-    private static List<string> Files(TempDirectory directory, string path) =>
-        [.. Directory.GetFiles(directory.Path, Path.GetFileName(path) + ".*").Where(f => f != path).Order(StringComparer.Ordinal), .. File.Exists(path) ? [path] : Array.Empty<string>()];
-
-    private static string Sha256Of(string file) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)));
-
-    private static void AssertChainVerifies(IEnumerable<string> files, int records)
-    {
-        var verified = AuditChainVerifier.Verify([.. files.Select(f => new AuditFileBytes(f, File.ReadAllBytes(f)))]);
-        Assert.True(verified.Ok, verified.Problem?.Message);
-        Assert.Equal(records, verified.Records);
-    }
-
     private static void Reload(TestProxy proxy, Func<string, string> edit)
     {
         File.WriteAllText(proxy.ConfigPath, edit(File.ReadAllText(proxy.ConfigPath)));
@@ -46,11 +33,11 @@ public sealed class AuditReloadTests
         await using var upstream = await TestUpstream.StartAsync();
         var proxy = await TestProxy.StartForUpstreamAsync(upstream, AuditConfig.Yaml(path));
         var client = proxy.CreateClient();
-        var started = Sha256Of(proxy.ConfigPath);
+        var started = AuditConfig.Sha256Of(proxy.ConfigPath);
 
         await CallAsync(client, proxy, 1);
         Reload(proxy, yaml => yaml.Replace("delete_*", "remove_*", StringComparison.Ordinal));
-        var reloaded = Sha256Of(proxy.ConfigPath);
+        var reloaded = AuditConfig.Sha256Of(proxy.ConfigPath);
         await CallAsync(client, proxy, 2);
         await proxy.DisposeAsync();
 
@@ -59,7 +46,7 @@ public sealed class AuditReloadTests
         Assert.Equal(("start", started), (records[0].GetProperty("reason").GetString(), records[0].GetProperty("config_sha256").GetString()));
         Assert.Equal(("reload", reloaded), (records[2].GetProperty("reason").GetString(), records[2].GetProperty("config_sha256").GetString()));
         Assert.NotEqual(started, reloaded);
-        AssertChainVerifies([path], 4);
+        AuditConfig.AssertChainVerifies([path], 4);
     }
 
     [Fact]
@@ -77,7 +64,7 @@ public sealed class AuditReloadTests
         await proxy.DisposeAsync();
 
         // The old log closed its file; the new one set it aside and began the live file with a reload anchor.
-        var files = Files(directory, path);
+        var files = AuditConfig.Files(path);
         Assert.Equal(2, files.Count);
         var before = AuditConfig.Records(files[0]);
         var after = AuditConfig.Records(files[1]);
@@ -88,7 +75,7 @@ public sealed class AuditReloadTests
         Assert.Equal(2, after[0].GetProperty("seq").GetInt64());
         Assert.Equal("""{"q":"after","token":"[redacted]"}""", after[1].GetProperty("arguments").GetRawText());
         Assert.DoesNotContain("reload-canary-9041", File.ReadAllText(files[0]) + File.ReadAllText(files[1]), StringComparison.Ordinal);
-        AssertChainVerifies(files, 4);
+        AuditConfig.AssertChainVerifies(files, 4);
     }
 
     [Fact]
@@ -109,7 +96,7 @@ public sealed class AuditReloadTests
         Assert.Equal(2, AuditConfig.Records(first).Count); // anchor, request: nothing after the move
         var moved = AuditConfig.Records(second);
         Assert.Equal(["anchor", "request"], moved.Select(r => r.GetProperty("type").GetString()));
-        AssertChainVerifies([first, second], 4);
+        AuditConfig.AssertChainVerifies([first, second], 4);
     }
 
     [Fact]
@@ -129,11 +116,11 @@ public sealed class AuditReloadTests
         await CallAsync(client, proxy, 3);
         await proxy.DisposeAsync();
 
-        var files = Files(directory, path);
+        var files = AuditConfig.Files(path);
         var records = files.SelectMany(AuditConfig.Records).ToList();
         Assert.Equal(["anchor", "request", "anchor", "request"], records.Select(r => r.GetProperty("type").GetString()));
         Assert.Equal("reload", records[2].GetProperty("reason").GetString());
-        AssertChainVerifies(files, 4);
+        AuditConfig.AssertChainVerifies(files, 4);
     }
 
     [Fact]
@@ -152,7 +139,7 @@ public sealed class AuditReloadTests
             new McpTunnel.Proxy.Observability.RequestTelemetry(null, tracing: false), "echo", "POST", new McpTunnel.Proxy.Observability.McpRequestInfo(), null, null, DateTimeOffset.UtcNow, IPAddress.Loopback));
         await audit.DisposeAsync();
 
-        var records = Files(directory, path).SelectMany(AuditConfig.Records).ToList();
+        var records = AuditConfig.Files(path).SelectMany(AuditConfig.Records).ToList();
         Assert.Equal(["anchor", "anchor", "request"], records.Select(r => r.GetProperty("type").GetString()));
         Assert.Equal(0, audit.DroppedRecords.Sum(d => d.Value));
     }
@@ -193,12 +180,12 @@ public sealed class AuditReloadTests
 
         Assert.Equal(0, failures);
         Assert.True(reloads >= 2, $"only {reloads} reloads ran during the load");
-        var files = Files(directory, path);
+        var files = AuditConfig.Files(path);
         var records = files.SelectMany(AuditConfig.Records).ToList();
         Assert.Equal(Requests, records.Count(r => r.GetProperty("type").GetString() == "request"));
         Assert.DoesNotContain(records, r => r.GetProperty("type").GetString() == "dropped");
         Assert.Equal(1 + reloads, records.Count(r => r.GetProperty("type").GetString() == "anchor"));
-        AssertChainVerifies(files, records.Count);
+        AuditConfig.AssertChainVerifies(files, records.Count);
     }
 
     [Fact]
