@@ -161,8 +161,7 @@ public sealed class AuditEndToEndTests
             Assert.Equal(HttpStatusCode.OK, await PostAsync(client, proxy, """{"jsonrpc":"2.0","id":1,"method":"ping"}""").WaitAsync(timeout.Token));
         }
 
-        await AdminScrape.WaitForRequestsFinishedAsync(proxy, 30);
-        var metrics = await AdminScrape.MetricsAsync(proxy);
+        var metrics = await AdminScrape.MetricsAfterRequestsAsync(proxy, 30);
         var dropped = AdminScrape.Value(metrics, "mcptunnel_audit_records_dropped_total{sink=\"queue\"}");
         Assert.True(dropped >= 20, $"dropped {dropped}");
         Assert.True(proxy.Logs.Contains("audit records dropped"), "the drop was not logged");

@@ -83,8 +83,7 @@ public sealed class CredentialLeakTests : IDisposable
             outputs.Append(after.ToString()).Append(await after.Content.ReadAsStringAsync());
         }
 
-        await AdminScrape.WaitForRequestsFinishedAsync(proxy, 6);
-        outputs.Append(await AdminScrape.MetricsAsync(proxy));
+        outputs.Append(await AdminScrape.MetricsAfterRequestsAsync(proxy, 6));
         await proxy.Server.StopAsync(); // the audit file is written and synced, the spans flushed
         outputs.Append(await File.ReadAllTextAsync(audit));
         var spans = Encoding.UTF8.GetString(traces.Bytes()); // protobuf: the strings in it are plain UTF-8

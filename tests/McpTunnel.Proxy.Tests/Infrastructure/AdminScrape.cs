@@ -37,11 +37,14 @@ internal static class AdminScrape
     }
 
     /// <summary>
-    /// Waits until <paramref name="count"/> requests have logged "request finished": the metrics are recorded just
+    /// Scrapes once <paramref name="count"/> requests have logged "request finished": the metrics are recorded just
     /// before that line, while the client may already hold the whole response.
     /// </summary>
-    public static Task WaitForRequestsFinishedAsync(TestProxy proxy, int count) =>
-        proxy.Logs.WaitForAsync(_ => proxy.Logs.Entries.Count(e => e.Message == "request finished") >= count);
+    public static async Task<string> MetricsAfterRequestsAsync(TestProxy proxy, int count)
+    {
+        await proxy.Logs.WaitForAsync(_ => proxy.Logs.Entries.Count(e => e.Message == "request finished") >= count);
+        return await MetricsAsync(proxy);
+    }
 
     /// <summary>The value of the sample whose name and labels start with <paramref name="series"/> (e.g. <c>name{a="b"</c>); null if absent.</summary>
     public static double? Value(string exposition, string series)

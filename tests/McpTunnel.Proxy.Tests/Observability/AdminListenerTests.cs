@@ -71,8 +71,7 @@ public sealed class AdminListenerTests
         await PostAsync(client, proxy, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{}}}""");
         await PostAsync(client, proxy, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_weather","arguments":{"city":"canary-secret-4711"}}}""");
         await PostAsync(client, proxy, """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"arguments":{"city":"canary-secret-4711"},"name":"get_weather"}}""");
-        await AdminScrape.WaitForRequestsFinishedAsync(proxy, 3);
-        var metrics = await AdminScrape.MetricsAsync(proxy);
+        var metrics = await AdminScrape.MetricsAfterRequestsAsync(proxy, 3);
 
         Assert.Equal(1, AdminScrape.Value(metrics, "mcptunnel_requests_total{route=\"echo\",method=\"POST\",status_class=\"2xx\",mcp_method=\"initialize\"}"));
         Assert.Equal(2, AdminScrape.Value(metrics, "mcptunnel_requests_total{route=\"echo\",method=\"POST\",status_class=\"2xx\",mcp_method=\"tools/call\"}"));
@@ -99,8 +98,7 @@ public sealed class AdminListenerTests
         var during = await AdminScrape.MetricsAsync(proxy);
         upstream.SseEvents.Writer.Complete();
         await response.Content.ReadAsStringAsync();
-        await AdminScrape.WaitForRequestsFinishedAsync(proxy, 1);
-        var after = await AdminScrape.MetricsAsync(proxy);
+        var after = await AdminScrape.MetricsAfterRequestsAsync(proxy, 1);
 
         Assert.Equal(1, AdminScrape.Value(during, "mcptunnel_streaming_responses_open"));
         Assert.Equal(0, AdminScrape.Value(after, "mcptunnel_streaming_responses_open"));
@@ -115,8 +113,7 @@ public sealed class AdminListenerTests
         var client = proxy.CreateClient();
 
         (await client.GetAsync(proxy.UrlFor("echo", "/echo"))).Dispose();
-        await AdminScrape.WaitForRequestsFinishedAsync(proxy, 1);
-        var metrics = await AdminScrape.MetricsAsync(proxy);
+        var metrics = await AdminScrape.MetricsAfterRequestsAsync(proxy, 1);
 
         Assert.Equal(1, AdminScrape.Value(metrics, "mcptunnel_egress_denied_total{route=\"echo\"}"));
         Assert.Equal(1, AdminScrape.Value(metrics, "mcptunnel_upstream_failures_total{route=\"echo\",kind=\"EgressDenied\"}"));

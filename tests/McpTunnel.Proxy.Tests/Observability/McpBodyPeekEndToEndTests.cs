@@ -29,8 +29,7 @@ public sealed class McpBodyPeekEndToEndTests
 
         using var response = await client.PostAsync(proxy.UrlFor("echo", "/raw"), JsonContent(body));
         var received = await response.Content.ReadAsByteArrayAsync();
-        await AdminScrape.WaitForRequestsFinishedAsync(proxy, 1);
-        var metrics = await AdminScrape.MetricsAsync(proxy);
+        var metrics = await AdminScrape.MetricsAfterRequestsAsync(proxy, 1);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(body, received);
@@ -110,8 +109,7 @@ public sealed class McpBodyPeekEndToEndTests
         var echo = EchoResponse.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(json, echo.Body); // the upstream got the body and the headers unchanged
         Assert.All(headers, h => Assert.Equal(h.Value, echo.Headers[h.Name.ToLowerInvariant()]));
-        await AdminScrape.WaitForRequestsFinishedAsync(proxy, 1);
-        return await AdminScrape.MetricsAsync(proxy);
+        return await AdminScrape.MetricsAfterRequestsAsync(proxy, 1);
     }
 
     private static ByteArrayContent JsonContent(byte[] body)

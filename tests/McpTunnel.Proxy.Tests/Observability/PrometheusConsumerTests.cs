@@ -19,8 +19,7 @@ public sealed class PrometheusConsumerTests
         await using var proxy = await TestProxy.StartForUpstreamAsync(upstream, AdminListenerTests.WithAdmin);
         var client = proxy.CreateClient();
         (await client.PostAsync(proxy.UrlFor("echo", "/echo/mcp"), new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"t"}}""", Encoding.UTF8, "application/json"))).Dispose();
-        await AdminScrape.WaitForRequestsFinishedAsync(proxy, 1);
-        var exposition = await AdminScrape.MetricsAsync(proxy);
+        var exposition = await AdminScrape.MetricsAfterRequestsAsync(proxy, 1);
 
         var psi = new ProcessStartInfo(ExternalTool.Find("promtool")!, ["check", "metrics"]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         using var promtool = Process.Start(psi)!;

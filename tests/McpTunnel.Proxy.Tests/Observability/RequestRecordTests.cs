@@ -38,8 +38,7 @@ public sealed class RequestRecordTests
         var allowed = await PostAsync(proxy, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"slow_report"}}""");
         var limited = await PostAsync(proxy, """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"slow_report"}}""");
         var mismatch = await PostAsync(proxy, """{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"search"}}""", mcpMethod: "ping");
-        await AdminScrape.WaitForRequestsFinishedAsync(proxy, 4);
-        var metrics = await AdminScrape.MetricsAsync(proxy);
+        var metrics = await AdminScrape.MetricsAfterRequestsAsync(proxy, 4);
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.BadRequest], new[] { denied, allowed, limited, mismatch });
         Assert.Equal(1, upstream.EchoRequests);
@@ -59,8 +58,7 @@ public sealed class RequestRecordTests
         var padding = new string('x', 6000);
 
         var status = await PostAsync(proxy, $$$"""{"jsonrpc":"2.0","id":1,"padding":"{{{padding}}}","method":"tools/call","params":{"name":"late_tool"}}""");
-        await AdminScrape.WaitForRequestsFinishedAsync(proxy, 1);
-        var metrics = await AdminScrape.MetricsAsync(proxy);
+        var metrics = await AdminScrape.MetricsAfterRequestsAsync(proxy, 1);
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(1, upstream.EchoRequests);
