@@ -4,7 +4,7 @@ using McpTunnel.Proxy.Tests.Infrastructure;
 namespace McpTunnel.Proxy.Tests.Routing;
 
 /// <summary>
-/// Issue 13 item 1: <c>upstream.host_header</c> through real tunnels to a real upstream that checks Host
+/// <c>upstream.host_header</c> through real tunnels to a real upstream that checks Host
 /// (ASP.NET Core host filtering). X-Forwarded-Host carries the caller's Host whatever the setting.
 /// </summary>
 public sealed class UpstreamHostTests
@@ -12,12 +12,9 @@ public sealed class UpstreamHostTests
     [Fact]
     public async Task HostCheckingUpstream_DefaultSetting_RefusesTheTunnelsHost()
     {
-        await using var upstream = await HostCheckingUpstream.StartAsync("127.0.0.1", "localhost");
-        await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}");
+        var (status, _, _, _) = await GetHostAsync(["127.0.0.1", "localhost"], hostHeader: null);
 
-        using var response = await proxy.CreateClient().GetAsync(proxy.UrlFor("echo", "/host"));
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
     }
 
     [Theory]
@@ -25,29 +22,19 @@ public sealed class UpstreamHostTests
     [InlineData(true)]
     public async Task HostCheckingUpstream_HostHeaderUpstream_GetsItsOwnHostAndTheOriginalInForwardedHost(bool http2)
     {
-        await using var upstream = await HostCheckingUpstream.StartAsync("127.0.0.1");
-        await using var proxy = await TestProxy.StartAsync(
-            $"echo: http://127.0.0.1:{upstream.Port}",
-            "upstream:\n  allowed_ips: [127.0.0.0/8]\n  host_header:\n    echo: upstream\n");
+        var (status, seen, upstream, caller) = await GetHostAsync(["127.0.0.1"], hostHeader: "upstream", http2);
 
-        using var response = await proxy.CreateClient(http2).GetAsync(proxy.UrlFor("echo", "/host"));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal($"127.0.0.1:{upstream.Port}|{proxy.HostFor("echo")}", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal($"{upstream}|{caller}", seen);
     }
 
     [Fact]
     public async Task HostCheckingUpstream_LiteralHostHeader_IsSentVerbatim()
     {
-        await using var upstream = await HostCheckingUpstream.StartAsync("localhost");
-        await using var proxy = await TestProxy.StartAsync(
-            $"echo: http://127.0.0.1:{upstream.Port}",
-            "upstream:\n  allowed_ips: [127.0.0.0/8]\n  host_header:\n    echo: localhost:3000\n");
+        var (status, seen, _, caller) = await GetHostAsync(["localhost"], hostHeader: "localhost:3000");
 
-        using var response = await proxy.CreateClient().GetAsync(proxy.UrlFor("echo", "/host"));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal($"localhost:3000|{proxy.HostFor("echo")}", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal($"localhost:3000|{caller}", seen);
     }
 
     [Fact]
@@ -64,5 +51,21 @@ public sealed class UpstreamHostTests
 
         Assert.Equal($"{proxy.HostFor("echo")}|{proxy.HostFor("echo")}", echo);
         Assert.Equal($"127.0.0.1:{upstream.Port}|{proxy.HostFor("other")}", other);
+    }
+
+    /// <summary>
+    /// A GET of <c>/host</c> on route <c>echo</c>, whose upstream allows only <paramref name="allowedHosts"/>, with
+    /// <c>host_header: echo:</c> set to <paramref name="hostHeader"/> (null: not set). Seen is the upstream's
+    /// <c>Host|X-Forwarded-Host</c>; Upstream is the upstream's own host:port and Caller the Host the caller sent.
+    /// </summary>
+    private static async Task<(HttpStatusCode Status, string Seen, string Upstream, string Caller)> GetHostAsync(string[] allowedHosts, string? hostHeader, bool http2 = false)
+    {
+        await using var upstream = await HostCheckingUpstream.StartAsync(allowedHosts);
+        await using var proxy = await TestProxy.StartAsync(
+            $"echo: http://127.0.0.1:{upstream.Port}",
+            "upstream:\n  allowed_ips: [127.0.0.0/8]\n" + (hostHeader is null ? "" : $"  host_header:\n    echo: {hostHeader}\n"));
+
+        using var response = await proxy.CreateClient(http2).GetAsync(proxy.UrlFor("echo", "/host"));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(), $"127.0.0.1:{upstream.Port}", proxy.HostFor("echo"));
     }
 }
