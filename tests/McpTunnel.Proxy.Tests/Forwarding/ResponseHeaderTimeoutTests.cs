@@ -24,8 +24,7 @@ public sealed class ResponseHeaderTimeoutTests
         await using var upstream = await TestUpstream.StartAsync();
         await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}", "upstream:\n  allowed_ips: [127.0.0.0/8]\n" + QuietKeepAlive, time: clock);
 
-        var call = proxy.CreateClient().PostAsync(proxy.UrlFor("echo", "/upload-then-wait"), new ByteArrayContent(new byte[100]));
-        await upstream.BodyRead.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var call = await UploadThenWaitAsync(proxy.CreateClient(), proxy, "echo", upstream);
         clock.Advance(TimeSpan.FromSeconds(305)); // the old 60 s default, and Claude's 300 s, are both behind us
         clock.Advance(TimeSpan.FromMinutes(30));
         upstream.SlowRelease.TrySetResult();
@@ -43,10 +42,8 @@ public sealed class ResponseHeaderTimeoutTests
         await using var upstream = await TestUpstream.StartAsync();
         await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}", TwoSeconds + QuietKeepAlive, time: clock);
 
-        var call = proxy.CreateClient().PostAsync(proxy.UrlFor("echo", "/upload-then-wait"), new ByteArrayContent(new byte[100]));
-        await upstream.BodyRead.Task.WaitAsync(TimeSpan.FromSeconds(15));
-        await clock.WhenArmedAsync(TimeSpan.FromSeconds(2)).WaitAsync(TimeSpan.FromSeconds(15));
-        clock.Advance(TimeSpan.FromSeconds(2));
+        var call = await UploadThenWaitAsync(proxy.CreateClient(), proxy, "echo", upstream);
+        await ReachDeadlineAsync(clock, TimeSpan.FromSeconds(2), call);
 
         using var response = await call.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
@@ -72,14 +69,9 @@ public sealed class ResponseHeaderTimeoutTests
             time: clock);
         using var client = proxy.CreateClient();
 
-        var limitedCall = client.PostAsync(proxy.UrlFor("echo", "/upload-then-wait"), new ByteArrayContent(new byte[100]));
-        var unlimitedCall = client.PostAsync(proxy.UrlFor("other", "/upload-then-wait"), new ByteArrayContent(new byte[100]));
-        await limited.BodyRead.Task.WaitAsync(TimeSpan.FromSeconds(15));
-        await unlimited.BodyRead.Task.WaitAsync(TimeSpan.FromSeconds(15));
-        await clock.WhenArmedAsync(TimeSpan.FromSeconds(3)).WaitAsync(TimeSpan.FromSeconds(15));
-        clock.Advance(TimeSpan.FromSeconds(2));
-        Assert.False(limitedCall.IsCompleted);
-        clock.Advance(TimeSpan.FromSeconds(1));
+        var limitedCall = await UploadThenWaitAsync(client, proxy, "echo", limited);
+        var unlimitedCall = await UploadThenWaitAsync(client, proxy, "other", unlimited);
+        await ReachDeadlineAsync(clock, TimeSpan.FromSeconds(3), limitedCall);
 
         using var limitedResponse = await limitedCall.WaitAsync(TimeSpan.FromSeconds(30));
         clock.Advance(TimeSpan.FromMinutes(10));
@@ -103,8 +95,7 @@ public sealed class ResponseHeaderTimeoutTests
             TwoSeconds + "  response_header_timeout_by_route:\n    echo: 0s\n" + QuietKeepAlive,
             time: clock);
 
-        var call = proxy.CreateClient().PostAsync(proxy.UrlFor("echo", "/upload-then-wait"), new ByteArrayContent(new byte[100]));
-        await upstream.BodyRead.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var call = await UploadThenWaitAsync(proxy.CreateClient(), proxy, "echo", upstream);
         clock.Advance(TimeSpan.FromMinutes(10));
         upstream.SlowRelease.TrySetResult();
 
@@ -140,15 +131,35 @@ public sealed class ResponseHeaderTimeoutTests
         await using var upstream = await TestUpstream.StartAsync();
         await using var proxy = await TestProxy.StartAsync($"echo: http://127.0.0.1:{upstream.Port}", TwoSeconds, time: clock);
 
-        var call = proxy.CreateClient().PostAsync(proxy.UrlFor("echo", "/upload-then-wait"), new ByteArrayContent(new byte[100]));
-        await upstream.BodyRead.Task.WaitAsync(TimeSpan.FromSeconds(15));
-        await clock.WhenArmedAsync(TimeSpan.FromSeconds(2)).WaitAsync(TimeSpan.FromSeconds(15));
-        clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.False(call.IsCompleted);
-        clock.Advance(TimeSpan.FromSeconds(1));
+        var call = await UploadThenWaitAsync(proxy.CreateClient(), proxy, "echo", upstream);
+        await ReachDeadlineAsync(clock, TimeSpan.FromSeconds(2), call);
 
         using var response = await call.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+    }
+
+    /// <summary>
+    /// POSTs 100 bytes to <c>/upload-then-wait</c> on <paramref name="route"/> and returns the call once
+    /// <paramref name="upstream"/> has read the whole body, where the response-header deadline starts; the upstream
+    /// then answers only when its SlowRelease is set.
+    /// </summary>
+    private static async Task<Task<HttpResponseMessage>> UploadThenWaitAsync(HttpClient client, TestProxy proxy, string route, TestUpstream upstream)
+    {
+        var call = client.PostAsync(proxy.UrlFor(route, "/upload-then-wait"), new ByteArrayContent(new byte[100]));
+        await upstream.BodyRead.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        return call;
+    }
+
+    /// <summary>
+    /// Once the proxy has armed a deadline of <paramref name="limit"/>, moves the clock to one second short of it (the
+    /// call must still be waiting) and then onto it.
+    /// </summary>
+    private static async Task ReachDeadlineAsync(DeadlineClock clock, TimeSpan limit, Task call)
+    {
+        await clock.WhenArmedAsync(limit).WaitAsync(TimeSpan.FromSeconds(15));
+        clock.Advance(limit - TimeSpan.FromSeconds(1));
+        Assert.False(call.IsCompleted, "answered before the deadline");
+        clock.Advance(TimeSpan.FromSeconds(1));
     }
 
     private static async Task<long> NextTotalAsync(TestUpstream upstream, long atLeast)
