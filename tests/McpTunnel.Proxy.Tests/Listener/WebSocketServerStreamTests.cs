@@ -39,6 +39,20 @@ public sealed class WebSocketServerStreamTests
                 pingInterval ?? TimeSpan.FromHours(1), pingTimeout ?? TimeSpan.FromHours(1), Clock);
         }
 
+        /// <summary>
+        /// The clock moves <paramref name="kept"/> on, and the peer must still be connected; then 15 s more, to
+        /// <paramref name="deadline"/>, and the peer must have been cut as unresponsive.
+        /// </summary>
+        public void AssertKeptThenCut(TimeSpan kept, string deadline)
+        {
+            Clock.Advance(kept);
+            Assert.False(Aborted.Task.IsCompleted, $"cut before {deadline}");
+            Clock.Advance(TimeSpan.FromSeconds(15));
+
+            Assert.True(Aborted.Task.IsCompleted, $"not cut at {deadline}");
+            Assert.True(Stream.PeerUnresponsive);
+        }
+
         public async Task SendAsync(byte[] bytes, int chunk = int.MaxValue)
         {
             for (var i = 0; i < bytes.Length; i += chunk)
@@ -355,12 +369,7 @@ public sealed class WebSocketServerStreamTests
         harness.Clock.Advance(TimeSpan.FromSeconds(30));
         var (opcode, _) = await harness.ReceiveFrameAsync();
         Assert.Equal(9, opcode);
-        harness.Clock.Advance(TimeSpan.FromSeconds(15));
-        Assert.False(harness.Aborted.Task.IsCompleted, "cut before the ping timeout");
-        harness.Clock.Advance(TimeSpan.FromSeconds(15));
-
-        Assert.True(harness.Aborted.Task.IsCompleted, "not cut at the ping timeout");
-        Assert.True(harness.Stream.PeerUnresponsive);
+        harness.AssertKeptThenCut(TimeSpan.FromSeconds(15), "the ping timeout");
     }
 
     [Fact]
@@ -410,12 +419,7 @@ public sealed class WebSocketServerStreamTests
         var write = harness.Stream.WriteAsync(new byte[64 * 1024]).AsTask();
         Assert.False(write.IsCompleted);
 
-        harness.Clock.Advance(TimeSpan.FromSeconds(45));
-        Assert.False(harness.Aborted.Task.IsCompleted, "cut before ping interval + ping timeout");
-        harness.Clock.Advance(TimeSpan.FromSeconds(15));
-
-        Assert.True(harness.Aborted.Task.IsCompleted, "a peer that neither reads nor answers was not cut after ping interval + ping timeout");
-        Assert.True(harness.Stream.PeerUnresponsive);
+        harness.AssertKeptThenCut(TimeSpan.FromSeconds(45), "ping interval + ping timeout");
     }
 
     [Fact]
