@@ -10,28 +10,17 @@ namespace McpTunnel.Proxy.Tests.Infrastructure;
 /// A real <see cref="ProxyServer"/> on 127.0.0.1:0 with certificates from our PKI, its logs captured, and
 /// tunnel clients that speak WebSocket → TLS (trusting only the CA) → HTTP/1.1 or HTTP/2, as the edge does.
 /// </summary>
-internal sealed class TestProxy : IAsyncDisposable
+internal sealed class TestProxy(TestPki pki, ProxyServer server, LogCapture logs, string configPath, string shutdownTimeout) : IAsyncDisposable
 {
     private readonly List<IDisposable> _clients = [];
 
-    private readonly string _shutdownTimeout;
+    public TestPki Pki { get; } = pki;
 
-    private TestProxy(TestPki pki, ProxyServer server, LogCapture logs, string configPath, string shutdownTimeout)
-    {
-        _shutdownTimeout = shutdownTimeout;
-        Pki = pki;
-        Server = server;
-        Logs = logs;
-        ConfigPath = configPath;
-    }
+    internal ProxyServer Server { get; } = server;
 
-    public TestPki Pki { get; }
+    public LogCapture Logs { get; } = logs;
 
-    internal ProxyServer Server { get; }
-
-    public LogCapture Logs { get; }
-
-    public string ConfigPath { get; }
+    public string ConfigPath { get; } = configPath;
 
     public Uri WebSocketUri => Server.WebSocketUri();
 
@@ -78,7 +67,7 @@ internal sealed class TestProxy : IAsyncDisposable
     /// <summary>Rewrites the config file with new routes and keys (same head) and reloads it, as SIGHUP would.</summary>
     internal ConfigReloadOutcome Reload(string routesYaml, string extraYaml = "upstream:\n  allowed_ips: [127.0.0.0/8]\n")
     {
-        File.WriteAllText(ConfigPath, ConfigYaml(Pki, routesYaml, extraYaml, _shutdownTimeout));
+        File.WriteAllText(ConfigPath, ConfigYaml(Pki, routesYaml, extraYaml, shutdownTimeout));
         return Server.ReloadConfig("test")!;
     }
 
