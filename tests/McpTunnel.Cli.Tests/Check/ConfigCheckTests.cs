@@ -24,43 +24,117 @@ public sealed class ConfigCheckTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _stack.DisposeAsync();
 
-    [Fact]
-    public async Task ValidConfig_PrintsRoutesAndExitsZero()
+    /// <summary>
+    /// Configs that need nothing but their routes and extra YAML, each checked (and with targets, explained) and held
+    /// to its exit code, the lines the report must contain and those it must not. The first column is the case.
+    /// </summary>
+    public static TheoryData<string, string, string, string[], int, string[], string[]> Reports() => new()
     {
-        var config = _stack.WriteConfig("echo: http://wiki-mcp:9000\nfull.example.com: http://10.1.1.1:80", extra: "");
+        {
+            "ValidConfig_PrintsRoutesAndExitsZero", "echo: http://wiki-mcp:9000\nfull.example.com: http://10.1.1.1:80", "", [], 0,
+            ["OK", $"route echo -> http://wiki-mcp:9000   Claude calls https://echo.{Domain}/<path>", "Claude calls https://full.example.com/<path>"],
+            ["WARN"]
+        },
+        {
+            "AllowedIpsEverything_IsWarnedAsSsrfProtectionOff", "echo: http://wiki-mcp:9000", "upstream:\n  allowed_ips: [0.0.0.0/0]\n", [], 0,
+            ["SSRF protection is effectively off"],
+            []
+        },
+        {
+            "LiteralUpstreamOutsideTheAllowedRanges_IsWarnedAsUnreachable_TheSameWordsTheProxyLogs", "local: http://127.0.0.1:3000\nnamed: http://localhost:3001\necho: http://10.1.1.1:80", "", [], 0,
+            [
+                "WARN  routes.local: upstream address 127.0.0.1 is refused by IP validation",
+                "WARN  routes.named: upstream address 127.0.0.1 is refused by IP validation",
+                "every request to this route will fail. Fix: add the narrowest CIDR to upstream.allowed_ips",
+            ],
+            ["routes.echo:"]
+        },
+        {
+            "ExplainSubdomainUrl_NamesTheRouteUpstreamAddressAndForwardedUrl", "echo: http://wiki-mcp:9000", "", [$"https://echo.{Domain}/mcp?x=1"], 0,
+            [
+                $"route:    echo (subdomain match: the host ends with .{Domain}",
+                "upstream: http://wiki-mcp:9000",
+                "resolved: 10.0.0.7 (DNS)",
+                "egress:   10.0.0.7 allowed (in default private range 10.0.0.0/8)",
+                "result:   forwarded to http://wiki-mcp:9000/mcp?x=1",
+            ],
+            []
+        },
+        {
+            "ExplainExactHost_SaysExactMatch", "mcp.internal.example: http://10.2.3.4:8080", "", ["mcp.internal.example:443"], 0,
+            ["route:    mcp.internal.example (exact match", "resolved: 10.2.3.4 (IP literal, no DNS)"],
+            []
+        },
+        {
+            "ExplainUnknownHost_Gives502AndNoRouteLogLine", "echo: http://wiki-mcp:9000", "", [$"ecoh.{Domain}"], 1,
+            [
+                "route:    none",
+                "\"ecoh\" (left after stripping",
+                "the caller gets 502 \"No route configured for host\"",
+                $"log:      no route for host host=ecoh.{Domain}",
+                "troubleshooting \"no route\"",
+            ],
+            []
+        },
+        {
+            "ExplainOtherDomain_SaysTheHostIsOutsideTunnelDomain", "echo: http://wiki-mcp:9000", "", ["echo.wrong.tunnel.test"], 1,
+            [$"does not end with .{Domain} (tunnel_domain)"],
+            []
+        },
+        {
+            "ExplainLoopbackLiteral_DefaultPolicy_IpValidationFailed", "echo: http://127.0.0.1:9000", "", [$"echo.{Domain}"], 1,
+            [
+                "egress:   127.0.0.1 denied (outside the default private ranges",
+                "the caller gets 502",
+                "log:      IP validation failed: 127.0.0.1 is not a private address",
+                "troubleshooting \"upstream not allowed\"",
+            ],
+            []
+        },
+        {
+            "ExplainLoopback_WithAllowedIps_IsForwardedAndNamesTheEntry", "echo: http://127.0.0.1:9000", TestStack.LoopbackAllowed, [$"echo.{Domain}"], 0,
+            ["127.0.0.1 allowed (in allowed_ips entry 127.0.0.0/8)"],
+            []
+        },
+        {
+            "ExplainUnresolvableName_SaysToRunInsideTheStack", "echo: http://hello-mcp:9000", "", [$"echo.{Domain}"], 1,
+            ["resolved: failed", "docker compose exec"],
+            []
+        },
+        {
+            "Explain_RouteWithHostHeaderUpstream_ShowsTheHostTheUpstreamReceives", "echo: http://wiki-mcp:9000\nplain: http://wiki-mcp:9001", "upstream:\n  host_header:\n    echo: upstream\n",
+            [$"https://echo.{Domain}/mcp", $"https://plain.{Domain}/mcp"], 0,
+            [
+                $"route echo -> http://wiki-mcp:9000   Claude calls https://echo.{Domain}/<path>   upstream Host: wiki-mcp:9000 (host_header upstream)",
+                $"Host:     the upstream receives Host: wiki-mcp:9000 (upstream.host_header.echo: upstream); X-Forwarded-Host: echo.{Domain}",
+                $"the upstream receives Host: plain.{Domain} (default: the caller's Host; a server that refuses it (403 Invalid Host) needs upstream.host_header: {{ plain: upstream }})",
+            ],
+            []
+        },
+        {
+            "HostHeaderForUnknownRoute_FailsNamingFieldAndFix", "echo: http://wiki-mcp:9000", "upstream:\n  host_header:\n    ehco: upstream\n", [], 1,
+            ["ERROR upstream.host_header.ehco: \"ehco\" is not a routes key\n        fix: use a key from routes: (echo)"],
+            []
+        },
+        {
+            "CredentialFileMissing_FailsNamingFieldAndFix", "tickets: http://wiki-mcp:9000", "upstream:\n  credentials:\n    tickets:\n      value_file: /nonexistent/tickets-token\n", [], 1,
+            ["ERROR upstream.credentials.tickets.value_file: open /nonexistent/tickets-token: no such file or directory\n        fix: check the path and the mount"],
+            []
+        },
+    };
 
-        var (exit, output) = await RunAsync(config);
-
-        Assert.Equal(0, exit);
-        Assert.Contains("OK", output, StringComparison.Ordinal);
-        Assert.DoesNotContain("WARN", output, StringComparison.Ordinal);
-        Assert.Contains($"route echo -> http://wiki-mcp:9000   Claude calls https://echo.{Domain}/<path>", output, StringComparison.Ordinal);
-        Assert.Contains("Claude calls https://full.example.com/<path>", output, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task AllowedIpsEverything_IsWarnedAsSsrfProtectionOff()
+    [Theory]
+    [MemberData(nameof(Reports))]
+    public async Task ConfigAndExplainedTargets_ExitAndReportAsTheCaseSays(string scenario, string routes, string extra, string[] explain, int expectedExit, string[] expected, string[] absent)
     {
-        var config = _stack.WriteConfig("echo: http://wiki-mcp:9000", extra: "upstream:\n  allowed_ips: [0.0.0.0/0]\n");
+        var config = _stack.WriteConfig(routes, extra);
 
-        var (exit, output) = await RunAsync(config);
+        var (exit, output) = await RunAsync(config, explain);
 
-        Assert.Equal(0, exit);
-        Assert.Contains("SSRF protection is effectively off", output, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task LiteralUpstreamOutsideTheAllowedRanges_IsWarnedAsUnreachable_TheSameWordsTheProxyLogs()
-    {
-        var config = _stack.WriteConfig("local: http://127.0.0.1:3000\nnamed: http://localhost:3001\necho: http://10.1.1.1:80", extra: "");
-
-        var (exit, output) = await RunAsync(config);
-
-        Assert.Equal(0, exit);
-        Assert.Contains("WARN  routes.local: upstream address 127.0.0.1 is refused by IP validation", output, StringComparison.Ordinal);
-        Assert.Contains("WARN  routes.named: upstream address 127.0.0.1 is refused by IP validation", output, StringComparison.Ordinal);
-        Assert.Contains("every request to this route will fail. Fix: add the narrowest CIDR to upstream.allowed_ips", output, StringComparison.Ordinal);
-        Assert.DoesNotContain("routes.echo:", output, StringComparison.Ordinal);
+        output = output.ReplaceLineEndings("\n");
+        Assert.True(expectedExit == exit, $"{scenario}: exit {exit}, expected {expectedExit}\n{output}");
+        Assert.All(expected, line => Assert.Contains(line, output, StringComparison.Ordinal));
+        Assert.All(absent, text => Assert.DoesNotContain(text, output, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -105,73 +179,6 @@ public sealed class ConfigCheckTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ExplainSubdomainUrl_NamesTheRouteUpstreamAddressAndForwardedUrl()
-    {
-        var config = _stack.WriteConfig("echo: http://wiki-mcp:9000", extra: "");
-
-        var (exit, output) = await RunAsync(config, $"https://echo.{Domain}/mcp?x=1");
-
-        Assert.Equal(0, exit);
-        Assert.Contains($"route:    echo (subdomain match: the host ends with .{Domain}", output, StringComparison.Ordinal);
-        Assert.Contains("upstream: http://wiki-mcp:9000", output, StringComparison.Ordinal);
-        Assert.Contains("resolved: 10.0.0.7 (DNS)", output, StringComparison.Ordinal);
-        Assert.Contains("egress:   10.0.0.7 allowed (in default private range 10.0.0.0/8)", output, StringComparison.Ordinal);
-        Assert.Contains("result:   forwarded to http://wiki-mcp:9000/mcp?x=1", output, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task ExplainExactHost_SaysExactMatch()
-    {
-        var config = _stack.WriteConfig("mcp.internal.example: http://10.2.3.4:8080", extra: "");
-
-        var (exit, output) = await RunAsync(config, "mcp.internal.example:443");
-
-        Assert.Equal(0, exit);
-        Assert.Contains("route:    mcp.internal.example (exact match", output, StringComparison.Ordinal);
-        Assert.Contains("resolved: 10.2.3.4 (IP literal, no DNS)", output, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task ExplainUnknownHost_Gives502AndNoRouteLogLine()
-    {
-        var config = _stack.WriteConfig("echo: http://wiki-mcp:9000", extra: "");
-
-        var (exit, output) = await RunAsync(config, $"ecoh.{Domain}");
-
-        Assert.Equal(1, exit);
-        Assert.Contains("route:    none", output, StringComparison.Ordinal);
-        Assert.Contains("\"ecoh\" (left after stripping", output, StringComparison.Ordinal);
-        Assert.Contains("the caller gets 502 \"No route configured for host\"", output, StringComparison.Ordinal);
-        Assert.Contains($"log:      no route for host host=ecoh.{Domain}", output, StringComparison.Ordinal);
-        Assert.Contains("troubleshooting \"no route\"", output, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task ExplainOtherDomain_SaysTheHostIsOutsideTunnelDomain()
-    {
-        var config = _stack.WriteConfig("echo: http://wiki-mcp:9000", extra: "");
-
-        var (exit, output) = await RunAsync(config, "echo.wrong.tunnel.test");
-
-        Assert.Equal(1, exit);
-        Assert.Contains($"does not end with .{Domain} (tunnel_domain)", output, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task ExplainLoopbackLiteral_DefaultPolicy_IpValidationFailed()
-    {
-        var config = _stack.WriteConfig("echo: http://127.0.0.1:9000", extra: "");
-
-        var (exit, output) = await RunAsync(config, $"echo.{Domain}");
-
-        Assert.Equal(1, exit);
-        Assert.Contains("egress:   127.0.0.1 denied (outside the default private ranges", output, StringComparison.Ordinal);
-        Assert.Contains("the caller gets 502", output, StringComparison.Ordinal);
-        Assert.Contains("log:      IP validation failed: 127.0.0.1 is not a private address", output, StringComparison.Ordinal);
-        Assert.Contains("troubleshooting \"upstream not allowed\"", output, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task ExplainLocalhostName_ResolvesToLoopbackAndIsDenied()
     {
         var config = _stack.WriteConfig("echo: http://localhost:9000", extra: "");
@@ -193,29 +200,6 @@ public sealed class ConfigCheckTests : IAsyncLifetime
         Assert.Equal(1, exit);
         Assert.Contains("egress:   8.8.8.8 denied", output, StringComparison.Ordinal);
         Assert.Equal(2, output.Split('\n').Count(l => l.Contains("IP validation failed: 8.8.8.8 is not a private address", StringComparison.Ordinal)));
-    }
-
-    [Fact]
-    public async Task ExplainLoopback_WithAllowedIps_IsForwardedAndNamesTheEntry()
-    {
-        var config = _stack.WriteConfig("echo: http://127.0.0.1:9000");
-
-        var (exit, output) = await RunAsync(config, $"echo.{Domain}");
-
-        Assert.Equal(0, exit);
-        Assert.Contains("127.0.0.1 allowed (in allowed_ips entry 127.0.0.0/8)", output, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task ExplainUnresolvableName_SaysToRunInsideTheStack()
-    {
-        var config = _stack.WriteConfig("echo: http://hello-mcp:9000", extra: "");
-
-        var (exit, output) = await RunAsync(config, $"echo.{Domain}");
-
-        Assert.Equal(1, exit);
-        Assert.Contains("resolved: failed", output, StringComparison.Ordinal);
-        Assert.Contains("docker compose exec", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -248,30 +232,6 @@ public sealed class ConfigCheckTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Explain_RouteWithHostHeaderUpstream_ShowsTheHostTheUpstreamReceives()
-    {
-        var config = _stack.WriteConfig("echo: http://wiki-mcp:9000\nplain: http://wiki-mcp:9001", extra: "upstream:\n  host_header:\n    echo: upstream\n");
-
-        var (exit, output) = await RunAsync(config, $"https://echo.{Domain}/mcp", $"https://plain.{Domain}/mcp");
-
-        Assert.Equal(0, exit);
-        Assert.Contains($"route echo -> http://wiki-mcp:9000   Claude calls https://echo.{Domain}/<path>   upstream Host: wiki-mcp:9000 (host_header upstream)", output, StringComparison.Ordinal);
-        Assert.Contains($"Host:     the upstream receives Host: wiki-mcp:9000 (upstream.host_header.echo: upstream); X-Forwarded-Host: echo.{Domain}", output, StringComparison.Ordinal);
-        Assert.Contains($"the upstream receives Host: plain.{Domain} (default: the caller's Host; a server that refuses it (403 Invalid Host) needs upstream.host_header: {{ plain: upstream }})", output, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task HostHeaderForUnknownRoute_FailsNamingFieldAndFix()
-    {
-        var config = _stack.WriteConfig("echo: http://wiki-mcp:9000", extra: "upstream:\n  host_header:\n    ehco: upstream\n");
-
-        var (exit, output) = await RunAsync(config);
-
-        Assert.Equal(1, exit);
-        Assert.Contains("ERROR upstream.host_header.ehco: \"ehco\" is not a routes key\n        fix: use a key from routes: (echo)", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Credential_IsDescribed_ItsValueNeverPrinted_ContainerPathMapped_TextAndJson()
     {
         const string Secret = "tok-check-51ab0c9e77d3";
@@ -296,17 +256,6 @@ public sealed class ConfigCheckTests : IAsyncLifetime
         Assert.Equal("Bearer ", credential.GetProperty("prefix").GetString());
         Assert.Equal("replace", credential.GetProperty("callerAuthorization").GetString());
         Assert.DoesNotContain(Secret, output + json, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task CredentialFileMissing_FailsNamingFieldAndFix()
-    {
-        var config = _stack.WriteConfig("tickets: http://wiki-mcp:9000", extra: "upstream:\n  credentials:\n    tickets:\n      value_file: /nonexistent/tickets-token\n");
-
-        var (exit, output) = await RunAsync(config);
-
-        Assert.Equal(1, exit);
-        Assert.Contains("ERROR upstream.credentials.tickets.value_file: open /nonexistent/tickets-token: no such file or directory\n        fix: check the path and the mount", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
     [Fact]
