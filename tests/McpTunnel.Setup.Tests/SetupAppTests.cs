@@ -38,8 +38,7 @@ public sealed class SetupAppTests
 
         var result = await setup.RunAsync();
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("no command given", result.Error, StringComparison.Ordinal);
+        result.AssertFailed(2, "no command given");
         Assert.DoesNotContain("Usage:", result.Error, StringComparison.Ordinal);
         Assert.EndsWith("Run 'setup --help' for usage.", result.Error.TrimEnd(), StringComparison.Ordinal);
     }
@@ -68,8 +67,7 @@ public sealed class SetupAppTests
 
         var result = await setup.RunAsync("init", $"--output={output}");
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains($"invalid --output \"{output}\"", result.Error, StringComparison.Ordinal);
+        result.AssertFailed(2, $"invalid --output \"{output}\"");
         Assert.Empty(setup.Api.Requests);
     }
 
@@ -80,8 +78,7 @@ public sealed class SetupAppTests
 
         var result = await setup.RunAsync("init");
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--output is required outside a Kubernetes pod", result.Error, StringComparison.Ordinal);
+        result.AssertFailed(2, "--output is required outside a Kubernetes pod");
     }
 
     [Fact]
@@ -92,8 +89,7 @@ public sealed class SetupAppTests
 
         var result = await setup.InitAsync();
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("4 problems", result.Error, StringComparison.Ordinal);
+        result.AssertFailed(2, "4 problems");
         foreach (var name in new[] { "API_URL", "ANTHROPIC_FEDERATION_RULE_ID", "ANTHROPIC_ORGANIZATION_ID", "ANTHROPIC_IDENTITY_TOKEN" })
         {
             Assert.Contains(name, result.Error, StringComparison.Ordinal);
@@ -108,8 +104,7 @@ public sealed class SetupAppTests
 
         var result = await setup.InitAsync();
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("both ANTHROPIC_IDENTITY_TOKEN_FILE and ANTHROPIC_IDENTITY_TOKEN are set", result.Error, StringComparison.Ordinal);
+        result.AssertFailed(2, "both ANTHROPIC_IDENTITY_TOKEN_FILE and ANTHROPIC_IDENTITY_TOKEN are set");
         Assert.DoesNotContain("eyJinline", result.All, StringComparison.Ordinal);
     }
 
@@ -124,8 +119,7 @@ public sealed class SetupAppTests
 
         var result = await setup.InitAsync(flag);
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+        result.AssertFailed(2, expected);
         Assert.Empty(setup.Api.Requests);
     }
 

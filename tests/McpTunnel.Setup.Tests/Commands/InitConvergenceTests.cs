@@ -18,8 +18,7 @@ public sealed class InitConvergenceTests
         var caAfterFailure = setup.Read(OutputKeys.CaCertificate);
         var rerun = await setup.InitAsync("--token-version=1");
 
-        Assert.Equal(1, failed.ExitCode);
-        Assert.Contains("HTTP 500", failed.Error, StringComparison.Ordinal);
+        failed.AssertFailed(1, "HTTP 500");
         Assert.True(rerun.ExitCode == 0, rerun.ToString());
         var tunnel = Assert.Single(setup.Api.Tunnels);
         Assert.Equal(caAfterFailure, setup.Read(OutputKeys.CaCertificate));
@@ -41,8 +40,7 @@ public sealed class InitConvergenceTests
         var failed = await setup.InitAsync($"--tunnel-id={tunnel.Id}", "--token-version=1");
         var rerun = await setup.InitAsync($"--tunnel-id={tunnel.Id}", "--token-version=1");
 
-        Assert.Equal(1, failed.ExitCode);
-        Assert.Contains("re-run setup later", failed.Error, StringComparison.Ordinal);
+        failed.AssertFailed(1, "re-run setup later");
         Assert.True(rerun.ExitCode == 0, rerun.ToString());
         Assert.Single(setup.Api.Tunnels);
         Assert.Equal(2, setup.Api.ActiveCertificates(tunnel.Id).Count);
@@ -103,10 +101,7 @@ public sealed class InitConvergenceTests
         setup.Api.ArchiveCertificate(old.Id);
         var rerun = await setup.InitAsync($"--tunnel-id={tunnel.Id}");
 
-        Assert.Equal(1, full.ExitCode);
-        Assert.Contains("HTTP 409", full.Error, StringComparison.Ordinal);
-        Assert.Contains("revoke", full.Error, StringComparison.Ordinal);
-        Assert.Contains("Console", full.Error, StringComparison.Ordinal);
+        full.AssertFailed(1, "HTTP 409", "revoke", "Console");
         Assert.True(rerun.ExitCode == 0, rerun.ToString());
         Assert.Equal(ca, setup.Read(OutputKeys.CaCertificate));
         Assert.Contains(setup.Api.ActiveCertificates(tunnel.Id), c => c.Fingerprint == CertificateFingerprint.Sha256Hex(ca));

@@ -15,8 +15,7 @@ public sealed class InitFailureTests
 
         var result = await setup.InitAsync();
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("HTTP 401 authentication_error: Authentication failed", result.Error, StringComparison.Ordinal);
+        result.AssertFailed(1, "HTTP 401 authentication_error: Authentication failed");
         Assert.Matches("request_id req_[0-9a-f]+", result.Error);
         Assert.Contains("audience", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("eyJ", result.All, StringComparison.Ordinal);
@@ -32,10 +31,7 @@ public sealed class InitFailureTests
 
         var result = await setup.InitAsync();
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("HTTP 403 permission_error", result.Error, StringComparison.Ordinal);
-        Assert.Contains("workspace:manage_tunnels", result.Error, StringComparison.Ordinal);
-        Assert.Contains("member", result.Error, StringComparison.Ordinal);
+        result.AssertFailed(1, "HTTP 403 permission_error", "workspace:manage_tunnels", "member");
         Assert.Empty(setup.Api.Tunnels);
         setup.AssertNoSecretsPrinted();
     }
@@ -48,9 +44,7 @@ public sealed class InitFailureTests
 
         var result = await setup.InitAsync();
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("fix: ", result.Error, StringComparison.Ordinal);
-        Assert.Contains("membership", result.Error, StringComparison.Ordinal);
+        result.AssertFailed(1, "fix: ", "membership");
         setup.AssertNoSecretsPrinted();
     }
 
@@ -62,9 +56,7 @@ public sealed class InitFailureTests
 
         var result = await setup.InitAsync();
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("HTTP 401", result.Error, StringComparison.Ordinal);
-        Assert.Contains("--api-url", result.Error, StringComparison.Ordinal);
+        result.AssertFailed(1, "HTTP 401", "--api-url");
         setup.AssertNoSecretsPrinted();
     }
 
@@ -75,9 +67,7 @@ public sealed class InitFailureTests
 
         var result = await setup.InitAsync("--tunnel-id=tnl_doesnotexist");
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("HTTP 404", result.Error, StringComparison.Ordinal);
-        Assert.Contains("TUNNEL_ID", result.Error, StringComparison.Ordinal);
+        result.AssertFailed(1, "HTTP 404", "TUNNEL_ID");
         Assert.Empty(setup.Api.Tunnels);
         Assert.Empty(Directory.GetFiles(setup.OutputDirectory));
     }
@@ -91,9 +81,7 @@ public sealed class InitFailureTests
 
         var result = await setup.InitAsync();
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("archived", result.Error, StringComparison.Ordinal);
-        Assert.Contains("empty the output", result.Error, StringComparison.Ordinal);
+        result.AssertFailed(1, "archived", "empty the output");
         Assert.Single(setup.Api.Tunnels);
     }
 
@@ -106,9 +94,7 @@ public sealed class InitFailureTests
 
         var result = await setup.InitAsync($"--api-url={closed}");
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains($"cannot reach {closed.GetLeftPart(UriPartial.Authority)}", result.Error, StringComparison.Ordinal);
-        Assert.Contains("API_URL", result.Error, StringComparison.Ordinal);
+        result.AssertFailed(1, $"cannot reach {closed.GetLeftPart(UriPartial.Authority)}", "API_URL");
     }
 
     [Fact]
@@ -119,8 +105,7 @@ public sealed class InitFailureTests
 
         var result = await setup.InitAsync();
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("ANTHROPIC_IDENTITY_TOKEN_FILE", result.Error, StringComparison.Ordinal);
+        result.AssertFailed(1, "ANTHROPIC_IDENTITY_TOKEN_FILE");
         Assert.Empty(setup.Api.Requests);
     }
 
@@ -131,9 +116,7 @@ public sealed class InitFailureTests
 
         var result = await setup.RunAsync("init", $"--output=dir:{setup.Temp.Combine("nope")}");
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("does not exist", result.Error, StringComparison.Ordinal);
-        Assert.Contains("chown 65532:65532", result.Error, StringComparison.Ordinal);
+        result.AssertFailed(1, "does not exist", "chown 65532:65532");
         Assert.Empty(setup.Api.Requests);
     }
 
@@ -148,9 +131,7 @@ public sealed class InitFailureTests
 
         var result = await setup.InitAsync();
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("the stored CA (ca.crt, ca.key) cannot be used", result.Error, StringComparison.Ordinal);
-        Assert.Contains("delete both", result.Error, StringComparison.Ordinal);
+        result.AssertFailed(1, "the stored CA (ca.crt, ca.key) cannot be used", "delete both");
         Assert.Equal(registrations, setup.Api.Certificates.Count);
         setup.AssertNoSecretsPrinted();
     }

@@ -88,9 +88,7 @@ public sealed class RenewCertCommandTests
 
         var result = await setup.RenewAsync();
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("no CA", result.Error, StringComparison.Ordinal);
-        Assert.Contains("run setup init first", result.Error, StringComparison.Ordinal);
+        result.AssertFailed(1, "no CA", "run setup init first");
         Assert.Empty(Directory.GetFiles(setup.OutputDirectory));
     }
 

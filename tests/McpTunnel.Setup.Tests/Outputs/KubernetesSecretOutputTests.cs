@@ -116,9 +116,7 @@ public sealed class KubernetesSecretOutputTests
 
         var result = await setup.RunAsync("init");
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("HTTP 401", result.Error, StringComparison.Ordinal);
-        Assert.Contains("service-account token", result.Error, StringComparison.Ordinal);
+        result.AssertFailed(1, "HTTP 401", "service-account token");
         Assert.Empty(setup.Api.Requests);
     }
 
@@ -131,9 +129,7 @@ public sealed class KubernetesSecretOutputTests
 
         var result = await setup.RunAsync("init");
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("HTTP 403", result.Error, StringComparison.Ordinal);
-        Assert.Contains("get, create and update on secrets in namespace other", result.Error, StringComparison.Ordinal);
+        result.AssertFailed(1, "HTTP 403", "get, create and update on secrets in namespace other");
     }
 
     [Fact]
@@ -163,8 +159,7 @@ public sealed class KubernetesSecretOutputTests
 
         var result = await setup.RunAsync("init");
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("cannot reach the Kubernetes API", result.Error, StringComparison.Ordinal);
+        result.AssertFailed(1, "cannot reach the Kubernetes API");
         Assert.Empty(kubernetes.Requests);
         Assert.Empty(setup.Api.Requests);
     }
@@ -179,9 +174,7 @@ public sealed class KubernetesSecretOutputTests
 
         var result = await setup.RunAsync("init");
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("HTTP 409", result.Error, StringComparison.Ordinal);
-        Assert.Contains("re-run setup", result.Error, StringComparison.Ordinal);
+        result.AssertFailed(1, "HTTP 409", "re-run setup");
         Assert.Equal("v2", kubernetes.GetSecretData("mcp-tunnel")!["extra"]);
         Assert.False(kubernetes.GetSecretData("mcp-tunnel")!.ContainsKey(OutputKeys.TunnelId));
     }
