@@ -107,29 +107,19 @@ public sealed class KubernetesSecretOutputTests
         Assert.Equal(before[OutputKeys.TunnelToken], after[OutputKeys.TunnelToken]);
     }
 
-    [Fact]
-    public async Task Init_ServiceAccountTokenRejected_Reports401AndCallsNoAnthropicApi()
+    [Theory]
+    [InlineData("service-account token rejected", "token", "eyJwrong.token", "HTTP 401", "service-account token")]
+    [InlineData("Secret in another namespace", "namespace", "other", "HTTP 403", "get, create and update on secrets in namespace other")]
+    public async Task Init_KubernetesRefusesTheServiceAccount_FailsNamingStatusAndFix_CallsNoAnthropicApi(string scenario, string serviceAccountFile, string content, string status, string fix)
     {
         await using var setup = await SetupHarness.StartAsync();
         await using var kubernetes = await StartInPodAsync(setup);
-        File.WriteAllText(Path.Combine(setup.ServiceAccountDirectory, "token"), "eyJwrong.token");
+        File.WriteAllText(Path.Combine(setup.ServiceAccountDirectory, serviceAccountFile), content);
 
         var result = await setup.RunAsync("init");
 
-        result.AssertFailed(1, "HTTP 401", "service-account token");
-        Assert.Empty(setup.Api.Requests);
-    }
-
-    [Fact]
-    public async Task Init_SecretInAnotherNamespace_Reports403NamingTheRbacFix()
-    {
-        await using var setup = await SetupHarness.StartAsync();
-        await using var kubernetes = await StartInPodAsync(setup);
-        File.WriteAllText(Path.Combine(setup.ServiceAccountDirectory, "namespace"), "other");
-
-        var result = await setup.RunAsync("init");
-
-        result.AssertFailed(1, "HTTP 403", "get, create and update on secrets in namespace other");
+        result.AssertFailed(1, status, fix);
+        Assert.True(setup.Api.Requests.Count == 0, scenario);
     }
 
     [Fact]
