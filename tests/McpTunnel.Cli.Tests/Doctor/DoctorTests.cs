@@ -53,11 +53,7 @@ public sealed class DoctorTests : StackWithUpstreamTests
 
         var (exit, output, report) = await RunAsync(proxy: false);
 
-        Assert.Equal(1, exit);
-        var failure = Assert.Single(report.Failures);
-        Assert.Equal(DoctorLayer.Proxy, failure.Layer);
-        Assert.Contains("connection refused", failure.Detail, StringComparison.Ordinal);
-        Assert.Equal("nothing answers", failure.Row!.Name);
+        AssertOneFailure(exit, report, DoctorLayer.Proxy, "nothing answers", "connection refused");
         Assert.Contains("docker compose up -d", output, StringComparison.Ordinal);
         Assert.Contains("SKIP  not checked", output, StringComparison.Ordinal);
         Assert.Equal(0, Upstream.Requests);
@@ -74,12 +70,7 @@ public sealed class DoctorTests : StackWithUpstreamTests
 
         var (exit, output, report) = await RunAsync(caPath: otherCa);
 
-        Assert.Equal(1, exit);
-        var failure = Assert.Single(report.Failures);
-        Assert.Equal(DoctorLayer.InnerTls, failure.Layer);
-        Assert.Contains("tls handshake failed: unknown certificate authority", failure.Detail, StringComparison.Ordinal);
-        Assert.Equal("unknown certificate authority", failure.Row!.Name);
-        Assert.Contains("tls.crt on disk fails server.signed-by-ca", failure.Detail, StringComparison.Ordinal);
+        AssertOneFailure(exit, report, DoctorLayer.InnerTls, "unknown certificate authority", "tls handshake failed: unknown certificate authority", "tls.crt on disk fails server.signed-by-ca");
         Assert.Contains("re-upload", output, StringComparison.Ordinal);
         Assert.Equal(0, Upstream.Requests);
     }
@@ -93,12 +84,7 @@ public sealed class DoctorTests : StackWithUpstreamTests
 
         var (exit, output, report) = await RunAsync();
 
-        Assert.Equal(1, exit);
-        var failure = Assert.Single(report.Failures);
-        Assert.Equal(DoctorLayer.InnerTls, failure.Layer);
-        Assert.Contains("name mismatch", failure.Detail, StringComparison.Ordinal);
-        Assert.Contains("*.other.tunnel.test", failure.Detail, StringComparison.Ordinal);
-        Assert.Equal("bad certificate", failure.Row!.Name);
+        AssertOneFailure(exit, report, DoctorLayer.InnerTls, "bad certificate", "name mismatch", "*.other.tunnel.test");
         Assert.Contains("WARN", output, StringComparison.Ordinal); // the config layer already saw tls.crt disagree with tunnel_domain
     }
 
@@ -115,11 +101,7 @@ public sealed class DoctorTests : StackWithUpstreamTests
 
         var (exit, output, report) = await RunAsync();
 
-        Assert.Equal(1, exit);
-        var failure = Assert.Single(report.Failures);
-        Assert.Equal(DoctorLayer.InnerTls, failure.Layer);
-        Assert.Contains("certificate expired", failure.Detail, StringComparison.Ordinal);
-        Assert.Equal("bad certificate", failure.Row!.Name);
+        AssertOneFailure(exit, report, DoctorLayer.InnerTls, "bad certificate", "certificate expired");
         Assert.Contains("certs renew", output, StringComparison.Ordinal);
     }
 
@@ -131,12 +113,8 @@ public sealed class DoctorTests : StackWithUpstreamTests
 
         var (exit, output, report) = await RunAsync();
 
-        Assert.Equal(1, exit);
-        var failure = Assert.Single(report.Failures);
-        Assert.Equal(DoctorLayer.Upstream, failure.Layer);
+        var failure = AssertOneFailure(exit, report, DoctorLayer.Upstream, "upstream not allowed", "IP validation failed: 127.0.0.1 is not a private address");
         Assert.Equal("egress", failure.Name);
-        Assert.Contains("IP validation failed: 127.0.0.1 is not a private address", failure.Detail, StringComparison.Ordinal);
-        Assert.Equal("upstream not allowed", failure.Row!.Name);
         Assert.DoesNotContain(report.Checks, c => c.Name is "tcp" or "mcp initialize");
         Assert.Equal(0, Upstream.Requests);
         Assert.Contains("allowed_ips", output, StringComparison.Ordinal);
@@ -150,11 +128,8 @@ public sealed class DoctorTests : StackWithUpstreamTests
 
         var (exit, _, report) = await RunAsync();
 
-        Assert.Equal(1, exit);
-        var failure = Assert.Single(report.Failures);
+        var failure = AssertOneFailure(exit, report, null, "upstream not listening", "connection refused");
         Assert.Equal("tcp", failure.Name);
-        Assert.Contains("connection refused", failure.Detail, StringComparison.Ordinal);
-        Assert.Equal("upstream not listening", failure.Row!.Name);
     }
 
     [Fact]
@@ -165,13 +140,9 @@ public sealed class DoctorTests : StackWithUpstreamTests
 
         var (exit, output, report) = await RunAsync(hosts: ["echo"]);
 
-        Assert.Equal(1, exit);
-        var failure = Assert.Single(report.Failures);
+        var failure = AssertOneFailure(exit, report, null, "no route", "no route for host", $"ecoh.{Domain}");
         Assert.Equal("route", failure.Name);
         Assert.Equal($"echo.{Domain}", failure.Subject);
-        Assert.Contains("no route for host", failure.Detail, StringComparison.Ordinal);
-        Assert.Contains($"ecoh.{Domain}", failure.Detail, StringComparison.Ordinal);
-        Assert.Equal("no route", failure.Row!.Name);
         Assert.Contains("route name typo", output, StringComparison.Ordinal);
     }
 
@@ -183,12 +154,8 @@ public sealed class DoctorTests : StackWithUpstreamTests
 
         var (exit, _, report) = await RunAsync(domain: Domain);
 
-        Assert.Equal(1, exit);
-        var failure = Assert.Single(report.Failures);
-        Assert.Equal(DoctorLayer.Upstream, failure.Layer);
+        var failure = AssertOneFailure(exit, report, DoctorLayer.Upstream, "no route", "tunnel_domain is \"wrong.tunnel.test\" but the tunnel's domain is \"abcd1234.tunnel.test\"");
         Assert.Equal("route", failure.Name);
-        Assert.Contains("tunnel_domain is \"wrong.tunnel.test\" but the tunnel's domain is \"abcd1234.tunnel.test\"", failure.Detail, StringComparison.Ordinal);
-        Assert.Equal("no route", failure.Row!.Name);
     }
 
     [Fact]
@@ -200,12 +167,9 @@ public sealed class DoctorTests : StackWithUpstreamTests
 
         var (exit, _, report) = await RunAsync();
 
-        Assert.Equal(1, exit);
-        var failure = Assert.Single(report.Failures);
+        var failure = AssertOneFailure(exit, report, null, "config not reloaded", "No route configured for host");
         Assert.Equal($"wiki.{Domain}", failure.Subject);
         Assert.Equal("mcp initialize", failure.Name);
-        Assert.Contains("No route configured for host", failure.Detail, StringComparison.Ordinal);
-        Assert.Equal("config not reloaded", failure.Row!.Name);
     }
 
     [Fact]
@@ -233,10 +197,8 @@ public sealed class DoctorTests : StackWithUpstreamTests
 
         var (exit, _, report) = await RunAsync(timeout: TimeSpan.FromSeconds(3));
 
-        Assert.Equal(1, exit);
-        var failure = Assert.Single(report.Failures);
+        var failure = AssertOneFailure(exit, report, null, null, "no answer within 3s");
         Assert.Equal("mcp initialize", failure.Name);
-        Assert.Contains("no answer within 3s", failure.Detail, StringComparison.Ordinal);
         Assert.Equal(1, hanging.Requests);
     }
 
@@ -276,6 +238,28 @@ public sealed class DoctorTests : StackWithUpstreamTests
 
         Assert.True(exit == 0, output + error);
         Assert.Contains("mcp initialize", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Asserts doctor exited 1 with exactly one failed check, in <paramref name="layer"/> (when given), pointing at the
+    /// troubleshooting row <paramref name="row"/> (when given), whose detail holds each of <paramref name="detailTexts"/>.
+    /// </summary>
+    private static DoctorCheck AssertOneFailure(int exit, DoctorReport report, DoctorLayer? layer, string? row, params string[] detailTexts)
+    {
+        Assert.Equal(1, exit);
+        var failure = Assert.Single(report.Failures);
+        if (layer is not null)
+        {
+            Assert.Equal(layer, failure.Layer);
+        }
+
+        if (row is not null)
+        {
+            Assert.Equal(row, failure.Row!.Name);
+        }
+
+        Assert.All(detailTexts, text => Assert.Contains(text, failure.Detail, StringComparison.Ordinal));
+        return failure;
     }
 
     private async Task<(int Exit, string Output, DoctorReport Report)> RunAsync(
