@@ -18,14 +18,10 @@ public sealed class CertsCheckJsonTests : IDisposable
     {
         var (ca, cert, key) = WritePair(Domain);
 
-        var (exit, output, _) = await CliRunner.RunAsync("certs", "check", "--json", "--ca", ca, "--cert", cert, "--key", key, "--domain", Domain);
+        using var run = await CliJsonRun.RunAsync("certs", "check", "--json", "--ca", ca, "--cert", cert, "--key", key, "--domain", Domain);
 
-        Assert.Equal(0, exit);
-        using var document = JsonDocument.Parse(output);
-        var root = document.RootElement;
-        Assert.Equal(1, root.GetProperty("schema").GetInt32());
-        Assert.Equal("certs check", root.GetProperty("command").GetString());
-        Assert.True(root.GetProperty("ok").GetBoolean());
+        run.AssertHeader("certs check", 0);
+        var root = run.Root;
         Assert.Equal(JsonValueKind.Null, root.GetProperty("error").ValueKind);
         var files = root.GetProperty("certificates").EnumerateArray().ToList();
         Assert.Equal(["ca", "server"], files.Select(f => f.GetProperty("kind").GetString()));
@@ -40,12 +36,10 @@ public sealed class CertsCheckJsonTests : IDisposable
     {
         var (ca, cert, _) = WritePair("other.tunnel.test");
 
-        var (exit, output, _) = await CliRunner.RunAsync("certs", "check", "--json", "--ca", ca, "--cert", cert, "--domain", Domain);
+        using var run = await CliJsonRun.RunAsync("certs", "check", "--json", "--ca", ca, "--cert", cert, "--domain", Domain);
 
-        Assert.Equal(1, exit);
-        using var document = JsonDocument.Parse(output);
-        var root = document.RootElement;
-        Assert.False(root.GetProperty("ok").GetBoolean());
+        run.AssertHeader("certs check", 1);
+        var root = run.Root;
         var server = root.GetProperty("certificates")[1];
         Assert.False(server.GetProperty("passed").GetBoolean());
         var san = server.GetProperty("rules").EnumerateArray().Single(r => r.GetProperty("id").GetString() == "server.san");
@@ -57,12 +51,11 @@ public sealed class CertsCheckJsonTests : IDisposable
     [Fact]
     public async Task UnreadableFile_IsAnErrorFieldAndExitsOne()
     {
-        var (exit, output, _) = await CliRunner.RunAsync("certs", "check", "--json", "--ca", _directory.Combine("missing.crt"));
+        using var run = await CliJsonRun.RunAsync("certs", "check", "--json", "--ca", _directory.Combine("missing.crt"));
 
-        Assert.Equal(1, exit);
-        using var document = JsonDocument.Parse(output);
-        Assert.Contains("missing.crt", document.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
-        Assert.Empty(document.RootElement.GetProperty("certificates").EnumerateArray());
+        run.AssertHeader("certs check", 1);
+        Assert.Contains("missing.crt", run.Root.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Empty(run.Root.GetProperty("certificates").EnumerateArray());
     }
 
     private (string Ca, string Cert, string Key) WritePair(string domain)

@@ -17,14 +17,10 @@ public sealed class ConfigCheckJsonTests : IAsyncLifetime
     {
         var config = _stack.WriteConfig("echo: http://10.0.0.7:9000", extra: "");
 
-        var (exit, output, _) = await CliRunner.RunAsync("check", config, "--json", "--explain", $"echo.{TestStack.Domain}", "--mount", $"{_stack.Directory}:/data");
+        using var run = await CliJsonRun.RunAsync("check", config, "--json", "--explain", $"echo.{TestStack.Domain}", "--mount", $"{_stack.Directory}:/data");
 
-        Assert.Equal(0, exit);
-        using var document = JsonDocument.Parse(output);
-        var root = document.RootElement;
-        Assert.Equal(1, root.GetProperty("schema").GetInt32());
-        Assert.Equal("check", root.GetProperty("command").GetString());
-        Assert.True(root.GetProperty("ok").GetBoolean());
+        run.AssertHeader("check", 0);
+        var root = run.Root;
         Assert.True(root.GetProperty("loaded").GetBoolean());
         Assert.Equal(TestStack.Domain, root.GetProperty("tunnelDomain").GetString());
         Assert.Empty(root.GetProperty("errors").EnumerateArray());
@@ -43,12 +39,10 @@ public sealed class ConfigCheckJsonTests : IAsyncLifetime
         var config = _stack.Directory + "/list.yaml";
         await File.WriteAllTextAsync(config, $"tunnel_domain: {TestStack.Domain}\ntls:\n  cert_file: {_stack.CertFile}\n  key_file: {_stack.KeyFile}\nroutes:\n  - echo: http://10.0.0.7:9000\n");
 
-        var (exit, output, _) = await CliRunner.RunAsync("check", config, "--json");
+        using var run = await CliJsonRun.RunAsync("check", config, "--json");
 
-        Assert.Equal(1, exit);
-        using var document = JsonDocument.Parse(output);
-        var root = document.RootElement;
-        Assert.False(root.GetProperty("ok").GetBoolean());
+        run.AssertHeader("check", 1);
+        var root = run.Root;
         Assert.False(root.GetProperty("loaded").GetBoolean());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("listen").ValueKind);
         var error = root.GetProperty("errors").EnumerateArray().First(e => e.GetProperty("field").GetString() == "routes");
@@ -61,11 +55,9 @@ public sealed class ConfigCheckJsonTests : IAsyncLifetime
     {
         var config = _stack.WriteConfig("echo: http://10.0.0.7:9000", extra: "");
 
-        var (exit, output, _) = await CliRunner.RunAsync("check", config, "--json", "--explain", $"nope.{TestStack.Domain}", "--mount", $"{_stack.Directory}:/data");
+        using var run = await CliJsonRun.RunAsync("check", config, "--json", "--explain", $"nope.{TestStack.Domain}", "--mount", $"{_stack.Directory}:/data");
 
-        Assert.Equal(1, exit);
-        using var document = JsonDocument.Parse(output);
-        Assert.False(document.RootElement.GetProperty("ok").GetBoolean());
-        Assert.False(Assert.Single(document.RootElement.GetProperty("explain").EnumerateArray()).GetProperty("forwarded").GetBoolean());
+        run.AssertHeader("check", 1);
+        Assert.False(Assert.Single(run.Root.GetProperty("explain").EnumerateArray()).GetProperty("forwarded").GetBoolean());
     }
 }

@@ -23,7 +23,7 @@ public sealed class DoctorAdminTests : StackWithUpstreamTests
         await FailOneHandshakeWithAnotherCaAsync();
 
         var (exit, output, error) = await CliRunner.RunAsync(Doctor("--admin", Stack.AdminUri!.ToString()));
-        var (jsonExit, json, _) = await CliRunner.RunAsync([.. Doctor("--admin", Stack.AdminUri!.ToString()), "--json"]);
+        using var run = await CliJsonRun.RunAsync([.. Doctor("--admin", Stack.AdminUri!.ToString()), "--json"]);
 
         Assert.True(exit == 0, output + error);
         Assert.Contains("[admin] the proxy's readiness and failure counters (admin_addr)", output, StringComparison.Ordinal);
@@ -32,9 +32,8 @@ public sealed class DoctorAdminTests : StackWithUpstreamTests
         Assert.Contains("why: troubleshooting \"unknown certificate authority\":", output, StringComparison.Ordinal);
         Assert.Contains("fix: Register (re-upload) data/ca.crt in the Console", output, StringComparison.Ordinal);
 
-        Assert.Equal(0, jsonExit);
-        using var document = JsonDocument.Parse(json);
-        var root = document.RootElement;
+        run.AssertHeader("doctor", 0);
+        var root = run.Root;
         Assert.Equal(["config", "proxy", "inner-tls", "upstream", "admin"], root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("layer").GetString()));
         var handshake = Assert.Single(root.GetProperty("checks").EnumerateArray(), c => c.GetProperty("check").GetString() == "handshake failures" && c.GetProperty("detail").GetString()!.EndsWith(": unknown certificate authority", StringComparison.Ordinal));
         Assert.Equal("admin", handshake.GetProperty("layer").GetString());
@@ -70,11 +69,10 @@ public sealed class DoctorAdminTests : StackWithUpstreamTests
         Stack.WriteConfig(EchoRoute, AdminOnAnyPort);
         await Stack.StartProxyAsync();
 
-        var (exit, output, _) = await CliRunner.RunAsync([.. Doctor("--admin", Stack.AdminUri!.ToString()), "--json"]);
+        using var run = await CliJsonRun.RunAsync([.. Doctor("--admin", Stack.AdminUri!.ToString()), "--json"]);
 
-        Assert.Equal(1, exit);
-        using var document = JsonDocument.Parse(output);
-        var readiness = Assert.Single(document.RootElement.GetProperty("checks").EnumerateArray(), c => c.GetProperty("check").GetString() == "readiness");
+        run.AssertHeader("doctor", 1);
+        var readiness = Assert.Single(run.Root.GetProperty("checks").EnumerateArray(), c => c.GetProperty("check").GetString() == "readiness");
         Assert.Equal("fail", readiness.GetProperty("status").GetString());
         Assert.StartsWith("/readyz: not ready: the certificate expired at ", readiness.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("troubleshooting \"bad certificate\":", readiness.GetProperty("why").GetString(), StringComparison.Ordinal);

@@ -14,15 +14,10 @@ public sealed class DoctorJsonTests : StackWithUpstreamTests
         Stack.WriteConfig(EchoRoute);
         await Stack.StartProxyAsync();
 
-        var (exit, output, error) = await CliRunner.RunAsync(Doctor("--json"));
+        using var run = await CliJsonRun.RunAsync(Doctor("--json"));
 
-        Assert.True(exit == 0, output + error);
-        using var document = JsonDocument.Parse(output);
-        var root = document.RootElement;
-        Assert.Equal(1, root.GetProperty("schema").GetInt32());
-        Assert.Equal("doctor", root.GetProperty("command").GetString());
-        Assert.True(root.GetProperty("ok").GetBoolean());
-        Assert.Equal(0, root.GetProperty("exitCode").GetInt32());
+        run.AssertHeader("doctor", 0);
+        var root = run.Root;
         Assert.Equal(JsonValueKind.Null, root.GetProperty("firstBrokenLayer").ValueKind);
         Assert.Equal(["config", "proxy", "inner-tls", "upstream"], root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("layer").GetString()));
         Assert.All(root.GetProperty("layers").EnumerateArray(), l => Assert.Equal("pass", l.GetProperty("status").GetString()));
@@ -44,13 +39,10 @@ public sealed class DoctorJsonTests : StackWithUpstreamTests
     {
         Stack.WriteConfig(EchoRoute, listen: $"127.0.0.1:{TestStack.FreePort()}");
 
-        var (exit, output, _) = await CliRunner.RunAsync("doctor", "--json", "--config", Stack.ConfigPath, "--ca", Stack.CaFile, "--timeout", "2");
+        using var run = await CliJsonRun.RunAsync("doctor", "--json", "--config", Stack.ConfigPath, "--ca", Stack.CaFile, "--timeout", "2");
 
-        Assert.Equal(1, exit);
-        using var document = JsonDocument.Parse(output);
-        var root = document.RootElement;
-        Assert.False(root.GetProperty("ok").GetBoolean());
-        Assert.Equal(1, root.GetProperty("exitCode").GetInt32());
+        run.AssertHeader("doctor", 1);
+        var root = run.Root;
         Assert.Equal("proxy", root.GetProperty("firstBrokenLayer").GetString());
         Assert.Equal(["pass", "fail", "skipped", "skipped"], root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("status").GetString()));
         var failure = root.GetProperty("checks").EnumerateArray().First(c => c.GetProperty("status").GetString() == "fail");
@@ -63,14 +55,13 @@ public sealed class DoctorJsonTests : StackWithUpstreamTests
     {
         var missing = Path.Combine(Stack.Directory, "missing.yaml");
 
-        var (exit, output, _) = await CliRunner.RunAsync("doctor", "--json", "--config", missing, "--ca", Stack.CaFile, "--timeout", "2");
+        using var run = await CliJsonRun.RunAsync("doctor", "--json", "--config", missing, "--ca", Stack.CaFile, "--timeout", "2");
 
-        Assert.Equal(1, exit);
-        using var document = JsonDocument.Parse(output);
-        Assert.Equal("config", document.RootElement.GetProperty("firstBrokenLayer").GetString());
-        var failure = document.RootElement.GetProperty("checks").EnumerateArray().First(c => c.GetProperty("status").GetString() == "fail");
+        run.AssertHeader("doctor", 1);
+        Assert.Equal("config", run.Root.GetProperty("firstBrokenLayer").GetString());
+        var failure = run.Root.GetProperty("checks").EnumerateArray().First(c => c.GetProperty("status").GetString() == "fail");
         Assert.Contains("mcptunnel doctor --config PATH", failure.GetProperty("fix").GetString(), StringComparison.Ordinal);
-        Assert.DoesNotContain("with -config PATH", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("with -config PATH", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]

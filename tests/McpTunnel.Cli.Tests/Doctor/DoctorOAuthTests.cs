@@ -88,11 +88,10 @@ public sealed class DoctorOAuthTests : IAsyncLifetime
     {
         await StartAsync("no-s256");
 
-        var (exit, output, error) = await CliRunner.RunAsync("doctor", "--json", "--config", _stack.ConfigPath, "--ca", _stack.CaFile, "--proxy", _stack.ProxyUri.ToString(), "--timeout", "10s", "--oauth", McpUrl);
+        using var run = await CliJsonRun.RunAsync("doctor", "--json", "--config", _stack.ConfigPath, "--ca", _stack.CaFile, "--proxy", _stack.ProxyUri.ToString(), "--timeout", "10s", "--oauth", McpUrl);
 
-        Assert.True(exit == 1, output + error);
-        using var document = JsonDocument.Parse(output);
-        var root = document.RootElement;
+        run.AssertHeader("doctor", 1);
+        var root = run.Root;
         Assert.Equal("oauth", root.GetProperty("firstBrokenLayer").GetString());
         Assert.Equal(["config", "proxy", "inner-tls", "upstream", "oauth"], root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("layer").GetString()));
         var failed = Assert.Single(root.GetProperty("checks").EnumerateArray(), c => c.GetProperty("status").GetString() == "fail");
