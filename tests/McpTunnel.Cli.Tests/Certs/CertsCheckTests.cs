@@ -33,25 +33,18 @@ public sealed class CertsCheckTests : IDisposable
         Assert.Contains("PASS  server.san", output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task CaWithoutSubjectKeyIdentifier_FailsCaSki()
+    /// <summary>
+    /// An openssl CA whose extensions break one rule fails that rule alone, with the fix naming the extension: no
+    /// SubjectKeyIdentifier, CA:FALSE, no keyCertSign.
+    /// </summary>
+    [Theory]
+    [InlineData("basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=none\nauthorityKeyIdentifier=none", "ca.ski", "subjectKeyIdentifier=hash")]
+    [InlineData("basicConstraints=critical,CA:FALSE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=none", "ca.basic-constraints", "CA:TRUE")]
+    [InlineData("basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=none", "ca.key-usage", "keyCertSign")]
+    public async Task CaWithABrokenExtension_FailsThatRuleOnly(string extensions, string rule, string fix)
     {
-        var ca = _openssl.Ca("ca", "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=none\nauthorityKeyIdentifier=none");
-        await AssertOnlyFailureAsync("ca.ski", "subjectKeyIdentifier=hash", "--ca", ca);
-    }
-
-    [Fact]
-    public async Task CaWithCaFalse_FailsBasicConstraints()
-    {
-        var ca = _openssl.Ca("ca", "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=none");
-        await AssertOnlyFailureAsync("ca.basic-constraints", "CA:TRUE", "--ca", ca);
-    }
-
-    [Fact]
-    public async Task CaWithoutKeyCertSign_FailsKeyUsage()
-    {
-        var ca = _openssl.Ca("ca", "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=none");
-        await AssertOnlyFailureAsync("ca.key-usage", "keyCertSign", "--ca", ca);
+        var ca = _openssl.Ca("ca", extensions);
+        await AssertOnlyFailureAsync(rule, fix, "--ca", ca);
     }
 
     [Fact]
