@@ -19,6 +19,7 @@ import * as z from "zod/v4";
 
 import { registerContentTools, registerPrompts, registerResources, text, wait } from "./conformance-fixtures.mjs";
 import { modernHandler } from "./conformance-server-modern.mjs";
+import { listenOnLoopback } from "./serve.mjs";
 import { isLegacyRequest } from "@modelcontextprotocol/server";
 import { toWebRequest } from "@modelcontextprotocol/node";
 
@@ -168,11 +169,4 @@ const sessionRequest = async (req, res) => {
 app.get("/mcp", sessionRequest);
 app.delete("/mcp", sessionRequest);
 
-const port = Number(process.env.PORT ?? 3000);
-app.listen(port, "127.0.0.1", (error) => {
-  if (error) {
-    console.error(error);
-    process.exit(1);
-  }
-  console.log(`listening on ${port}`);
-});
+listenOnLoopback(app, Number(process.env.PORT ?? 3000));

@@ -6,9 +6,9 @@
 //
 // Usage: PORT=NNNN node express-server.mjs   (prints "listening on PORT" once it accepts connections)
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { createMcpExpressApp } from "@modelcontextprotocol/sdk/server/express.js";
 import * as z from "zod/v4";
+import { listenOnLoopback, statelessMcp } from "./serve.mjs";
 
 function buildServer() {
   const server = new McpServer({ name: "express-docs-server", version: "1.0.0" });
@@ -22,22 +22,6 @@ function buildServer() {
 
 const app = createMcpExpressApp();
 
-app.post("/mcp", async (req, res) => {
-  const server = buildServer();
-  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-  res.on("close", () => {
-    transport.close();
-    server.close();
-  });
-  await server.connect(transport);
-  await transport.handleRequest(req, res, req.body);
-});
+app.post("/mcp", statelessMcp(buildServer));
 
-const port = Number(process.env.PORT ?? 3000);
-app.listen(port, "127.0.0.1", (error) => {
-  if (error) {
-    console.error(error);
-    process.exit(1);
-  }
-  console.log(`listening on ${port}`);
-});
+listenOnLoopback(app, Number(process.env.PORT ?? 3000));

@@ -13,11 +13,11 @@
 // Usage: DOMAIN=d MCP_PORT=a (or PORT=a) AS_PORT=b SCENARIO=ok node oauth-stack.mjs   (prints "listening on MCP_PORT" when ready)
 import Provider from "oidc-provider";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { createMcpExpressApp } from "@modelcontextprotocol/sdk/server/express.js";
 import { requireBearerAuth } from "@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js";
 import { mcpAuthMetadataRouter, getOAuthProtectedResourceMetadataUrl } from "@modelcontextprotocol/sdk/server/auth/router.js";
 import { InvalidTokenError } from "@modelcontextprotocol/sdk/server/auth/errors.js";
+import { listenOnLoopback, statelessMcp } from "./serve.mjs";
 
 const domain = process.env.DOMAIN;
 const mcpPort = Number(process.env.MCP_PORT ?? process.env.PORT);
@@ -66,23 +66,11 @@ const resourceUrl = (req) => new URL(`${scenario === "http-resource" ? "http" : 
 
 const app = createMcpExpressApp({ host: "0.0.0.0" });
 app.use((req, res, next) => mcpAuthMetadataRouter({ oauthMetadata, resourceServerUrl: resourceUrl(req) })(req, res, next));
-app.post("/mcp", (req, res, next) => requireBearerAuth({ verifier, resourceMetadataUrl: getOAuthProtectedResourceMetadataUrl(publicUrl(req)) })(req, res, next), async (req, res) => {
+app.post("/mcp", (req, res, next) => requireBearerAuth({ verifier, resourceMetadataUrl: getOAuthProtectedResourceMetadataUrl(publicUrl(req)) })(req, res, next), statelessMcp(() => {
   const server = new McpServer({ name: "oauth-mcp-server", version: "1.0.0" });
   server.registerTool("whoami", { description: "The client the token was issued to" }, async (_args, extra) => ({
     content: [{ type: "text", text: extra.authInfo?.clientId ?? "" }],
   }));
-  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-  res.on("close", () => {
-    transport.close();
-    server.close();
-  });
-  await server.connect(transport);
-  await transport.handleRequest(req, res, req.body);
-});
-app.listen(mcpPort, "127.0.0.1", (error) => {
-  if (error) {
-    console.error(error);
-    process.exit(1);
-  }
-  console.log(`listening on ${mcpPort}`);
-});
+  return server;
+}, { enableJsonResponse: true }));
+listenOnLoopback(app, mcpPort);

@@ -8,9 +8,9 @@
 //
 // Usage: PORT=NNNN [ALLOWED_HOSTS=a,b] node slow-tool-server.mjs   (prints "listening on PORT")
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { createMcpExpressApp } from "@modelcontextprotocol/sdk/server/express.js";
 import * as z from "zod/v4";
+import { listenOnLoopback, statelessMcp } from "./serve.mjs";
 
 function buildServer() {
   const server = new McpServer({ name: "slow-tool-server", version: "1.0.0" });
@@ -35,26 +35,10 @@ const modes = [
   ["/silent-sse", { enableJsonResponse: false, keepAliveMs: 0 }],
 ];
 for (const [path, options] of modes) {
-  app.post(path, async (req, res) => {
-    const server = buildServer();
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, ...options });
-    res.on("close", () => {
-      transport.close();
-      server.close();
-    });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, req.body);
-  });
+  app.post(path, statelessMcp(buildServer, options));
   // Stateless: no stream for server-initiated messages and no session to end, as the SDK's stateless example answers.
   app.get(path, (req, res) => res.status(405).set("Allow", "POST").end());
   app.delete(path, (req, res) => res.status(405).set("Allow", "POST").end());
 }
 
-const port = Number(process.env.PORT ?? 3000);
-app.listen(port, "127.0.0.1", (error) => {
-  if (error) {
-    console.error(error);
-    process.exit(1);
-  }
-  console.log(`listening on ${port}`);
-});
+listenOnLoopback(app, Number(process.env.PORT ?? 3000));
