@@ -18,12 +18,16 @@ internal static class BenchRunner
         {
             results.NginxPresent = stack.Nginx is not null;
             results.ProxyOutOfProcess = stack.Proxy.OutOfProcess;
-            if (options.Parts.Contains(BenchPart.Start))
+            async Task RunPartAsync(BenchPart part, string heading, Func<Task> run)
             {
-                await log.WriteLineAsync("start:");
-                results.Startup = await StartupBench.RunAsync(stack, options, log, cancellationToken);
+                if (options.Parts.Contains(part))
+                {
+                    await log.WriteLineAsync(heading);
+                    await run();
+                }
             }
 
+            await RunPartAsync(BenchPart.Start, "start:", async () => results.Startup = await StartupBench.RunAsync(stack, options, log, cancellationToken));
             if (options.Parts.Contains(BenchPart.Rr))
             {
                 foreach (var protocol in options.Protocols)
@@ -34,29 +38,10 @@ internal static class BenchRunner
                 }
             }
 
-            if (options.Parts.Contains(BenchPart.Sse))
-            {
-                await log.WriteLineAsync("SSE:");
-                results.Sse = await StreamingBench.SseAsync(stack, options, log, cancellationToken);
-            }
-
-            if (options.Parts.Contains(BenchPart.Bulk))
-            {
-                await log.WriteLineAsync("bulk:");
-                results.Bulk = await StreamingBench.BulkAsync(stack, options, log, cancellationToken);
-            }
-
-            if (options.Parts.Contains(BenchPart.Handshake))
-            {
-                await log.WriteLineAsync("handshakes:");
-                results.Handshakes = await HandshakeBench.RunAsync(stack, options, log, cancellationToken);
-            }
-
-            if (options.Parts.Contains(BenchPart.Idle))
-            {
-                await log.WriteLineAsync("idle tunnels:");
-                results.Idle = await IdleTunnelBench.RunAsync(stack, options, log, cancellationToken);
-            }
+            await RunPartAsync(BenchPart.Sse, "SSE:", async () => results.Sse = await StreamingBench.SseAsync(stack, options, log, cancellationToken));
+            await RunPartAsync(BenchPart.Bulk, "bulk:", async () => results.Bulk = await StreamingBench.BulkAsync(stack, options, log, cancellationToken));
+            await RunPartAsync(BenchPart.Handshake, "handshakes:", async () => results.Handshakes = await HandshakeBench.RunAsync(stack, options, log, cancellationToken));
+            await RunPartAsync(BenchPart.Idle, "idle tunnels:", async () => results.Idle = await IdleTunnelBench.RunAsync(stack, options, log, cancellationToken));
         }
 
         var report = BenchReport.Render(results, targets);
