@@ -8,53 +8,30 @@ namespace McpTunnel.Setup.Tests.Fakes;
 /// <summary>The fake must reject what the real API rejects, or the setup tests prove nothing.</summary>
 public sealed class FakeAnthropicApiTests
 {
-    [Fact]
-    public async Task CertificateCreate_PemWithPrivateKey_IsRejected()
+    /// <summary>Each CA upload the Tunnels API refuses, with the text its error must name ("" where any refusal will do).</summary>
+    [Theory]
+    [InlineData("a CA with its private key", "private key")]
+    [InlineData("two certificates in one PEM", "")]
+    [InlineData("a server certificate instead of a CA", "ca.")]
+    [InlineData("over eight kilobytes", "8 KB")]
+    public async Task CertificateCreate_PemTheApiRefuses_IsRejected(string upload, string errorText)
     {
         await using var api = await FakeAnthropicApi.StartAsync();
         using var ca = CertificateAuthority.Create();
-
-        var (status, error) = await RegisterAsync(api, ca.CertificatePem + ca.PrivateKeyPem);
-
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Contains("private key", error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task CertificateCreate_TwoCertificatesInOnePem_IsRejected()
-    {
-        await using var api = await FakeAnthropicApi.StartAsync();
-        using var first = CertificateAuthority.Create();
         using var second = CertificateAuthority.Create();
+        var pem = upload switch
+        {
+            "a CA with its private key" => ca.CertificatePem + ca.PrivateKeyPem,
+            "two certificates in one PEM" => ca.CertificatePem + second.CertificatePem,
+            "a server certificate instead of a CA" => ca.IssueServerCertificate(new ServerCertificateRequest("example.tunnel.anthropic.com")).CertificatePem,
+            "over eight kilobytes" => ca.CertificatePem + new string('\n', 8192),
+            _ => throw new ArgumentOutOfRangeException(nameof(upload), upload, "no such case"),
+        };
 
-        var (status, _) = await RegisterAsync(api, first.CertificatePem + second.CertificatePem);
-
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-    }
-
-    [Fact]
-    public async Task CertificateCreate_ServerCertificateInsteadOfCa_IsRejected()
-    {
-        await using var api = await FakeAnthropicApi.StartAsync();
-        using var ca = CertificateAuthority.Create();
-        var leaf = ca.IssueServerCertificate(new ServerCertificateRequest("example.tunnel.anthropic.com"));
-
-        var (status, error) = await RegisterAsync(api, leaf.CertificatePem);
+        var (status, error) = await RegisterAsync(api, pem);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Contains("ca.", error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task CertificateCreate_OverEightKilobytes_IsRejected()
-    {
-        await using var api = await FakeAnthropicApi.StartAsync();
-        using var ca = CertificateAuthority.Create();
-
-        var (status, error) = await RegisterAsync(api, ca.CertificatePem + new string('\n', 8192));
-
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Contains("8 KB", error, StringComparison.Ordinal);
+        Assert.Contains(errorText, error, StringComparison.Ordinal);
     }
 
     [Fact]
