@@ -10,9 +10,7 @@ public sealed class TokenExchangeTests
     [Fact]
     public async Task Exchange_WithoutServiceAccountVariable_SendsTheFourRequiredFieldsOnly()
     {
-        await using var setup = await SetupHarness.StartAsync();
-
-        Assert.Equal(0, (await setup.InitAsync()).ExitCode);
+        await using var setup = await SetupHarness.StartInitializedAsync();
 
         var exchange = Assert.Single(setup.Api.Requests, r => r.Path == "/v1/oauth/token");
         var body = JsonNode.Parse(exchange.Body)!.AsObject();
@@ -55,8 +53,7 @@ public sealed class TokenExchangeTests
     [Fact]
     public async Task Exchange_TokenFileRewrittenBetweenRuns_UsesTheNewContent()
     {
-        await using var setup = await SetupHarness.StartAsync();
-        Assert.Equal(0, (await setup.InitAsync()).ExitCode);
+        await using var setup = await SetupHarness.StartInitializedAsync();
         File.WriteAllText(setup.JwtFile, "eyJrotated.on.disk");
 
         var result = await setup.InitAsync();
@@ -70,9 +67,7 @@ public sealed class TokenExchangeTests
     [Fact]
     public async Task TunnelsCalls_CarryBearerVersionAndBetaHeadersAndNoApiKey()
     {
-        await using var setup = await SetupHarness.StartAsync();
-
-        Assert.Equal(0, (await setup.InitAsync()).ExitCode);
+        await using var setup = await SetupHarness.StartInitializedAsync();
 
         var calls = setup.Api.Requests.Where(r => r.Path.StartsWith("/v1/tunnels", StringComparison.Ordinal)).ToList();
         Assert.Equal(4, calls.Count);

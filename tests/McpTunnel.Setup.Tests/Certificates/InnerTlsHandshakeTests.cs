@@ -32,8 +32,7 @@ public sealed class InnerTlsHandshakeTests
     [Fact]
     public async Task WrittenCertificate_IsRefusedForAHostOutsideTheTunnelDomain()
     {
-        await using var setup = await SetupHarness.StartAsync();
-        Assert.Equal(0, (await setup.InitAsync()).ExitCode);
+        await using var setup = await SetupHarness.StartInitializedAsync();
 
         await Assert.ThrowsAsync<AuthenticationException>(() => HandshakeAsync(setup, "mcp-files.other.tunnel.anthropic.com"));
     }

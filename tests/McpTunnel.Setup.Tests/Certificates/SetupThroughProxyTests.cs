@@ -20,8 +20,7 @@ public sealed class SetupThroughProxyTests
     [Fact]
     public async Task InitOutput_ServesInnerTlsThroughMcpProxy_AndRenewalIsPickedUp()
     {
-        await using var setup = await SetupHarness.StartAsync();
-        Assert.Equal(0, (await setup.InitAsync()).ExitCode);
+        await using var setup = await SetupHarness.StartInitializedAsync();
         var domain = setup.Read(OutputKeys.TunnelDomain).Trim();
         await using var upstream = await LoopbackServer.StartAsync(context => context.Response.WriteAsync("ok"));
 

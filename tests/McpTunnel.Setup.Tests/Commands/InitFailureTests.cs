@@ -75,8 +75,7 @@ public sealed class InitFailureTests
     [Fact]
     public async Task Init_StoredTunnelArchived_FailsWithoutCreatingAnotherTunnel()
     {
-        await using var setup = await SetupHarness.StartAsync();
-        Assert.Equal(0, (await setup.InitAsync()).ExitCode);
+        await using var setup = await SetupHarness.StartInitializedAsync();
         setup.Api.ArchiveTunnel(setup.Read(OutputKeys.TunnelId));
 
         var result = await setup.InitAsync();
@@ -123,8 +122,7 @@ public sealed class InitFailureTests
     [Fact]
     public async Task Init_StoredCaKeyDoesNotMatch_FailsWithoutRegisteringAnything()
     {
-        await using var setup = await SetupHarness.StartAsync();
-        Assert.Equal(0, (await setup.InitAsync()).ExitCode);
+        await using var setup = await SetupHarness.StartInitializedAsync();
         using var other = McpTunnel.Pki.Issuing.CertificateAuthority.Create();
         File.WriteAllText(Path.Combine(setup.OutputDirectory, OutputKeys.CaKey), other.PrivateKeyPem);
         var registrations = setup.Api.Certificates.Count;

@@ -11,8 +11,7 @@ public sealed class RenewCertCommandTests
     [Fact]
     public async Task RenewCert_WithoutRenewBefore_IssuesNewKeyAndCertificateWithoutApiCalls()
     {
-        await using var setup = await SetupHarness.StartAsync();
-        Assert.Equal(0, (await setup.InitAsync()).ExitCode);
+        await using var setup = await SetupHarness.StartInitializedAsync();
         var before = (Cert: setup.Read(OutputKeys.ServerCertificate), Key: setup.Read(OutputKeys.ServerKey), Ca: setup.Read(OutputKeys.CaCertificate));
         var requests = setup.Api.Requests.Count;
 
@@ -33,8 +32,7 @@ public sealed class RenewCertCommandTests
     [Fact]
     public async Task RenewCert_MoreThanRenewBeforeLeft_ChangesNothing()
     {
-        await using var setup = await SetupHarness.StartAsync();
-        Assert.Equal(0, (await setup.InitAsync()).ExitCode);
+        await using var setup = await SetupHarness.StartInitializedAsync();
         var certificate = setup.Read(OutputKeys.ServerCertificate);
         var written = File.GetLastWriteTimeUtc(Path.Combine(setup.OutputDirectory, OutputKeys.ServerCertificate));
         setup.Time.Advance(TimeSpan.FromDays(30));
@@ -50,8 +48,7 @@ public sealed class RenewCertCommandTests
     [Fact]
     public async Task RenewCert_WithinRenewBeforeWindow_RenewsForTheFullDuration()
     {
-        await using var setup = await SetupHarness.StartAsync();
-        Assert.Equal(0, (await setup.InitAsync()).ExitCode);
+        await using var setup = await SetupHarness.StartInitializedAsync();
         var certificate = setup.Read(OutputKeys.ServerCertificate);
         setup.Time.Advance(TimeSpan.FromDays(70));
 
@@ -67,8 +64,7 @@ public sealed class RenewCertCommandTests
     [Fact]
     public async Task RenewCert_CertificateFromAnotherCa_IsReplacedDespiteRenewBefore()
     {
-        await using var setup = await SetupHarness.StartAsync();
-        Assert.Equal(0, (await setup.InitAsync()).ExitCode);
+        await using var setup = await SetupHarness.StartInitializedAsync();
         using var stranger = CertificateAuthority.Create();
         var foreign = stranger.IssueServerCertificate(new ServerCertificateRequest(setup.Read(OutputKeys.TunnelDomain)));
         File.WriteAllText(Path.Combine(setup.OutputDirectory, OutputKeys.ServerCertificate), foreign.CertificatePem);
@@ -95,8 +91,7 @@ public sealed class RenewCertCommandTests
     [Fact]
     public async Task RenewCert_KeyTypeFlag_SwitchesTheServerKey()
     {
-        await using var setup = await SetupHarness.StartAsync();
-        Assert.Equal(0, (await setup.InitAsync()).ExitCode);
+        await using var setup = await SetupHarness.StartInitializedAsync();
 
         var result = await setup.RenewAsync("-key-type=rsa2048");
 

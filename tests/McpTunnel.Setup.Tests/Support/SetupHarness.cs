@@ -46,6 +46,23 @@ internal sealed class SetupHarness : IAsyncDisposable
 
     public static async Task<SetupHarness> StartAsync() => new(await FakeAnthropicApi.StartAsync());
 
+    /// <summary>A harness whose output a first, successful <c>setup init</c> has filled, for the tests of what comes after.</summary>
+    public static async Task<SetupHarness> StartInitializedAsync()
+    {
+        var setup = await StartAsync();
+        try
+        {
+            var init = await setup.InitAsync();
+            Assert.True(init.ExitCode == 0, init.ToString());
+            return setup;
+        }
+        catch
+        {
+            await setup.DisposeAsync();
+            throw;
+        }
+    }
+
     public async Task<SetupResult> RunAsync(params string[] args)
     {
         using var output = new StringWriter();
