@@ -47,14 +47,13 @@ internal static class CredentialsSection
 
     public static List<RouteDefinition> Apply(ConfigMapping? upstream, List<RouteDefinition> routes)
     {
-        var node = upstream?.NodeWithValue("credentials");
-        if (upstream is null || node is null)
+        if (upstream is null)
         {
             return routes;
         }
 
         var diagnostics = upstream.Diagnostics;
-        return RouteKeyedMap.Apply(diagnostics, Field, node, "a mapping", $"map each route name to its credential, e.g. {Example}", routes, (route, field, value) =>
+        return RouteKeyedMap.Apply(upstream, "credentials", "a mapping", $"map each route name to its credential, e.g. {Example}", routes, (route, field, value) =>
         {
             if (value is not YamlMappingNode routeMap)
             {

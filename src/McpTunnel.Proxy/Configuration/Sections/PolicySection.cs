@@ -28,14 +28,8 @@ internal static class PolicySection
 
     public static List<RouteDefinition> Apply(ConfigMapping root, List<RouteDefinition> routes)
     {
-        var node = root.NodeWithValue("policy");
-        if (node is null)
-        {
-            return routes;
-        }
-
         var diagnostics = root.Diagnostics;
-        return RouteKeyedMap.Apply(diagnostics, "policy", node, "a mapping", $"map each route name to its policy, e.g. {Example}", routes, (route, field, value) =>
+        return RouteKeyedMap.Apply(root, "policy", "a mapping", $"map each route name to its policy, e.g. {Example}", routes, (route, field, value) =>
         {
             if (value is not YamlMappingNode routeMap)
             {

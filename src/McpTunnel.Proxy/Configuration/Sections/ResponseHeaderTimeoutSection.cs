@@ -23,14 +23,13 @@ internal static class ResponseHeaderTimeoutSection
     /// <summary>Sets <see cref="RouteDefinition.ResponseHeaderTimeout"/> on each route the per-route map names.</summary>
     public static List<RouteDefinition> ApplyByRoute(ConfigMapping? upstream, List<RouteDefinition> routes)
     {
-        var node = upstream?.NodeWithValue("response_header_timeout_by_route");
-        if (upstream is null || node is null)
+        if (upstream is null)
         {
             return routes;
         }
 
         var diagnostics = upstream.Diagnostics;
-        return RouteKeyedMap.Apply(diagnostics, ByRoute, node, "map[string]duration", $"map each route name to a Go duration (0s for no limit), e.g. {Example}", routes, (route, field, valueNode) =>
+        return RouteKeyedMap.Apply(upstream, "response_header_timeout_by_route", "map[string]duration", $"map each route name to a Go duration (0s for no limit), e.g. {Example}", routes, (route, field, valueNode) =>
         {
             if (valueNode is not YamlScalarNode { Value: { Length: > 0 } rawValue })
             {

@@ -12,6 +12,16 @@ namespace McpTunnel.Proxy.Configuration.Sections;
 /// </summary>
 internal static class RouteKeyedMap
 {
+    /// <summary>Applies the map under <paramref name="key"/> of <paramref name="parent"/>; the routes unchanged when there is none.</summary>
+    public static List<RouteDefinition> Apply(
+        ConfigMapping parent,
+        string key,
+        string goType,
+        string shapeFix,
+        List<RouteDefinition> routes,
+        Func<RouteDefinition, string, YamlNode, RouteDefinition?> apply) =>
+        parent.NodeWithValue(key) is { } node ? Apply(parent.Diagnostics, parent.Field(key), node, goType, shapeFix, routes, apply) : routes;
+
     /// <param name="field">The map's full field name, such as <c>upstream.host_header</c>.</param>
     /// <param name="goType">How Go's decoder names the expected type in a type error (<c>map[string]string</c>).</param>
     /// <param name="shapeFix">The fix when the node is not a mapping.</param>
