@@ -4,7 +4,7 @@ namespace McpTunnel.Bench;
 
 /// <summary>
 /// The peer a user would otherwise pick: Debian's nginx terminating TLS with the same certificate and proxying to the
-/// same upstream, configured fairly (BENCHMARKS.md): HTTP/1.1 upstream with keep-alive, <c>Connection ""</c>, no
+/// same upstream, configured fairly (docs/PERFORMANCE.md "Method"): HTTP/1.1 upstream with keep-alive, <c>Connection ""</c>, no
 /// buffering, no access log. Listens on 127.0.0.1 only; runs in the foreground as our child process.
 /// </summary>
 internal sealed class NginxPeer : IAsyncDisposable
