@@ -1,5 +1,4 @@
 using System.Net.Security;
-using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace McpTunnel.Proxy.Tls;
@@ -35,8 +34,6 @@ internal static class OpenSslBioBuffers
     private const int BioTypeMem = 1 | 0x0400;  // BIO_TYPE_MEM = 1 | BIO_TYPE_SOURCE_SINK
 
     private static readonly Lazy<Api?> Library = new(Resolve);
-    private static readonly FieldInfo? SecurityContextField =
-        typeof(SslStream).GetField("_securityContext", BindingFlags.Instance | BindingFlags.NonPublic);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate nint SslGetBio(nint ssl);
@@ -60,26 +57,17 @@ internal static class OpenSslBioBuffers
     /// </summary>
     public static int TryRelease(SslStream stream, int minimumCapacity = 0)
     {
-        if (Library.Value is not { } api || SecurityContextField?.GetValue(stream) is not SafeHandle handle
-            || handle.IsInvalid || handle.IsClosed || handle.GetType().Name != "SafeSslHandle")
+        if (Library.Value is not { } api)
         {
             return 0;
         }
 
-        var added = false;
-        try
-        {
-            handle.DangerousAddRef(ref added);
-            var ssl = handle.DangerousGetHandle();
-            return Release(api, api.GetReadBio(ssl), minimumCapacity) + Release(api, api.GetWriteBio(ssl), minimumCapacity);
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
-        }
+        return OpenSslSessions.WithSsl(
+            stream,
+            (Api: api, MinimumCapacity: minimumCapacity),
+            static (state, ssl) => Release(state.Api, state.Api.GetReadBio(ssl), state.MinimumCapacity)
+                + Release(state.Api, state.Api.GetWriteBio(ssl), state.MinimumCapacity),
+            0);
     }
 
     private static int Release(Api api, nint bio, int minimumCapacity)
@@ -114,13 +102,13 @@ internal static class OpenSslBioBuffers
 
     private static Api? Resolve()
     {
-        if (Environment.GetEnvironmentVariable("MCP_PROXY_OPENSSL_RELEASE_BUFFERS") == "0" || !OperatingSystem.IsLinux() || SecurityContextField is null)
+        if (Environment.GetEnvironmentVariable("MCP_PROXY_OPENSSL_RELEASE_BUFFERS") == "0" || !OperatingSystem.IsLinux() || !OpenSslSessions.CanReachStreams)
         {
             return null;
         }
 
-        var ssl = OpenSslIdleBuffers.LoadedLibrary("/libssl.so");
-        var crypto = OpenSslIdleBuffers.LoadedLibrary("/libcrypto.so");
+        var ssl = OpenSslSessions.LoadedLibrary("/libssl.so");
+        var crypto = OpenSslSessions.LoadedLibrary("/libcrypto.so");
         if (ssl is null || crypto is null)
         {
             return null;

@@ -1,5 +1,4 @@
 using System.Net.Security;
-using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace McpTunnel.Proxy.Tls;
@@ -41,8 +40,6 @@ internal static class OpenSslIdleBuffers
     private const nint SslModeReleaseBuffers = 0x10; // SSL_MODE_RELEASE_BUFFERS (OpenSSL 1.0.0+)
 
     private static readonly Lazy<OpenSsl?> Library = new(Resolve);
-    private static readonly FieldInfo? SecurityContextField =
-        typeof(SslStream).GetField("_securityContext", BindingFlags.Instance | BindingFlags.NonPublic);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate nint SslCtrl(nint ssl, int command, nint argument, nint pointer);
@@ -85,35 +82,24 @@ internal static class OpenSslIdleBuffers
     /// <param name="checkIdleFirst">Rule out the CVE-2024-4741 cases even where the version has the fix (tests use it to cover that path).</param>
     internal static Outcome TryEnable(SslStream stream, bool checkIdleFirst)
     {
-        if (Library.Value is not { } openSsl || SecurityContextField?.GetValue(stream) is not SafeHandle handle
-            || handle.IsInvalid || handle.IsClosed || handle.GetType().Name != "SafeSslHandle")
+        if (Library.Value is not { } openSsl)
         {
             return Outcome.None;
         }
 
-        var added = false;
-        try
+        return OpenSslSessions.WithSsl(stream, (Api: openSsl, CheckIdleFirst: checkIdleFirst), static (state, ssl) =>
         {
-            handle.DangerousAddRef(ref added);
-            var ssl = handle.DangerousGetHandle();
-            var outcome = (openSsl.Ctrl(ssl, SslCtrlMode, SslModeReleaseBuffers, 0) & SslModeReleaseBuffers) != 0
+            var outcome = (state.Api.Ctrl(ssl, SslCtrlMode, SslModeReleaseBuffers, 0) & SslModeReleaseBuffers) != 0
                 ? Outcome.ReleaseModeSet
                 : Outcome.None;
-            if (openSsl.FreeBuffers is { } free && ((openSsl.FreeBuffersChecksIdle && !checkIdleFirst) || RecordLayerIsIdle(openSsl, ssl))
+            if (state.Api.FreeBuffers is { } free && ((state.Api.FreeBuffersChecksIdle && !state.CheckIdleFirst) || RecordLayerIsIdle(state.Api, ssl))
                 && free(ssl) == 1)
             {
                 outcome |= Outcome.HandshakeBuffersFreed;
             }
 
             return outcome;
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
-        }
+        }, Outcome.None);
     }
 
     /// <summary>
@@ -164,12 +150,12 @@ internal static class OpenSslIdleBuffers
             return Off("only for OpenSSL on Linux");
         }
 
-        if (SecurityContextField is null)
+        if (!OpenSslSessions.CanReachStreams)
         {
             return Off("this runtime's SslStream has no _securityContext field");
         }
 
-        var path = LoadedLibrary("/libssl.so");
+        var path = OpenSslSessions.LoadedLibrary("/libssl.so");
         if (path is null)
         {
             return Off("no libssl mapped into this process");
@@ -192,27 +178,6 @@ internal static class OpenSslIdleBuffers
         {
             return Off($"{path}: {ex.Message}");
         }
-    }
-
-    /// <summary>The path of the library (<c>/libssl.so</c>, <c>/libcrypto.so</c>) the runtime's crypto shim loaded (it loads them at the first TLS use).</summary>
-    internal static string? LoadedLibrary(string name)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/self/maps"))
-            {
-                var slash = line.IndexOf('/', StringComparison.Ordinal);
-                if (slash > 0 && line.AsSpan(slash).Contains(name, StringComparison.Ordinal))
-                {
-                    return line[slash..].Trim();
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-
-        return null;
     }
 
     private static OpenSsl? Off(string reason)
