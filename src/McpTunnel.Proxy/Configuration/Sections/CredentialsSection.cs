@@ -22,7 +22,6 @@ namespace McpTunnel.Proxy.Configuration.Sections;
 /// </summary>
 internal static class CredentialsSection
 {
-    public const string Field = "upstream.credentials";
     private const string Example = "upstream:\n  credentials:\n    tickets:\n      value_file: /run/secrets/tickets-token\n      prefix: \"Bearer \"";
 
     private static readonly (string, CallerAuthorization)[] Modes =
